@@ -1,0 +1,8 @@
+package com.acme.shop.payment;
+
+public class PaymentGatewayException extends RuntimeException {
+
+    public PaymentGatewayException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,7 @@
+package com.acme.shop.review;
+
+public enum ReviewStatus {
+    PENDING,
+    PUBLISHED,
+    REJECTED
+}

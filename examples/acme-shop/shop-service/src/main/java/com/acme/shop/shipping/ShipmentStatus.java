@@ -1,0 +1,8 @@
+package com.acme.shop.shipping;
+
+public enum ShipmentStatus {
+    CREATED,
+    IN_TRANSIT,
+    DELIVERED,
+    RETURNED
+}

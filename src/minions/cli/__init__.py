@@ -1,0 +1,1 @@
+"""The `minions` command line: one thin module per command group, each calling a stage function."""

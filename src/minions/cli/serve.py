@@ -1,0 +1,53 @@
+"""`minions serve`: the OpenAI-compatible API on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from minions.cli.common import WorkspaceOpt, log, setup_threads, workspace
+from minions.errors import UserError
+
+
+def serve(
+    adapter: list[str] = typer.Option(None, "--adapter", "-a", help="Adapter name or folder (repeatable)."),
+    base_model: str = typer.Option(None, "--base-model", "-m", help="Base model [default: the adapters' base]."),
+    port: int = typer.Option(8000, help="Port on 127.0.0.1."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind (keep 127.0.0.1 unless behind a proxy)."),
+    ws: Path = WorkspaceOpt,
+) -> None:
+    """Serve a base model and its adapters: /health, /v1/models, /v1/chat/completions.
+
+    Clients pick the base model or an adapter by name in `model`.
+
+    Example: minions serve --adapter quickstart --port 8000
+    """
+    import uvicorn
+
+    from minions.adapters import find_adapter
+    from minions.serving.server import create_app, load_engine
+    from minions.training.models import check_base_model, resolve_base_model
+    from minions.training.train import read_adapter_meta
+
+    setup_threads()
+    w = workspace(ws)
+    folders = {}
+    for a in adapter or []:
+        folder = find_adapter(w, a)
+        folders[read_adapter_meta(folder)["name"]] = folder
+    bases = {read_adapter_meta(f)["base_model"] for f in folders.values()}
+    if base_model is None:
+        if len(bases) != 1:
+            raise UserError("name the base model with --base-model (or pass adapters that share one)")
+        base_model = bases.pop()
+    elif bases - {base_model}:
+        raise UserError(f"adapters were trained on {sorted(bases)}, not {base_model}; serve them separately")
+    check_base_model(base_model)
+    engine = load_engine(base_model, resolve_base_model(base_model, w), folders)
+    log(f"serving {', '.join(engine.names())} on http://{host}:{port}/v1")
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

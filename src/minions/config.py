@@ -1,0 +1,145 @@
+"""The pipeline config: one YAML file, validated by pydantic models with a one-line help per field.
+
+An error names the field and the line it is on (`load_config`). Relative paths are resolved against
+the config file's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from minions.errors import UserError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceConfig(_Section):
+    path: Path = Field(description="a local folder or git checkout to learn from")
+    name: str | None = Field(None, description="repository name in provenance (default: the folder's name)")
+
+
+class ScrubConfig(_Section):
+    internal_names: dict[str, str] = Field(
+        default_factory=dict, description="internal name -> neutral replacement, matched case-insensitively"
+    )
+    drop_files: list[str] = Field(
+        default_factory=lambda: ["*.pem", "*.key", "*.p12", "*.jks", "*.keystore", "*id_rsa*", ".env"],
+        description="glob patterns of files dropped whole (key stores, dotenv files)",
+    )
+
+
+class ParseConfig(_Section):
+    languages: list[Literal["java", "kotlin", "python"]] = Field(
+        default_factory=lambda: ["java", "kotlin", "python"], description="languages to parse"
+    )
+
+
+class TasksConfig(_Section):
+    names: list[str] = Field(
+        default_factory=lambda: ["implement-method", "write-test"], description="task builders to run"
+    )
+    instruction_lang: Literal["en", "zh"] = Field("en", description="language of the instructions")
+
+
+class FiltersConfig(_Section):
+    dedup: Literal["exact", "none"] = Field("exact", description="deduplicate records on their output")
+    min_output_lines: int = Field(2, ge=1, description="drop records whose output is shorter")
+    max_output_chars: int = Field(3000, ge=1, description="drop records whose output is longer")
+    max_input_chars: int = Field(6000, ge=1, description="drop records whose input is longer")
+
+
+class SplitConfig(_Section):
+    eval_share: float = Field(0.1, gt=0, lt=1, description="share of records held out for evaluation")
+    test_share: float = Field(0.0, ge=0, lt=1, description="share held out as a test split (0: none)")
+
+
+class TrainConfig(_Section):
+    base_model: str = Field("smollm2-135m", description="built-in name, local HF folder or .gguf file")
+    adapter_name: str | None = Field(None, description="name in the adapter registry (default: run name)")
+    steps: int = Field(30, ge=1, description="optimizer steps")
+    batch_size: int = Field(4, ge=1, description="records per step")
+    max_length: int = Field(320, ge=16, description="tokens per example (prompt + completion), truncated")
+    learning_rate: float = Field(5e-4, gt=0, description="AdamW learning rate")
+    lora_r: int = Field(16, ge=1, description="LoRA rank")
+    lora_alpha: int = Field(32, ge=1, description="LoRA scaling numerator")
+    lora_dropout: float = Field(0.05, ge=0, lt=1, description="dropout on the LoRA path")
+    target_modules: list[str] = Field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"], description="modules to adapt"
+    )
+    template: str = Field("auto", description="prompt template: auto, chatml or plain")
+    seed: int = Field(0, description="seed for init, shuffling and dropout")
+    threads: int = Field(1, ge=1, description="torch CPU threads (1 is fastest for small models on 2 cores)")
+
+
+class EvalConfig(_Section):
+    max_records: int | None = Field(None, ge=1, description="cap on eval records (default: all)")
+    batch_size: int = Field(4, ge=1, description="records per forward pass")
+
+
+class PipelineConfig(_Section):
+    """A whole run: sources to dataset to adapter to evaluation."""
+
+    name: str = Field("quickstart", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="run name")
+    sources: list[SourceConfig] = Field(default_factory=list, description="repositories to learn from")
+    scrub: ScrubConfig = Field(default_factory=ScrubConfig)
+    parse: ParseConfig = Field(default_factory=ParseConfig)
+    tasks: TasksConfig = Field(default_factory=TasksConfig)
+    filters: FiltersConfig = Field(default_factory=FiltersConfig)
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """The 1-based line of the YAML node at a pydantic error location (the deepest one found)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [v for k, v in node.value if k.value == key]
+            if not match:
+                hit = [k for k, _ in node.value if k.value == key]  # an extra key: point at the key
+                return hit[0].start_mark.line + 1 if hit else line
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_config(path: Path) -> PipelineConfig:
+    """Read and validate a pipeline config; a UserError names the file, field and line."""
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise UserError(f"cannot read config {path}: {e.strerror}; pass an existing YAML file") from None
+    try:
+        data = yaml.safe_load(text) or {}
+        tree = yaml.compose(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise UserError(f"{path}{where}: not valid YAML ({getattr(e, 'problem', e)}); fix the syntax") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: the config must be a YAML mapping of sections (name, sources, train, ...)")
+    try:
+        cfg = PipelineConfig.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        line = _line_of(tree, err["loc"])
+        msg = err["msg"] if err["type"] != "extra_forbidden" else "unknown field (check the spelling)"
+        more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        raise UserError(f"{path} line {line}: field '{field}': {msg}{more}") from None
+    base = path.resolve().parent
+    for src in cfg.sources:
+        if not src.path.is_absolute():
+            src.path = (base / src.path).resolve()
+    return cfg

@@ -1,0 +1,86 @@
+"""Score the base model and an adapter on the same held-out records, with the same prompt template."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from minions.errors import UserError
+from minions.evaluation.metrics import METRICS
+from minions.evaluation.report import write_report
+from minions.records import SCHEMA_VERSION
+from minions.training.models import load_model
+from minions.training.prompts import TEMPLATES, collate, encode_example
+from minions.training.train import read_adapter_meta
+from minions.workspace import read_jsonl, read_manifest, write_json, write_manifest
+
+
+def score(model, tokenizer, examples: list, batch_size: int, on_batch: Callable[[], None] | None = None) -> dict:
+    """Every registered metric over the examples, teacher-forced."""
+    import torch
+
+    metrics = {name: make() for name, make in METRICS.items()}
+    model.eval()
+    with torch.no_grad():
+        for i in range(0, len(examples), batch_size):
+            ids, mask, labels = collate(examples[i : i + batch_size], tokenizer.pad_token_id)
+            logits = model(input_ids=ids, attention_mask=mask).logits
+            for m in metrics.values():
+                m.update(logits, labels)
+            if on_batch:
+                on_batch()
+    return {name: round(m.result(), 4) for name, m in metrics.items()}
+
+
+def evaluate_adapter(
+    dataset: Path,
+    adapter: Path,
+    base_folder: Path,
+    out: Path,
+    split: str = "eval",
+    max_records: int | None = None,
+    batch_size: int = 4,
+    threads: int = 1,
+    on_batch: Callable[[], None] | None = None,
+) -> dict:
+    """Write results.json and report.html into `out`; return the results."""
+    from peft import PeftModel
+
+    meta = read_adapter_meta(adapter)
+    path = dataset / f"{split}.jsonl"
+    if not path.is_file():
+        raise UserError(f"{path} does not exist; pass a dataset folder made by `minions build`")
+    records = read_jsonl(path)[:max_records]
+    if not records:
+        raise UserError(f"{path} has no records to evaluate on")
+    tokenizer, base = load_model(base_folder, threads)
+    template = TEMPLATES[meta["template"]]
+    examples = [encode_example(tokenizer, template, r, meta["max_length"]) for r in records]
+    model = PeftModel.from_pretrained(base, adapter, adapter_name=meta["name"])
+    with model.disable_adapter():
+        base_scores = score(model, tokenizer, examples, batch_size, on_batch)
+    adapter_scores = score(model, tokenizer, examples, batch_size, on_batch)
+    results = {
+        "schema_version": SCHEMA_VERSION,
+        "adapter": meta["name"],
+        "base_model": meta["base_model"],
+        "split": split,
+        "eval_records": len(records),
+        "template": template.name,
+        "models": {"base": base_scores, meta["name"]: adapter_scores},
+    }
+    write_json(out / "results.json", results)
+    write_report(out / "report.html", results, records, adapter)
+    parents = [x for x in ((read_manifest(dataset) or {}).get("id"), (read_manifest(adapter) or {}).get("id")) if x]
+    write_manifest(out, "evaluation", {"split": split, "max_records": max_records}, {}, parents=parents)
+    return results
+
+
+def adapter_improved(results: dict) -> bool:
+    models = results["models"]
+    return models[results["adapter"]]["eval_loss"] < models["base"]["eval_loss"]
+
+
+def load_results(folder: Path) -> dict:
+    return json.loads((folder / "results.json").read_text())

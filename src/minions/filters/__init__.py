@@ -1,0 +1,11 @@
+"""Stage 5, filters: quality checks and deduplication; every rejection carries a reason.
+
+Record filters (`stats`, `keep`) judge one record; corpus filters (`fit`, then `keep`) judge a
+record against the whole corpus. Both register in `base.py`; built-ins in `quality.py`, `dedup.py`.
+"""
+
+from minions.filters import dedup, quality  # noqa: F401  (registers the built-in filters)
+from minions.filters.base import CORPUS_FILTERS, RECORD_FILTERS, apply_filters
+from minions.filters.dedup import dedup_rows, normalize
+
+__all__ = ["CORPUS_FILTERS", "RECORD_FILTERS", "apply_filters", "dedup_rows", "normalize"]

@@ -1,0 +1,54 @@
+"""Record filters: size bounds and trivial bodies (accessors teach nothing)."""
+
+from __future__ import annotations
+
+import re
+
+from minions.config import FiltersConfig
+from minions.filters.base import register_record_filter
+from minions.records import InstructionRecord
+
+# An empty body, or one that only returns or assigns a field: getX() { return x; }, setX(x) { this.x = x; }
+_TRIVIAL = re.compile(
+    r"^[^{]*\{\s*\}\s*$"
+    r"|^[^{]*\{\s*(?:return\s+(?:this\.)?\w+|(?:this\.)?\w+\s*=\s*\w+);?\s*\}\s*$"
+    r"|^\s*(?:@\w+\s*)*def\s+\w+\(self\):\s*return\s+self\.\w+\s*$",
+    re.DOTALL,
+)
+
+
+class Size:
+    name = "size"
+
+    def stats(self, record: InstructionRecord) -> dict[str, float]:
+        return {
+            "output_lines": len([ln for ln in record.output.splitlines() if ln.strip()]),
+            "output_chars": len(record.output),
+            "input_chars": len(record.input),
+        }
+
+    def keep(self, record: InstructionRecord, t: FiltersConfig) -> tuple[bool, str]:
+        s = self.stats(record)
+        if s["output_lines"] < t.min_output_lines:
+            return False, f"output has fewer than {t.min_output_lines} non-blank lines"
+        if s["output_chars"] > t.max_output_chars:
+            return False, f"output longer than {t.max_output_chars} characters"
+        if s["input_chars"] > t.max_input_chars:
+            return False, f"input longer than {t.max_input_chars} characters"
+        return True, ""
+
+
+class TrivialBody:
+    name = "trivial-body"
+
+    def stats(self, record: InstructionRecord) -> dict[str, float]:
+        return {"trivial": float(record.task == "implement-method" and bool(_TRIVIAL.match(record.output)))}
+
+    def keep(self, record: InstructionRecord, t: FiltersConfig) -> tuple[bool, str]:
+        if self.stats(record)["trivial"]:
+            return False, "method body only returns or assigns a field"
+        return True, ""
+
+
+register_record_filter(Size())
+register_record_filter(TrivialBody())

@@ -1,0 +1,128 @@
+"""The language registry and the tree-sitter helpers the language modules share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node, Parser
+from tree_sitter_language_pack import get_parser
+
+from minions.records import CodeUnit, SourceFile
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a language module needs besides the file: the module (split group) it belongs to."""
+
+    file: SourceFile
+    module: str
+    src: bytes
+
+
+ParseFn = Callable[[Node, FileContext], list[CodeUnit]]
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    grammar: str
+    parse: ParseFn
+
+    def parser(self) -> Parser:
+        return get_parser(self.grammar)
+
+
+LANGUAGES: dict[str, Language] = {}
+
+
+def register_language(name: str, grammar: str | None = None) -> Callable[[ParseFn], ParseFn]:
+    """Register a function that turns a file's syntax tree into units; duplicates are refused."""
+
+    def deco(fn: ParseFn) -> ParseFn:
+        if name in LANGUAGES:
+            raise ValueError(f"language {name!r} is already registered")
+        LANGUAGES[name] = Language(name, grammar or name, fn)
+        return fn
+
+    return deco
+
+
+def text(node: Node, ctx: FileContext) -> str:
+    return ctx.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def span(node: Node) -> tuple[int, int]:
+    return node.start_point[0] + 1, node.end_point[0] + 1
+
+
+def walk(node: Node, types: set[str]) -> Iterator[Node]:
+    """Descendants (and the node itself) of the given types, in source order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in types:
+            yield n
+        stack.extend(reversed(n.children))
+
+
+def doc_before(node: Node, ctx: FileContext) -> str:
+    """The /** ... */ comment right before a declaration (its annotations included), if any."""
+    before = ctx.src[: node.start_byte].decode("utf-8", "replace").rstrip()
+    if not before.endswith("*/"):
+        return ""
+    start = before.rfind("/**")
+    if start < 0 or "*/" in before[start:-2]:
+        return ""
+    return before[start:]
+
+
+def with_leading_indent(node: Node, ctx: FileContext) -> str:
+    """The node's text, its first line indented as in the file."""
+    line_start = ctx.src.rfind(b"\n", 0, node.start_byte) + 1
+    return " " * (node.start_byte - line_start) + text(node, ctx)
+
+
+def elide(container: Node, bodies: list[Node], ctx: FileContext, marker: str) -> str:
+    """The container's text with each (outermost) body replaced by the marker: a skeleton."""
+    out, pos = [], container.start_byte
+    for body in sorted(bodies, key=lambda b: b.start_byte):
+        if body.start_byte < pos:
+            continue  # nested in a body already elided
+        out.append(ctx.src[pos : body.start_byte].decode("utf-8", "replace"))
+        out.append(marker)
+        pos = body.end_byte
+    out.append(ctx.src[pos : container.end_byte].decode("utf-8", "replace"))
+    return "".join(out)
+
+
+def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, **fields) -> CodeUnit:
+    """A unit for a node, with ids and provenance filled in; span from `span_node` when given."""
+    sp = span(span_node or node)
+    f = ctx.file
+    return CodeUnit(
+        id=CodeUnit.make_id(f.id, sp),
+        lang=f.lang or "",
+        path=f.path,
+        span=sp,
+        file_id=f.id,
+        source=f.provenance(),
+        module=ctx.module,
+        code=fields.pop("code", None) or with_leading_indent(node, ctx),
+        **fields,
+    )
+
+
+HTTP_MAPPINGS = {
+    "GetMapping": "GET",
+    "PostMapping": "POST",
+    "PutMapping": "PUT",
+    "DeleteMapping": "DELETE",
+    "PatchMapping": "PATCH",
+}
+TEST_ANNOTATIONS = {"Test", "ParameterizedTest", "RepeatedTest", "TestFactory"}
+
+
+def join_http_path(base: str, path: str) -> str:
+    joined = "/" + "/".join(p.strip("/") for p in (base, path) if p.strip("/"))
+    return joined

@@ -1,0 +1,82 @@
+"""Sources to dataset: collect, scrub, parse, tasks, filters, split, gate, write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from minions.config import PipelineConfig
+from minions.datasets import gate_records, split_records, write_dataset
+from minions.errors import UserError
+from minions.filters import apply_filters
+from minions.parsing import parse_files
+from minions.records import InstructionRecord, Rejection
+from minions.scrub import scrub_files, scrub_text
+from minions.sources.collect import collect_all
+from minions.tasks import TaskOptions, build_records
+
+Log = Callable[[str], None]
+
+
+def manifest_config(cfg: PipelineConfig) -> dict:
+    """The resolved config as recorded in manifests: source paths scrubbed, internal names counted."""
+    data = json.loads(cfg.model_dump_json())
+    names = cfg.scrub.internal_names
+    for src in data["sources"]:
+        src["path"] = scrub_text(src["path"], names)[0]
+        if src.get("name"):
+            src["name"] = scrub_text(src["name"], names)[0]
+    data["scrub"]["internal_names"] = f"{len(names)} configured (not recorded)"
+    return data
+
+
+def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> dict:
+    """Build the dataset folder at `out` (already created, empty); return its manifest."""
+    if not cfg.sources:
+        raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
+    files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
+    inputs = {f.id: f.raw_hash for f in files}  # ids, not paths: no raw names in manifests
+    log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
+    files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files)
+    rejected += dropped
+    log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
+    parsed = parse_files(files, cfg.parse.languages)
+    rejected += parsed.skipped
+    summary = parsed.summary()
+    log(
+        f"parsed {summary['files']} files: {summary['methods']} methods, {summary['tests']} tests, "
+        f"{summary['pairs']} test pairs"
+    )
+    records = build_records(parsed.units, cfg.tasks.names, TaskOptions(cfg.tasks.instruction_lang))
+    kept, filtered = apply_filters(records, cfg.filters)
+    rejected += filtered
+    log(f"records: {len(records)} built, {len(kept)} kept after filters")
+    split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
+    gated: dict[str, list[InstructionRecord]] = {}
+    for name, recs in split.splits.items():
+        gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names)
+        rejected += gate_rej
+    split.splits = gated
+    counts = ", ".join(f"{k} {len(v)}" for k, v in gated.items())
+    log(f"split by {split.level}: {counts}")
+    summary = {
+        **{f"parse_{k}": v for k, v in summary.items() if k != "pairs_by_rule"},
+        "scrub_findings": sum(report.findings.values()),
+        "records_built": len(records),
+        "records_rejected": len(rejected),
+    }
+    return write_dataset(
+        out,
+        cfg.name,
+        split,
+        _unique(rejected),
+        manifest_config(cfg),
+        inputs,
+        summary,
+        cfg.scrub.internal_names,
+    )
+
+
+def _unique(rejected: list[Rejection]) -> list[Rejection]:
+    return list({(r.id, r.stage): r for r in rejected}.values())

@@ -1,0 +1,107 @@
+"""A whole run from one config: dataset, adapter, evaluation, in `<workspace>/runs/<run-id>/`.
+
+Each stage writes into `<stage>.partial` and renames it when done, its manifest written last; a
+killed run continued with `--resume` skips the stages that finished.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from minions.adapters import register_adapter
+from minions.config import PipelineConfig
+from minions.errors import UserError
+from minions.pipeline.build import Log, build_dataset, manifest_config
+from minions.workspace import Workspace, read_manifest, write_manifest
+
+
+def _stage(folder: Path, work: Callable[[Path], object], log: Log) -> None:
+    if read_manifest(folder):
+        log(f"{folder.name}: done in an earlier attempt, kept")
+        return
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    work(partial)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+
+
+def new_run_id(cfg: PipelineConfig) -> str:
+    return f"{cfg.name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+
+
+def latest_unfinished(ws: Workspace, cfg: PipelineConfig) -> str:
+    rows = [r for r in ws.catalog.rows("runs", name=cfg.name) if r["status"] != "done"]
+    if not rows:
+        raise UserError(f"no unfinished run named {cfg.name!r} in {ws.root}; run without --resume")
+    return rows[0]["id"]
+
+
+def run_pipeline(
+    cfg: PipelineConfig,
+    ws: Workspace,
+    resume: bool = False,
+    log: Log = lambda s: None,
+    on_train_step: Callable[[int, float], None] | None = None,
+    on_eval_batch: Callable[[], None] | None = None,
+) -> Path:
+    """Run every stage; return the absolute path of the run's report.html."""
+    from minions.evaluation.evaluate import evaluate_adapter
+    from minions.training.models import resolve_base_model
+    from minions.training.train import train_lora
+
+    run_id = latest_unfinished(ws, cfg) if resume else new_run_id(cfg)
+    run_dir = ws.dir("runs", run_id)
+    ws.catalog.put("runs", id=run_id, name=cfg.name, path=str(run_dir), status="running", created=time.time())
+    log(f"run {run_id} in {run_dir}")
+    dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"
+    _stage(dataset, lambda out: build_dataset(cfg, out, log), log)
+    ds = read_manifest(dataset)
+    ws.catalog.put(
+        "datasets",
+        id=ds["id"],
+        path=str(dataset),
+        train=ds["counts"]["train"],
+        eval=ds["counts"]["eval"],
+        created=time.time(),
+    )
+    log(f"base model {cfg.train.base_model}: preparing (converted once, then cached in {ws.dir('models')})")
+    base = resolve_base_model(cfg.train.base_model, ws)
+    name = cfg.train.adapter_name or cfg.name
+    log(f"training adapter {name}: {cfg.train.steps} steps, batch {cfg.train.batch_size}, lr {cfg.train.learning_rate}")
+    _stage(adapter, lambda out: train_lora(dataset, base, cfg.train, out, name, on_train_step), log)
+    register_adapter(ws, name, adapter, cfg.train.base_model, ds["id"])
+    log("evaluating base model and adapter on the eval split")
+    _stage(
+        evaluation,
+        lambda out: evaluate_adapter(
+            dataset,
+            adapter,
+            base,
+            out,
+            "eval",
+            cfg.eval.max_records,
+            cfg.eval.batch_size,
+            cfg.train.threads,
+            on_eval_batch,
+        ),
+        log,
+    )
+    for f in ("results.json", "report.html"):
+        shutil.copyfile(evaluation / f, run_dir / f)
+    ev = read_manifest(evaluation)
+    ws.catalog.put(
+        "evaluations",
+        id=ev["id"],
+        path=str(evaluation),
+        adapter=name,
+        dataset_id=ds["id"],
+        created=time.time(),
+    )
+    write_manifest(run_dir, "run", manifest_config(cfg), {}, parents=[ds["id"], ev["id"]], run_id=run_id)
+    ws.catalog.put("runs", id=run_id, name=cfg.name, path=str(run_dir), status="done", created=time.time())
+    return (run_dir / "report.html").resolve()

@@ -1,0 +1,57 @@
+"""The detector type and its registry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Category = Literal["secret", "personal", "internal"]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A rule that finds one kind of sensitive value in text.
+
+    `group` is the regex group holding the value (0: the whole match); only that part is replaced
+    by `replacement`, so `password = "..."` keeps its key and loses its value.
+    """
+
+    name: str
+    category: Category
+    pattern: re.Pattern[str]
+    replacement: str
+    group: int = 0
+    description: str = ""
+
+
+DETECTORS: dict[str, Detector] = {}
+CATEGORY_ORDER: tuple[Category, ...] = ("secret", "personal", "internal")
+
+
+def ordered_detectors() -> list[Detector]:
+    """Detectors in the order they must run: secrets first (a URL password before its e-mail-like
+    tail), then personal data, then internal names; registration order within a category."""
+    return sorted(DETECTORS.values(), key=lambda d: CATEGORY_ORDER.index(d.category))
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def register_detector(
+    name: str,
+    category: Category,
+    pattern: str,
+    replacement: str,
+    group: int = 0,
+    flags: int = 0,
+    description: str = "",
+) -> Detector:
+    """Register a detector; duplicate or malformed names are refused."""
+    if not _NAME.match(name):
+        raise ValueError(f"detector name {name!r} must be lowercase words joined by '-'")
+    if name in DETECTORS:
+        raise ValueError(f"detector {name!r} is already registered")
+    det = Detector(name, category, re.compile(pattern, flags), replacement, group, description)
+    DETECTORS[name] = det
+    return det

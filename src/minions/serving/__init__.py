@@ -1,0 +1,1 @@
+"""Stage 10, serving: an OpenAI-compatible HTTP API for a base model and its adapters."""

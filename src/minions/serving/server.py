@@ -1,0 +1,140 @@
+"""`/health`, `/v1/models` and `/v1/chat/completions` (non-streaming) over one base model.
+
+The base model answers to its own name; each adapter to its registry name. One model sits in
+memory; requests take turns (a lock), switching adapters with peft.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel, Field
+
+from minions.training.prompts import TEMPLATES, choose_template
+
+
+class ChatMessage(BaseModel):
+    role: str
+    content: str
+
+
+class ChatRequest(BaseModel):
+    model: str
+    messages: list[ChatMessage] = Field(min_length=1)
+    max_tokens: int | None = Field(None, ge=1, le=2048)
+    temperature: float = Field(0.0, ge=0, le=2)
+    top_p: float = Field(1.0, gt=0, le=1)
+    stream: bool = False
+
+
+@dataclass
+class Engine:
+    """The transformers engine: a base model with adapters loaded by peft."""
+
+    base_name: str
+    tokenizer: object
+    model: object
+    templates: dict[str, object]  # model name -> prompt template
+    default_max_tokens: int = 128
+
+    def __post_init__(self):
+        self.lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return list(self.templates)
+
+    def chat(self, req: ChatRequest) -> tuple[str, int, int, str]:
+        """Generate a reply: (text, prompt tokens, completion tokens, finish reason)."""
+        import contextlib
+
+        import torch
+
+        template = self.templates[req.model]
+        prompt = template.prompt([m.model_dump() for m in req.messages])
+        ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"]
+        max_new = req.max_tokens or self.default_max_tokens
+        end_ids = [self.tokenizer.eos_token_id]
+        if template.end:
+            end_ids.append(self.tokenizer.convert_tokens_to_ids(template.end))
+        sampling = {"do_sample": True, "temperature": req.temperature, "top_p": req.top_p} if req.temperature else {}
+        with self.lock:
+            is_base = req.model == self.base_name
+            adapters = hasattr(self.model, "disable_adapter")
+            ctx = self.model.disable_adapter() if (is_base and adapters) else contextlib.nullcontext()
+            if adapters and not is_base:
+                self.model.set_adapter(req.model)
+            with ctx, torch.no_grad():
+                out = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=torch.ones_like(ids),
+                    max_new_tokens=max_new,
+                    eos_token_id=end_ids,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                    do_sample=bool(req.temperature),
+                    **sampling,
+                )
+        new = out[0, ids.shape[1] :].tolist()
+        finished = bool(new) and new[-1] in end_ids
+        text = self.tokenizer.decode(new, skip_special_tokens=True)
+        return text.strip(), ids.shape[1], len(new), "stop" if finished else "length"
+
+
+def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], threads: int = 1) -> Engine:
+    """Load the base model once and every adapter onto it."""
+    from peft import PeftModel
+
+    from minions.training.models import load_model
+    from minions.training.train import read_adapter_meta
+
+    tokenizer, model = load_model(base_folder, threads)
+    templates = {base_name: choose_template("auto", tokenizer)}
+    for i, (name, folder) in enumerate(adapters.items()):
+        meta = read_adapter_meta(folder)
+        if i == 0:
+            model = PeftModel.from_pretrained(model, folder, adapter_name=name)
+        else:
+            model.load_adapter(folder, adapter_name=name)
+        templates[name] = TEMPLATES[meta["template"]]
+    model.eval()
+    return Engine(base_name, tokenizer, model, templates)
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(title="minions", summary="OpenAI-compatible API over a base model and its LoRA adapters")
+    started = int(time.time())
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok", "models": engine.names()}
+
+    @app.get("/v1/models")
+    def models() -> dict:
+        data = [{"id": n, "object": "model", "created": started, "owned_by": "minions"} for n in engine.names()]
+        return {"object": "list", "data": data}
+
+    @app.post("/v1/chat/completions")
+    def chat(req: ChatRequest) -> dict:
+        if req.stream:
+            raise HTTPException(400, "streaming is not supported yet; send stream=false")
+        if req.model not in engine.templates:
+            raise HTTPException(404, f"model {req.model!r} is not served; see /v1/models")
+        text, n_prompt, n_new, finish = engine.chat(req)
+        return {
+            "id": "chatcmpl-" + uuid.uuid4().hex,
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": req.model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
+            "usage": {
+                "prompt_tokens": n_prompt,
+                "completion_tokens": n_new,
+                "total_tokens": n_prompt + n_new,
+            },
+        }
+
+    return app

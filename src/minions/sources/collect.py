@@ -1,0 +1,171 @@
+"""Read a repository into SourceFiles with provenance; write and read snapshot folders.
+
+A source is a git checkout (its committed files at HEAD), a plain folder (its files, with
+commit = `worktree-` + a hash of their content hashes), or a snapshot folder written by
+`minions collect` or `minions scrub` (which keeps the ids taken from the raw source).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from minions.errors import UserError
+from minions.records import Rejection, SourceFile, content_hash, stable_id
+from minions.workspace import read_manifest
+
+LANG_BY_SUFFIX = {
+    ".java": "java",
+    ".kt": "kotlin",
+    ".kts": "kotlin",
+    ".py": "python",
+    ".md": "markdown",
+    ".properties": "properties",
+    ".yml": "yaml",
+    ".yaml": "yaml",
+    ".xml": "xml",
+    ".sh": "shell",
+    ".json": "json",
+    ".sql": "sql",
+}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "target",
+    "build",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    ".idea",
+    ".gradle",
+}
+MAX_BYTES = 1_000_000
+
+
+def _lang(path: str) -> str | None:
+    return LANG_BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+def _decode(data: bytes) -> str | None:
+    """The text of a file, or None when it is binary."""
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True).stdout
+
+
+def _git_blobs(root: Path) -> tuple[str, Iterator[tuple[str, bytes]]]:
+    """HEAD's commit and its (path, content) pairs."""
+    try:
+        commit = _git(root, "rev-parse", "HEAD").decode().strip()
+    except subprocess.CalledProcessError:
+        raise UserError(f"{root} is a git repository without commits; commit something or pass a folder") from None
+    entries = [e for e in _git(root, "ls-tree", "-r", "-z", "HEAD").split(b"\0") if e]
+
+    def blobs() -> Iterator[tuple[str, bytes]]:
+        for entry in entries:
+            meta, path = entry.split(b"\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == b"blob" and mode != b"120000":
+                yield path.decode(), _git(root, "cat-file", "blob", sha.decode())
+
+    return commit, blobs()
+
+
+def _folder_files(root: Path) -> list[tuple[str, bytes]]:
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part in SKIP_DIRS for part in rel.parts[:-1]) or not p.is_file() or p.is_symlink():
+            continue
+        try:
+            out.append((rel.as_posix(), p.read_bytes()))
+        except OSError:
+            out.append((rel.as_posix(), b"\0unreadable"))
+    return out
+
+
+def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list[Rejection]]:
+    """Read one source into files; a binary, oversized or unreadable file is skipped with a reason."""
+    root = root.resolve()
+    if (root / "manifest.json").is_file() and (root / "files").is_dir():
+        return load_snapshot(root)
+    if not root.is_dir():
+        raise UserError(f"source {root} is not a folder; pass a repository folder")
+    repo = name or root.name
+    if (root / ".git").exists():
+        commit, pairs = _git_blobs(root)
+        items = list(pairs)
+    else:
+        items = _folder_files(root)
+        commit = "worktree-" + stable_id(*(content_hash(data) for _, data in items))
+    files, skipped = [], []
+    for path, data in items:
+        if len(data) > MAX_BYTES:
+            skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason="too large"))
+            continue
+        text = _decode(data)
+        if text is None:
+            skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason="binary"))
+            continue
+        files.append(SourceFile.from_raw(repo, commit, path, text, _lang(path)))
+    return files, skipped
+
+
+def collect_all(sources: list[tuple[Path, str | None]]) -> tuple[list[SourceFile], list[Rejection]]:
+    """Collect several sources; two sources with the same repository name are refused."""
+    files, skipped, seen = [], [], set()
+    for path, name in sources:
+        f, s = collect(path, name)
+        repos = {x.repo for x in f}
+        if repos & seen:
+            raise UserError(f"two sources are both named {sorted(repos & seen)[0]!r}; give each a distinct name")
+        seen |= repos
+        files += f
+        skipped += s
+    return files, skipped
+
+
+def stored_path(file: SourceFile, several_repos: bool) -> str:
+    return f"{file.repo}/{file.path}" if several_repos else file.path
+
+
+def write_snapshot(folder: Path, files: list[SourceFile]) -> list[dict]:
+    """Write files under `folder/files/`; return their manifest entries (everything but the text)."""
+    several = len({f.repo for f in files}) > 1
+    entries = []
+    for f in files:
+        rel = stored_path(f, several)
+        target = folder / "files" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f.text)
+        entries.append({**f.model_dump(exclude={"text"}), "stored": rel})
+    (folder / "files").mkdir(exist_ok=True)
+    return entries
+
+
+def load_snapshot(folder: Path) -> tuple[list[SourceFile], list[Rejection]]:
+    """Read a snapshot folder written by `collect` or `scrub`, keeping its ids."""
+    manifest = read_manifest(folder) or {}
+    if "files" not in manifest:
+        raise UserError(f"{folder}/manifest.json lists no files; pass a folder made by minions collect or scrub")
+    files = []
+    for entry in manifest["files"]:
+        stored = entry.pop("stored")
+        text = (folder / "files" / stored).read_text()
+        files.append(SourceFile(**entry, text=text))
+    return files, []
+
+
+def matches_any(path: str, patterns: list[str]) -> bool:
+    name = Path(path).name
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)

@@ -1,0 +1,10 @@
+"""Stage 4, tasks: build instruction records from code units, one builder per fine-grained step.
+
+Builders register with `@register_task`; the built-ins (`implement_method.py`, `write_test.py`)
+are registered the same way a plugin would be. `minions tasks` lists the registry.
+"""
+
+from minions.tasks import implement_method, write_test  # noqa: F401  (registers the built-in tasks)
+from minions.tasks.registry import TASKS, TaskOptions, build_records, register_task
+
+__all__ = ["TASKS", "TaskOptions", "build_records", "register_task"]

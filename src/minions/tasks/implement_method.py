@@ -1,0 +1,53 @@
+"""implement-method: given the class outline and a method's signature and doc, write the method."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from minions.records import CodeUnit, InstructionRecord
+from minions.tasks.registry import LANG_LABEL, TaskOptions, dedent, fence, make_record, register_task
+
+TEMPLATES = {
+    "en": (
+        "implement-method/en/1",
+        "Implement the method `{name}` of the {label} class `{cls}`. "
+        "The class outline shows the other members; answer with the complete method only.",
+    ),
+    "zh": (
+        "implement-method/zh/1",
+        "请实现 {label} 类 `{cls}` 中的方法 `{name}`。类的大纲列出了其他成员；只回答完整的方法代码。",
+    ),
+}
+
+
+def _input(unit: CodeUnit) -> str:
+    parts = [f"File: {unit.path}", "Class outline:", fence(unit.context, unit.lang), "Method to implement:"]
+    head = (dedent(unit.doc) + "\n" if unit.doc and unit.lang != "python" else "") + unit.signature
+    if unit.lang == "python" and unit.doc:
+        head += "\n    " + unit.doc.strip()
+    parts.append(fence(head, unit.lang))
+    return "\n".join(parts)
+
+
+@register_task("implement-method", "Implement a method from its class outline, signature and doc comment.")
+def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord]:
+    test_classes = {(u.source.repo, u.path, u.class_name) for u in units if u.kind == "test"}
+    template_id, template = TEMPLATES[options.instruction_lang]
+    for u in units:
+        if u.kind != "method" or not u.class_name or (u.source.repo, u.path, u.class_name) in test_classes:
+            continue  # helpers inside test classes are not the code we teach
+        if u.name == u.class_name or u.name == "__init__":
+            continue  # constructors: wiring, not behaviour
+        label = LANG_LABEL.get(u.lang, u.lang)
+        yield make_record(
+            task="implement-method",
+            template_id=template_id,
+            instruction=template.format(name=u.name, cls=u.class_name, label=label),
+            input=_input(u),
+            output=dedent(u.code),
+            unit=u,
+            unit_ids=[u.id],
+            options=options,
+            focal_class=u.class_name,
+            module=u.module,
+        )

@@ -1,0 +1,55 @@
+"""write-test: given a method (and the test class outline), write the test that exercises it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from minions.parsing.pairing import focal_class_name
+from minions.records import CodeUnit, InstructionRecord
+from minions.tasks.registry import TaskOptions, dedent, fence, make_record, register_task
+
+FRAMEWORK = {"java": "JUnit 5", "kotlin": "JUnit 5", "python": "pytest"}
+TEMPLATES = {
+    "en": (
+        "write-test/en/1",
+        "Write a {framework} test for the method `{name}` of `{cls}`, in the style of the test class "
+        "outlined below. Answer with the test method only.",
+    ),
+    "zh": (
+        "write-test/zh/1",
+        "请为 `{cls}` 的方法 `{name}` 编写一个 {framework} 测试，风格与下面的测试类大纲一致。只回答测试方法。",
+    ),
+}
+
+
+@register_task("write-test", "Write the unit test for a method, from the method and its test class outline.")
+def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord]:
+    by_id = {u.id: u for u in units}
+    template_id, template = TEMPLATES[options.instruction_lang]
+    for t in units:
+        if t.kind != "test" or not t.pairs:
+            continue
+        link = t.pairs[0]
+        focal = by_id[link.focal_id]
+        framework = FRAMEWORK.get(t.lang, "unit")
+        text_in = "\n".join(
+            [
+                f"Code under test ({focal.path}):",
+                fence(dedent(focal.code), focal.lang),
+                f"Test class outline ({t.path}):",
+                fence(t.context, t.lang),
+            ]
+        )
+        yield make_record(
+            task="write-test",
+            template_id=template_id,
+            instruction=template.format(framework=framework, name=focal.name, cls=focal.class_name),
+            input=text_in,
+            output=dedent(t.code),
+            unit=t,
+            unit_ids=[focal.id, t.id],
+            options=options,
+            focal_class=focal.class_name or focal_class_name(t),
+            module=focal.module,
+            pairing_rule=link.rule,
+        )

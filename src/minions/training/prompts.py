@@ -1,0 +1,81 @@
+"""Prompt templates per base family, and the tokenized (prompt, completion) examples built from them.
+
+Training, evaluation and serving all render prompts here, so the adapter always sees one format.
+The loss is taken on completion tokens only (the labels of prompt tokens are -100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SYSTEM_PROMPT = "You are a coding assistant for this company's code base. Follow its conventions."
+IGNORE = -100
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    name: str
+    turn: str  # format of one turn, with {role} and {content}
+    assistant_prefix: str  # what opens the assistant's answer
+    end: str  # what closes the assistant's answer ("" means the tokenizer's eos token)
+
+    def prompt(self, messages: list[dict]) -> str:
+        """The text up to where the assistant starts answering."""
+        return "".join(self.turn.format(role=m["role"], content=m["content"]) for m in messages) + (
+            self.assistant_prefix
+        )
+
+
+TEMPLATES = {
+    "chatml": PromptTemplate(
+        "chatml", "<|im_start|>{role}\n{content}<|im_end|>\n", "<|im_start|>assistant\n", "<|im_end|>"
+    ),
+    "plain": PromptTemplate("plain", "### {role}:\n{content}\n\n", "### assistant:\n", ""),
+}
+
+
+def choose_template(name: str, tokenizer) -> PromptTemplate:
+    """`auto` picks chatml when the tokenizer knows its markers, else plain."""
+    if name == "auto":
+        name = "chatml" if "<|im_start|>" in tokenizer.get_vocab() else "plain"
+    if name not in TEMPLATES:
+        from minions.errors import UserError
+
+        raise UserError(f"unknown prompt template {name!r}; use auto, {', '.join(TEMPLATES)}")
+    return TEMPLATES[name]
+
+
+def record_messages(record: dict) -> list[dict]:
+    """The system and user turns of an instruction record."""
+    user = record["instruction"] + ("\n\n" + record["input"] if record.get("input") else "")
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length: int) -> tuple[list[int], list[int]]:
+    """Input ids and labels (-100 on the prompt) for one record, at most `max_length` tokens.
+
+    When too long, the completion keeps at least half the budget and the prompt loses its start:
+    the code right before the answer matters more than the header.
+    """
+    end = template.end or tokenizer.eos_token
+    prompt = tokenizer(template.prompt(record_messages(record)), add_special_tokens=False)["input_ids"]
+    completion = tokenizer(record["output"] + end, add_special_tokens=False)["input_ids"]
+    if len(prompt) + len(completion) > max_length:
+        completion = completion[: max(max_length - len(prompt), max_length // 2)]
+        prompt = prompt[len(prompt) - (max_length - len(completion)) :] if max_length > len(completion) else []
+    return prompt + completion, [IGNORE] * len(prompt) + completion
+
+
+def collate(batch: list[tuple[list[int], list[int]]], pad_id: int):
+    """Right-padded tensors: input_ids, attention_mask, labels."""
+    import torch
+
+    width = max(len(ids) for ids, _ in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, (x, y) in enumerate(batch):
+        ids[i, : len(x)] = torch.tensor(x)
+        labels[i, : len(y)] = torch.tensor(y)
+        mask[i, : len(x)] = 1
+    return ids, mask, labels

@@ -1,0 +1,193 @@
+"""The workspace: one folder for all a run produces, a SQLite catalog, manifests and atomic writes.
+
+Layout: `<root>/catalog.sqlite`, `<root>/runs/<run-id>/`, `<root>/adapters/<name>/`,
+`<root>/models/<name>/`. The root is `--workspace`, else `$MINIONS_WORKSPACE`, else
+`./minions-workspace`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from minions import __version__
+from minions.errors import UserError
+from minions.records import SCHEMA_VERSION, content_hash, stable_id
+
+DEFAULT_WORKSPACE = "minions-workspace"
+
+_TABLES = {
+    "runs": "id TEXT PRIMARY KEY, name TEXT, path TEXT, status TEXT, created REAL",
+    "datasets": "id TEXT PRIMARY KEY, path TEXT, train INTEGER, eval INTEGER, created REAL",
+    "adapters": "name TEXT PRIMARY KEY, path TEXT, base_model TEXT, dataset_id TEXT, created REAL",
+    "evaluations": "id TEXT PRIMARY KEY, path TEXT, adapter TEXT, dataset_id TEXT, created REAL",
+}
+
+
+def resolve_root(workspace: Path | None) -> Path:
+    """The workspace folder from the option, the environment or the default."""
+    return (workspace or Path(os.environ.get("MINIONS_WORKSPACE") or DEFAULT_WORKSPACE)).resolve()
+
+
+class Catalog:
+    """The SQLite catalog of runs, dataset versions, adapters and evaluations."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path)
+        try:
+            con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            for table, cols in _TABLES.items():
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            yield con
+            con.commit()
+        finally:
+            con.close()
+
+    def put(self, table: str, **row: object) -> None:
+        """Insert or replace one row."""
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self._connect() as con:
+            con.execute(f"INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+
+    def rows(self, table: str, **where: object) -> list[dict]:
+        """Rows of a table, newest first, optionally filtered by equal columns."""
+        cond = " AND ".join(f"{k} = ?" for k in where)
+        sql = f"SELECT * FROM {table}" + (f" WHERE {cond}" if cond else "") + " ORDER BY created DESC"
+        with self._connect() as con:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute(sql, tuple(where.values()))]
+
+
+class Workspace:
+    """Folders and catalog under one root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.catalog = Catalog(root / "catalog.sqlite")
+
+    @classmethod
+    def open(cls, workspace: Path | None) -> Workspace:
+        return cls(resolve_root(workspace))
+
+    def dir(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a temp name beside it, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, data: object) -> None:
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
+    """Write one JSON object per line, atomically; returns the number of rows."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+    return len(lines)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open() as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """Content hashes of the files in a folder (relative posix path -> sha256), manifest excluded."""
+    return {
+        p.relative_to(folder).as_posix(): content_hash(p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+def write_manifest(
+    folder: Path,
+    kind: str,
+    config: dict,
+    inputs: dict[str, str],
+    parents: list[str] | None = None,
+    **extra: object,
+) -> dict:
+    """Write `manifest.json` last, so its presence marks the folder complete. Returns it.
+
+    The artifact id hashes kind, config and input hashes: the same inputs give the same id.
+    """
+    artifact_id = stable_id(kind, json.dumps(config, sort_keys=True, default=str), json.dumps(inputs, sort_keys=True))
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "id": artifact_id,
+        "kind": kind,
+        "tool": "minions",
+        "tool_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "config": config,
+        "inputs": inputs,
+        "parents": parents or [],
+        "outputs": file_hashes(folder),
+        **extra,
+    }
+    write_json(folder / "manifest.json", manifest)
+    return manifest
+
+
+def read_manifest(folder: Path) -> dict | None:
+    path = folder / "manifest.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def check_input_path(path: Path, what: str = "input") -> Path:
+    """A path named on the command line must exist and be readable (else UserError, exit 2)."""
+    if not path.exists():
+        raise UserError(f"{what} {path} does not exist; pass an existing path")
+    if not os.access(path, os.R_OK):
+        raise UserError(f"{what} {path} is not readable; fix its permissions or pass another path")
+    return path
+
+
+@contextlib.contextmanager
+def output_folder(out: Path, force: bool = False, resume: bool = False) -> Iterator[Path]:
+    """Yield a folder to write into; it appears at `out` only when the work succeeds.
+
+    A non-empty `out` is refused unless `force` (start over) or `resume` (continue a killed run).
+    Work happens in `<out>.partial`; a killed run leaves it for `resume`; bad input (UserError)
+    removes it, so nothing half-written stays behind.
+    """
+    out = out.resolve()
+    partial = out.with_name(out.name + ".partial")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; name a folder")
+    non_empty = out.is_dir() and any(out.iterdir())
+    if non_empty and not (force or resume):
+        raise UserError(f"output folder {out} is not empty; pass --force to start over or --resume to continue")
+    if resume and non_empty and not partial.exists():
+        out.rename(partial)  # continue from a finished or interrupted folder
+    elif not resume and partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True, exist_ok=True)
+    try:
+        yield partial
+    except UserError:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if out.exists():
+        shutil.rmtree(out)
+    partial.rename(out)

@@ -1,0 +1,168 @@
+"""The real `minions` command line on examples/acme-shop and on bad input."""
+
+import json
+import re
+
+import pytest
+
+from helpers import EXAMPLE, ROOT, run_cli
+
+RECORD_KEYS = {
+    "id",
+    "task",
+    "instruction",
+    "input",
+    "output",
+    "lang",
+    "instruction_lang",
+    "source",
+    "unit_ids",
+    "pairing_rule",
+    "schema_version",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "ds"
+    p = run_cli("build", str(EXAMPLE), "--out", str(out), "--config", str(ROOT / "configs" / "quickstart.yaml"))
+    assert p.returncode == 0, p.stderr
+    return out, p
+
+
+def test_build_writes_the_dataset_folder(built):
+    out, p = built
+    assert p.stdout.strip().splitlines()[-1] == str(out.resolve())
+    assert {f.name for f in out.iterdir()} == {
+        "train.jsonl",
+        "eval.jsonl",
+        "rejected.jsonl",
+        "manifest.json",
+        "card.md",
+    }
+    train = [json.loads(x) for x in (out / "train.jsonl").read_text().splitlines()]
+    evals = [json.loads(x) for x in (out / "eval.jsonl").read_text().splitlines()]
+    assert len(train) >= 150, "the example yields at least 150 training records"
+    assert all(set(r) >= RECORD_KEYS for r in train + evals)
+    ids = [r["id"] for r in train + evals]
+    assert len(ids) == len(set(ids))
+    assert {r["task"] for r in train} == {"implement-method", "write-test"}
+    assert {(r["source"]["repo"], r["focal_class"]) for r in train}.isdisjoint(
+        {(r["source"]["repo"], r["focal_class"]) for r in evals}
+    ), "a class never sits on both sides"
+    rejected = [json.loads(x) for x in (out / "rejected.jsonl").read_text().splitlines()]
+    assert rejected and all(set(r) >= {"id", "task", "stage", "reason"} and r["reason"] for r in rejected)
+    assert all("output" not in r and "input" not in r for r in rejected)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"eval": len(evals), "train": len(train)}
+    assert manifest["schema_version"] == 1 and manifest["inputs"] and manifest["tool_version"]
+
+
+def test_build_scrubs_planted_values_and_internal_names(built):
+    out, _ = built
+    planted = (ROOT / "examples" / "acme-shop.planted.md").read_text()
+    text = "".join((out / f).read_text() for f in ("train.jsonl", "eval.jsonl", "card.md", "manifest.json"))
+    assert "acme" not in text.lower(), "internal names are replaced everywhere"
+    cells = [line.split("|")[5] for line in planted.split("## Employee")[0].splitlines() if line.startswith("| ")]
+    values = [v.rstrip("…") for cell in cells for v in re.findall(r"`([^`]+)`", cell)]
+    # names and postal addresses are not detected yet (no NER); every credential, e-mail, phone and IP is
+    secrets = [v for v in values if not v.startswith("-----") and (len(v) >= 12 or "." in v) and " " not in v]
+    assert len(secrets) >= 8
+    leaked = [v for v in secrets if v in text]
+    assert not leaked, f"{len(leaked)} planted values reached the dataset"
+
+
+def test_build_is_deterministic_and_refuses_a_non_empty_folder(built, tmp_path):
+    out, _ = built
+    again = run_cli("build", str(EXAMPLE), "--out", str(out), "--config", str(ROOT / "configs" / "quickstart.yaml"))
+    assert again.returncode == 2 and "not empty" in again.stderr and "--force" in again.stderr
+    other = tmp_path / "ds2"
+    p = run_cli("build", str(EXAMPLE), "--out", str(other), "--config", str(ROOT / "configs" / "quickstart.yaml"))
+    assert p.returncode == 0
+    assert (other / "train.jsonl").read_text() == (out / "train.jsonl").read_text()
+
+
+def test_parse_contract(tmp_path):
+    out = tmp_path / "parse"
+    p = run_cli("parse", str(EXAMPLE), "--out", str(out), "--json")
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary) >= {"files", "classes", "methods", "tests", "pairs", "pairs_by_rule", "endpoints", "skipped"}
+    assert summary["pairs"] >= 100 and summary["endpoints"] >= 20
+    assert set(summary["pairs_by_rule"]) <= {"explicit", "name", "http", "call"}
+    units = [json.loads(x) for x in (out / "units.jsonl").read_text().splitlines()]
+    assert {u["kind"] for u in units} == {"class", "method", "test", "endpoint", "query"}
+    assert {u["lang"] for u in units} == {"java", "kotlin", "python"}
+    assert json.loads(p.stdout)["methods"] == summary["methods"]
+
+
+def test_scrub_contract_counts_only(tmp_path):
+    out = tmp_path / "scrub"
+    p = run_cli("scrub", str(EXAMPLE), "--out", str(out), "--config", str(ROOT / "configs" / "quickstart.yaml"))
+    assert p.returncode == 0, p.stderr
+    report = json.loads((out / "scrub-report.json").read_text())
+    assert set(report) == {"schema_version", "files_scanned", "files_dropped", "findings", "by_file"}
+    assert report["files_dropped"] >= 1 and report["findings"]["aws-access-key-id"] >= 1
+    assert not (out / "files" / "deploy" / "keys" / "deploy_id_rsa").exists()
+    assert (out / "files" / "shop-service" / "pom.xml").is_file()
+    assert all(isinstance(v, int) for counts in report["by_file"].values() for v in counts.values())
+    parsed = tmp_path / "parsed"
+    assert run_cli("parse", str(out), "--out", str(parsed)).returncode == 0, "parse reads a scrubbed snapshot"
+
+
+def test_dedup_contract(tmp_path):
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": 1, "text": "a  b"}, {"id": 2, "text": "a b"}, {"id": 3, "other": 1}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    p = run_cli(
+        "dedup",
+        str(src),
+        "--field",
+        "text",
+        "--out",
+        str(tmp_path / "out.jsonl"),
+        "--rejects",
+        str(tmp_path / "rej.jsonl"),
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "kept 2 removed 1"
+    assert [json.loads(x)["id"] for x in (tmp_path / "out.jsonl").read_text().splitlines()] == [1, 3]
+    assert json.loads((tmp_path / "rej.jsonl").read_text())["reason"] == "exact duplicate of line 1"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["parse", "/no/such/repo", "--out", "{tmp}/o"], "does not exist"),
+        (["build", "/no/such/repo", "--out", "{tmp}/o"], "does not exist"),
+        (["build", "--out", "{tmp}/o", "--config", "{tmp}/bad.yaml"], "field 'train.stpes': unknown field"),
+        (["run", "{tmp}/bad.yaml", "--workspace", "{tmp}/ws"], "line 4: field 'train.stpes'"),
+        (["run", "{tmp}/unknown-model.yaml", "--workspace", "{tmp}/ws"], "unknown base model 'gpt-9'"),
+        (["train", "{tmp}/nodataset", "--name", "x", "--workspace", "{tmp}/ws"], "does not exist"),
+        (["dedup", "/no/such.jsonl", "--field", "x", "--out", "{tmp}/o.jsonl"], "does not exist"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_half_written(tmp_path, args, message):
+    (tmp_path / "bad.yaml").write_text(f"sources:\n  - path: {EXAMPLE}\ntrain:\n  stpes: 3\n")
+    (tmp_path / "unknown-model.yaml").write_text(f"sources:\n  - path: {EXAMPLE}\ntrain:\n  base_model: gpt-9\n")
+    p = run_cli(*[a.format(tmp=tmp_path) for a in args])
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    assert "Traceback" not in p.stderr
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["bad.yaml", "unknown-model.yaml"]
+
+
+def test_every_command_explains_itself_with_an_example():
+    for cmd in ["run", "collect", "scrub", "parse", "build", "train", "serve", "eval", "dedup"]:
+        p = run_cli(cmd, "--help")
+        assert p.returncode == 0 and "Example: minions" in p.stdout, cmd
+    for group in ["adapters", "model"]:
+        p = run_cli(group, "--help")
+        assert p.returncode == 0 and "list" in p.stdout
+
+
+def test_model_list_shows_builtins(tmp_path):
+    p = run_cli("model", "list", "--json", "--workspace", str(tmp_path))
+    rows = json.loads(p.stdout)
+    assert {r["name"] for r in rows} == {"smollm2-135m", "tiny"} and all(r["cached"] is None for r in rows)

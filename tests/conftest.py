@@ -1,0 +1,96 @@
+"""Shared fixtures: CPU-only, offline, one thread; the tiny model prepared once per session."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+import string  # noqa: E402
+import subprocess  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from helpers import ALNUM, UPPER_DIGITS, rand  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    try:
+        import torch
+
+        has_gpu = torch.cuda.is_available()
+    except ImportError:
+        has_gpu = False
+    for item in items:
+        if "gpu" in item.keywords and not has_gpu:
+            item.add_marker(pytest.mark.skip(reason="needs a CUDA device"))
+
+
+@pytest.fixture
+def fake():
+    """Fake credentials built at test time from a known prefix plus random characters."""
+
+    class Fake:
+        def aws_key_id(self) -> str:
+            return "AK" + "IA" + rand(UPPER_DIGITS, 16)
+
+        def aws_secret(self) -> str:
+            return rand(ALNUM + "/+", 40)
+
+        def github(self) -> str:
+            return "gh" + "p_" + rand(ALNUM, 36)
+
+        def slack(self) -> str:
+            return "xo" + "xb-" + rand(string.digits, 12) + "-" + rand(string.digits, 13) + "-" + rand(ALNUM, 24)
+
+        def private_key(self) -> str:
+            body = "\n".join(rand(ALNUM + "+/", 64) for _ in range(4))
+            kind = "RSA " + "PRIVATE KEY"
+            return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----"
+
+        def jwt(self) -> str:
+            return "ey" + "J" + rand(ALNUM, 20) + ".ey" + "J" + rand(ALNUM, 30) + "." + rand(ALNUM + "_-", 43)
+
+        def password(self) -> str:
+            return rand(ALNUM, 14)
+
+    return Fake()
+
+
+@pytest.fixture(scope="session")
+def session_ws(tmp_path_factory):
+    """A workspace shared by the tests that need the tiny model (prepared once)."""
+    from minions.training.models import resolve_base_model
+    from minions.workspace import Workspace
+
+    ws = Workspace(tmp_path_factory.mktemp("ws"))
+    resolve_base_model("tiny", ws)
+    return ws
+
+
+@pytest.fixture
+def git_repo(tmp_path):
+    """Make a real git repository with the given files, committed; returns its folder."""
+
+    def make(files: dict[str, str | bytes], name: str = "repo") -> Path:
+        root = tmp_path / name
+        root.mkdir()
+        for rel, content in files.items():
+            p = root / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(content if isinstance(content, bytes) else content.encode())
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        }
+        for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
+            subprocess.run(["git", "-C", str(root), *cmd], check=True, env=env, capture_output=True)
+        return root
+
+    return make

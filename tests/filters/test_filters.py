@@ -1,0 +1,59 @@
+from minions.config import FiltersConfig
+from minions.filters import apply_filters, dedup_rows, normalize
+from minions.records import InstructionRecord, Provenance
+
+
+def rec(i, output, task="implement-method"):
+    return InstructionRecord(
+        id=f"r{i}",
+        task=task,
+        instruction="i",
+        input="x",
+        output=output,
+        lang="java",
+        source=Provenance(repo="r", commit="c", path="p"),
+        unit_ids=[f"u{i}"],
+        template_id="t",
+        module="m",
+        focal_class="C",
+    )
+
+
+BODY = "public int f() {\n    int a = 1;\n    return a + 1;\n}"
+
+
+def test_normalize_collapses_whitespace():
+    assert normalize("  a \n\t b  ") == "a b"
+
+
+def test_dedup_rows_keeps_first_and_rows_without_field():
+    rows = [{"t": "a  b"}, {"t": "a b"}, {"x": 1}, {"t": "c"}, {"t": "a\nb"}]
+    kept, removed = dedup_rows(rows, "t")
+    assert kept == [{"t": "a  b"}, {"x": 1}, {"t": "c"}]
+    assert removed == [(2, 1), (5, 1)]
+
+
+def test_filters_reject_with_reasons():
+    records = [
+        rec(1, BODY),
+        rec(2, BODY.replace("    ", "  ")),  # same code, other indentation
+        rec(3, "public String getName() {\n    return name;\n}"),
+        rec(4, "public void setName(String name) {\n    this.name = name;\n}"),
+        rec(5, "void f() {}"),
+        rec(6, "x\n" * 2000),
+        rec(7, "public void run() {\n}"),
+        rec(8, "public String getName() {\n    return name;\n}", task="write-test"),
+    ]
+    kept, rejected = apply_filters(records, FiltersConfig())
+    assert [r.id for r in kept] == ["r1", "r8"]
+    reasons = {r.id: (r.stage, r.reason) for r in rejected}
+    assert reasons["r2"] == ("filter:exact-dedup", "exact duplicate of r1")
+    assert reasons["r3"][0] == reasons["r4"][0] == reasons["r7"][0] == "filter:trivial-body"
+    assert reasons["r5"] == ("filter:size", "output has fewer than 2 non-blank lines")
+    assert reasons["r6"][1].startswith("output longer than")
+    assert all(r.reason for r in rejected) and len(rejected) + len(kept) == len(records)
+
+
+def test_dedup_can_be_turned_off():
+    kept, _ = apply_filters([rec(1, BODY), rec(2, BODY)], FiltersConfig(dedup="none"))
+    assert len(kept) == 2

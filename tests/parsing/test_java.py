@@ -1,0 +1,91 @@
+from minions.parsing import parse_files
+from minions.records import SourceFile
+
+CONTROLLER = """package com.shop.order;
+
+@RestController
+@RequestMapping("/api/orders")
+public class OrderController {
+    private final OrderService service;
+
+    /** Finds one order. */
+    @GetMapping("/{id}")
+    public Order get(@PathVariable long id) {
+        return service.find(id);
+    }
+
+    @RequestMapping(path = "/{id}/cancel", method = RequestMethod.POST)
+    public Order cancel(@PathVariable long id) {
+        Order o = service.find(id);
+        return service.cancel(o);
+    }
+}
+"""
+
+REPOSITORY = """package com.shop.order;
+
+public interface OrderRepository extends JpaRepository<Order, Long> {
+    @Query("select o from Order o where o.status = :status")
+    List<Order> findByStatus(String status);
+
+    List<Order> findByCustomerId(long id);
+}
+"""
+
+TEST = """package com.shop.order;
+
+import org.junit.jupiter.api.Test;
+
+class OrderServiceTest {
+    private final OrderService service = new OrderService();
+
+    @Test
+    void cancel_refundsPayment() {
+        assertEquals(1, service.cancel(order()).refunds());
+    }
+
+    private Order order() { return new Order(); }
+}
+"""
+
+
+def _parse(files):
+    return parse_files([SourceFile.from_raw("r", "c", p, t, "java" if p.endswith(".java") else None) for p, t in files])
+
+
+def test_classes_methods_endpoints_queries_tests():
+    res = _parse(
+        [
+            ("svc/src/main/java/OrderController.java", CONTROLLER),
+            ("svc/src/main/java/OrderRepository.java", REPOSITORY),
+            ("svc/src/test/java/OrderServiceTest.java", TEST),
+            ("svc/pom.xml", "<project/>"),
+        ]
+    )
+    kinds = [(u.kind, u.name) for u in res.units]
+    assert ("class", "OrderController") in kinds and ("method", "get") in kinds
+    assert ("query", "findByStatus") in kinds and ("method", "findByCustomerId") not in kinds
+    assert ("test", "cancel_refundsPayment") in kinds and ("method", "order") in kinds
+    endpoints = {u.name: u.http for u in res.units if u.kind == "endpoint"}
+    assert endpoints == {
+        "get": {"method": "GET", "path": "/api/orders/{id}"},
+        "cancel": {"method": "POST", "path": "/api/orders/{id}/cancel"},
+    }
+    get = next(u for u in res.units if u.kind == "method" and u.name == "get")
+    assert get.span == (9, 12), "span starts at the annotations, 1-based"
+    assert get.doc == "/** Finds one order. */"
+    assert get.signature.startswith('@GetMapping("/{id}")') and get.signature.endswith("get(@PathVariable long id)")
+    assert get.calls == ["find"] and get.class_name == "OrderController"
+    assert get.module == "svc", "module is the nearest folder with a build file"
+    assert "{ ... }" in get.context and "return service.find" not in get.context
+    assert "private final OrderService service;" in get.context
+    assert len({u.id for u in res.units}) == len(res.units)
+    s = res.summary()
+    assert (s["files"], s["endpoints"], s["tests"], s["skipped"]) == (3, 2, 1, 0)
+
+
+def test_syntax_error_skips_the_file_with_a_reason():
+    res = _parse([("A.java", "class A { void f( { }"), ("B.java", "class B { void g() { h(); } }")])
+    assert [u.name for u in res.units if u.kind == "method"] == ["g"]
+    assert len(res.skipped) == 1 and res.skipped[0].reason.startswith("syntax error near line 1")
+    assert res.summary()["skipped"] == 1

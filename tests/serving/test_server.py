@@ -1,0 +1,107 @@
+"""The real `minions serve` on 127.0.0.1, driven by the official openai client."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import openai
+import pytest
+
+from helpers import ROOT
+from minions.adapters import register_adapter
+from minions.config import TrainConfig
+from minions.training.models import resolve_base_model
+from minions.training.train import train_lora
+from minions.workspace import write_jsonl, write_manifest
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=2) as r:
+        return json.loads(r.read())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(session_ws, tmp_path_factory):
+    ds = tmp_path_factory.mktemp("ds")
+    write_jsonl(ds / "train.jsonl", [{"instruction": "Say hi", "input": "", "output": "hi there"}] * 4)
+    write_manifest(ds, "dataset", {}, {})
+    adapter = tmp_path_factory.mktemp("adapter")
+    train_lora(ds, resolve_base_model("tiny", session_ws), TrainConfig(base_model="tiny", steps=2), adapter, "greeter")
+    register_adapter(session_ws, "greeter", adapter, "tiny", None)
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "minions",
+            "serve",
+            "--adapter",
+            "greeter",
+            "--port",
+            str(port),
+            "--workspace",
+            str(session_ws.root),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited: {proc.stderr.read()}")
+            try:
+                if get_json(base_url + "/health"):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("server did not start in 60 s")
+        yield base_url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def client(base_url):
+    return openai.OpenAI(base_url=base_url + "/v1", api_key="not-needed-locally")
+
+
+def test_health_and_models(server):
+    assert get_json(server + "/health") == {"status": "ok", "models": ["tiny", "greeter"]}
+    ids = [m.id for m in client(server).models.list().data]
+    assert ids == ["tiny", "greeter"]
+
+
+@pytest.mark.parametrize("model", ["tiny", "greeter"])
+def test_chat_completion_with_base_and_adapter(server, model):
+    resp = client(server).chat.completions.create(
+        model=model, messages=[{"role": "user", "content": "Say hi"}], max_tokens=5, temperature=0
+    )
+    assert resp.model == model and resp.object == "chat.completion"
+    choice = resp.choices[0]
+    assert choice.message.role == "assistant" and isinstance(choice.message.content, str)
+    assert choice.finish_reason in {"stop", "length"}
+    assert 0 < resp.usage.completion_tokens <= 5 and resp.usage.prompt_tokens > 5
+
+
+def test_unknown_model_and_streaming_are_refused(server):
+    with pytest.raises(openai.NotFoundError):
+        client(server).chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
+    with pytest.raises(openai.BadRequestError):
+        client(server).chat.completions.create(model="tiny", messages=[{"role": "user", "content": "x"}], stream=True)
+
+
+def test_binds_loopback_only(server):
+    assert server.startswith("http://127.0.0.1:")

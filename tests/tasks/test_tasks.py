@@ -1,0 +1,86 @@
+import pytest
+
+from minions.errors import UserError
+from minions.parsing import parse_files
+from minions.records import SourceFile
+from minions.tasks import TASKS, TaskOptions, build_records, register_task
+
+SERVICE = """package com.shop;
+
+@Service
+public class CartService {
+    private final CartRepository carts;
+
+    public CartService(CartRepository carts) {
+        this.carts = carts;
+    }
+
+    /** Total price of the cart in cents. */
+    public long total(long cartId) {
+        Cart cart = carts.find(cartId);
+        return cart.items().stream().mapToLong(Item::price).sum();
+    }
+
+    public String getName() {
+        return name;
+    }
+}
+"""
+
+TEST = """package com.shop;
+
+class CartServiceTest {
+    private final CartService service = new CartService(new FakeCarts());
+
+    @Test
+    void total_sumsItemPrices() {
+        assertEquals(300, service.total(1L));
+    }
+}
+"""
+
+
+@pytest.fixture
+def units():
+    files = [
+        SourceFile.from_raw("shop", "c", "src/main/java/CartService.java", SERVICE, "java"),
+        SourceFile.from_raw("shop", "c", "src/test/java/CartServiceTest.java", TEST, "java"),
+    ]
+    return parse_files(files).units
+
+
+def test_builtins_are_registered_and_unknown_is_refused(units):
+    assert {"implement-method", "write-test"} <= set(TASKS)
+    with pytest.raises(UserError, match="unknown task 'nope'"):
+        build_records(units, ["nope"], TaskOptions())
+    with pytest.raises(ValueError, match="already registered"):
+        register_task("write-test", "again")(lambda u, o: [])
+
+
+def test_implement_method_records(units):
+    recs = build_records(units, ["implement-method"], TaskOptions())
+    names = {r.instruction.split("`")[1]: r for r in recs}
+    assert set(names) == {"total", "getName"}, "constructors are not implement-method records"
+    r = names["total"]
+    assert r.output.startswith("/** Total") is False and r.output.startswith("public long total(long cartId) {")
+    assert "return cart.items()" in r.output and "return cart.items()" not in r.input
+    assert "/** Total price of the cart in cents. */" in r.input and "public long total(long cartId)" in r.input
+    assert r.lang == "java" and r.instruction_lang == "en" and r.pairing_rule is None
+    assert r.focal_class == "CartService" and r.source.path == "src/main/java/CartService.java"
+    assert r.template_id == "implement-method/en/1"
+
+
+def test_write_test_records_carry_the_pair(units):
+    (r,) = build_records(units, ["write-test"], TaskOptions(instruction_lang="zh"))
+    assert r.pairing_rule == "name" and len(r.unit_ids) == 2
+    assert r.output.startswith("@Test") and "service.total(1L)" in r.output
+    assert "public long total(long cartId)" in r.input and "JUnit 5" in r.instruction
+    assert r.instruction_lang == "zh" and "测试" in r.instruction
+    assert r.focal_class == "CartService", "a test's class group is its focal class"
+    assert r.source.path == "src/test/java/CartServiceTest.java"
+
+
+def test_ids_are_deterministic(units):
+    a = [r.id for r in build_records(units, ["implement-method", "write-test"], TaskOptions())]
+    b = [r.id for r in build_records(units, ["implement-method", "write-test"], TaskOptions())]
+    assert a == b and len(set(a)) == len(a)

@@ -1,0 +1,80 @@
+import json
+
+import pytest
+
+from minions.errors import UserError
+from minions.workspace import (
+    Workspace,
+    atomic_write_text,
+    output_folder,
+    read_manifest,
+    resolve_root,
+    write_manifest,
+)
+
+
+def test_root_from_option_env_or_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIONS_WORKSPACE", str(tmp_path / "env"))
+    assert resolve_root(None) == (tmp_path / "env").resolve()
+    assert resolve_root(tmp_path / "opt") == (tmp_path / "opt").resolve()
+    monkeypatch.delenv("MINIONS_WORKSPACE")
+    monkeypatch.chdir(tmp_path)
+    assert resolve_root(None) == (tmp_path / "minions-workspace").resolve()
+
+
+def test_catalog_tables_and_rows(tmp_path):
+    ws = Workspace(tmp_path)
+    ws.catalog.put("adapters", name="a", path="/x", base_model="tiny", dataset_id="d", created=1.0)
+    ws.catalog.put("adapters", name="b", path="/y", base_model="tiny", dataset_id="d", created=2.0)
+    assert [r["name"] for r in ws.catalog.rows("adapters")] == ["b", "a"]
+    assert ws.catalog.rows("adapters", name="a")[0]["path"] == "/x"
+    for table in ("runs", "datasets", "evaluations"):
+        assert ws.catalog.rows(table) == []
+
+
+def test_output_folder_refuses_non_empty_unless_force(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("keep me")
+    with pytest.raises(UserError, match="not empty"), output_folder(out):
+        pass
+    assert (out / "old.txt").read_text() == "keep me"
+    with output_folder(out, force=True) as tmp:
+        (tmp / "new.txt").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+
+
+def test_output_folder_leaves_nothing_on_bad_input(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(UserError), output_folder(out) as tmp:
+        (tmp / "half.jsonl").write_text("{}")
+        raise UserError("bad input")
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_keeps_partial_work_for_resume(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError), output_folder(out) as tmp:
+        (tmp / "done-part").write_text("1")
+        raise RuntimeError("killed")
+    assert not out.exists()
+    with output_folder(out, resume=True) as tmp:
+        assert (tmp / "done-part").read_text() == "1"
+    assert (out / "done-part").exists()
+
+
+def test_atomic_write_and_manifest(tmp_path):
+    atomic_write_text(tmp_path / "a" / "f.txt", "hello")
+    assert (tmp_path / "a" / "f.txt").read_text() == "hello"
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["f.txt"]
+    m1 = write_manifest(tmp_path / "a", "dataset", {"k": 1}, {"in": "h"}, parents=["p"])
+    m2 = read_manifest(tmp_path / "a")
+    assert m1 == m2
+    assert m2["outputs"] == {"f.txt": m2["outputs"]["f.txt"]} and m2["parents"] == ["p"]
+    assert m2["schema_version"] == 1 and m2["tool_version"]
+    again = write_manifest(tmp_path / "a", "dataset", {"k": 1}, {"in": "h"})
+    assert again["id"] == m1["id"], "same inputs and config give the same artifact id"
+    other = write_manifest(tmp_path / "a", "dataset", {"k": 2}, {"in": "h"})
+    assert other["id"] != m1["id"]
+    json.loads((tmp_path / "a" / "manifest.json").read_text())

@@ -1,0 +1,58 @@
+import pytest
+
+from minions.errors import UserError
+from minions.training.models import BUILTINS, cached_models, check_base_model, load_model, resolve_base_model
+from minions.training.prompts import TEMPLATES, choose_template, encode_example
+
+
+def test_unknown_base_model_names_the_fix(tmp_path):
+    with pytest.raises(UserError, match=r"unknown base model 'gpt-9'; use a built-in \(smollm2-135m, tiny\)"):
+        check_base_model("gpt-9")
+    with pytest.raises(UserError, match="does not exist"):
+        check_base_model(str(tmp_path / "m.gguf"))
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(UserError, match="no config.json"):
+        check_base_model(str(tmp_path / "folder"))
+
+
+def test_tiny_is_cached_once_and_small(session_ws):
+    folder = resolve_base_model("tiny", session_ws)
+    assert cached_models(session_ws)["tiny"] == folder
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    assert size < 5_000_000
+    mtime = (folder / "manifest.json").stat().st_mtime_ns
+    assert resolve_base_model("tiny", session_ws) == folder
+    assert (folder / "manifest.json").stat().st_mtime_ns == mtime, "second resolve reuses the cache"
+    tok, model = load_model(folder)
+    assert model.config.num_hidden_layers == 2 and tok.pad_token_id is not None
+    assert choose_template("auto", tok).name == "chatml"
+
+
+def test_local_folder_is_used_as_is(session_ws):
+    folder = resolve_base_model("tiny", session_ws)
+    assert resolve_base_model(str(folder), session_ws) == folder.resolve()
+
+
+def test_encode_masks_the_prompt_and_truncates(session_ws):
+    tok, _ = load_model(resolve_base_model("tiny", session_ws))
+    record = {"instruction": "Implement f", "input": "class A { int f() { ... } }", "output": "int f() { return 1; }"}
+    ids, labels = encode_example(tok, TEMPLATES["chatml"], record, 512)
+    assert len(ids) == len(labels)
+    n_prompt = labels.count(-100)
+    assert n_prompt > 0 and all(x == -100 for x in labels[:n_prompt])
+    assert tok.decode(ids[n_prompt:]) == "int f() { return 1; }<|im_end|>"
+    short_ids, short_labels = encode_example(tok, TEMPLATES["chatml"], record, 16)
+    assert len(short_ids) == 16 and short_labels.count(-100) < 16
+
+
+@pytest.mark.slow
+def test_smollm2_builtin_converts_from_the_packaged_gguf(tmp_path):
+    from minions.workspace import Workspace
+
+    ws = Workspace(tmp_path)
+    folder = resolve_base_model("smollm2-135m", ws)
+    assert (folder / "model.safetensors").is_file() and (folder / "manifest.json").is_file()
+    tok, model = load_model(folder)
+    assert 130e6 < model.num_parameters() < 140e6
+    assert choose_template("auto", tok).name == "chatml"
+    assert "smollm2-135m" in BUILTINS
