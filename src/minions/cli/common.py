@@ -77,7 +77,7 @@ def progress(*bars: tuple[str, int | None]) -> Iterator[list[Callable[..., None]
             def advance(note: str = "") -> None:
                 bar.update(task, advance=1, note=note, visible=True)
                 t = bar.tasks[task]
-                every = max(1, int(t.total or 10) // 10)
+                every = max(1, int(t.total) // 10) if t.total else 10
                 if not err.is_terminal and int(t.completed) % every == 0:
                     # no live bar in a log file or CI: a line every tenth of the way instead
                     total = f"/{int(t.total)}" if t.total else ""
