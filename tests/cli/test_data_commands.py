@@ -65,7 +65,7 @@ def test_build_scrubs_planted_values_and_internal_names(built):
     assert "acme" not in text.lower(), "internal names are replaced everywhere"
     cells = [line.split("|")[5] for line in planted.split("## Employee")[0].splitlines() if line.startswith("| ")]
     values = [v.rstrip("…") for cell in cells for v in re.findall(r"`([^`]+)`", cell)]
-    # names and postal addresses are not detected yet (no NER); every credential, e-mail, phone and IP is
+    # free-text names and postal addresses are not detected yet (no NER); credentials, e-mails, phones, IPs are
     secrets = [v for v in values if not v.startswith("-----") and (len(v) >= 12 or "." in v) and " " not in v]
     assert len(secrets) >= 8
     leaked = [v for v in secrets if v in text]

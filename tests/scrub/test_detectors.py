@@ -21,6 +21,7 @@ def positives(fake) -> dict[str, list[str]]:
             f"password: {fake.password()}",
         ],
         "email": ["@author jane.doe@shop-example.org"],
+        "person-name": [" * @author Dana Whitfield", "# Owner: Marcus Ekdahl <marcus.e@shop-example.org>"],
         "phone": ["call +1 415 555 0134", "tel: +44 20 7946 0958", "(415) 555-0134"],
         "internal-host": ["url = http://db01.corp.shop.internal:8080/x"],
         "private-ip": ["host=10.12.4.17", "192.168.1.20"],
@@ -36,6 +37,8 @@ NEGATIVES = [
     "assertEquals(42, service.count());",
     '@GetMapping("/api/orders/{id}")',
     "password: <SECRET>",
+    "@author <NAME>",
+    "Order Service <b>bold</b>",
 ]
 
 

@@ -2,6 +2,15 @@
 
 from minions.scrub.rules import register_detector
 
+# A person's name where code names people: an author tag, or "Name <e-mail>" (CODEOWNERS, headers).
+# Runs before "email" so the address is still there to anchor on. Free-text names need NER (not yet).
+register_detector(
+    "person-name",
+    "personal",
+    r"(?<=@author )[A-Z][\w'-]+(?: [A-Z][\w'-]+)*|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?= <[^<>\s]+@)",
+    "<NAME>",
+    description="names in @author tags and before an e-mail address in angle brackets",
+)
 register_detector(
     "email",
     "personal",
