@@ -96,6 +96,17 @@ def test_chat_completion_with_base_and_adapter(server, model):
     assert 0 < resp.usage.completion_tokens <= 5 and resp.usage.prompt_tokens > 5
 
 
+def test_adapter_gets_its_training_system_prompt_unless_one_is_sent(server):
+    def prompt_tokens(model, messages):
+        resp = client(server).chat.completions.create(model=model, messages=messages, max_tokens=1)
+        return resp.usage.prompt_tokens
+
+    user = [{"role": "user", "content": "Say hi"}]
+    assert prompt_tokens("greeter", user) > prompt_tokens("tiny", user) + 5
+    own = [{"role": "system", "content": "Be brief."}, *user]
+    assert prompt_tokens("greeter", own) == prompt_tokens("tiny", own)
+
+
 def test_unknown_model_and_streaming_are_refused(server):
     with pytest.raises(openai.NotFoundError):
         client(server).chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])

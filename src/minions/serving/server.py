@@ -40,6 +40,7 @@ class Engine:
     tokenizer: object
     model: object
     templates: dict[str, object]  # model name -> prompt template
+    system_prompts: dict[str, str]  # adapter name -> the system prompt it was trained with
     default_max_tokens: int = 128
 
     def __post_init__(self):
@@ -55,7 +56,11 @@ class Engine:
         import torch
 
         template = self.templates[req.model]
-        prompt = template.prompt([m.model_dump() for m in req.messages])
+        messages = [m.model_dump() for m in req.messages]
+        if req.model in self.system_prompts and messages[0]["role"] != "system":
+            # an adapter answers best in the format it was trained on
+            messages.insert(0, {"role": "system", "content": self.system_prompts[req.model]})
+        prompt = template.prompt(messages)
         ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"]
         max_new = req.max_tokens or self.default_max_tokens
         end_ids = [self.tokenizer.eos_token_id]
@@ -93,6 +98,7 @@ def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], th
 
     tokenizer, model = load_model(base_folder, threads)
     templates = {base_name: choose_template("auto", tokenizer)}
+    system_prompts = {}
     for i, (name, folder) in enumerate(adapters.items()):
         meta = read_adapter_meta(folder)
         if i == 0:
@@ -100,8 +106,9 @@ def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], th
         else:
             model.load_adapter(folder, adapter_name=name)
         templates[name] = TEMPLATES[meta["template"]]
+        system_prompts[name] = meta["system_prompt"]
     model.eval()
-    return Engine(base_name, tokenizer, model, templates)
+    return Engine(base_name, tokenizer, model, templates, system_prompts)
 
 
 def create_app(engine: Engine) -> FastAPI:
