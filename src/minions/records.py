@@ -88,7 +88,8 @@ class CodeUnit(_Model):
     source: Provenance
     module: str = Field(description="build module or top-level package the file belongs to")
     name: str
-    class_name: str | None = Field(None, description="enclosing class, for members")
+    class_name: str | None = Field(None, description="enclosing class, or the file's stem for top-level functions")
+    scope: Literal["class", "file"] = Field("class", description="a class member, or a top-level function")
     signature: str = ""
     doc: str = ""
     code: str

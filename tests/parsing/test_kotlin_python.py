@@ -63,7 +63,9 @@ def test_kotlin_units_and_pairing_by_call():
     assert ("class", "Ledger") in by_name and ("method", "tierOf") in by_name
     add = by_name[("method", "add")]
     assert add.class_name == "Ledger" and add.doc == "/** Adds points. */" and "balance" in add.calls
-    assert by_name[("method", "tierOf")].class_name == "Ledger", "top-level functions belong to the file"
+    top = by_name[("method", "tierOf")]
+    assert top.class_name == "Ledger" and top.scope == "file", "top-level functions belong to the file"
+    assert add.scope == "class"
     test = by_name[("test", "`adds points`")]
     assert [(p.focal_id, p.rule) for p in test.pairs] == [(add.id, "call")]
 
@@ -79,7 +81,10 @@ def test_python_units_docstrings_and_pairing_by_name():
     convert = by_name[("method", "convert")]
     assert convert.class_name == "pricing" and convert.doc == '"""Convert an amount."""'
     assert convert.code.startswith("def convert(amount, rate):")
+    assert convert.scope == "file" and "def convert(amount, rate):\n    ..." in convert.context
+    assert "value = amount * rate" not in convert.context and "return parts" not in convert.context
     parse = by_name[("method", "parse")]
     assert parse.class_name == "Importer" and parse.code.lstrip().startswith("@staticmethod")
+    assert parse.scope == "class"
     test = by_name[("test", "test_convert_rounds")]
     assert [(p.focal_id, p.rule) for p in test.pairs] == [(convert.id, "name")]

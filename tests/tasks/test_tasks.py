@@ -84,3 +84,11 @@ def test_ids_are_deterministic(units):
     a = [r.id for r in build_records(units, ["implement-method", "write-test"], TaskOptions())]
     b = [r.id for r in build_records(units, ["implement-method", "write-test"], TaskOptions())]
     assert a == b and len(set(a)) == len(a)
+
+
+def test_module_functions_are_called_functions():
+    src = "def convert(amount, rate):\n    value = amount * rate\n    return round(value, 2)\n"
+    units = parse_files([SourceFile.from_raw("r", "c", "tools/pricing.py", src, "python")]).units
+    (r,) = build_records(units, ["implement-method"], TaskOptions())
+    assert r.instruction.startswith("Implement the function `convert` of the Python module `pricing`.")
+    assert "Module outline:" in r.input and "Function to implement:" in r.input

@@ -65,6 +65,7 @@ def _functions(container: Node, class_name: str, ctx: FileContext) -> list[CodeU
                 kind=kind,
                 name=_name(f, ctx, "simple_identifier"),
                 class_name=class_name,
+                scope="class" if container.type in CLASS_TYPES else "file",
                 signature=signature,
                 doc=doc_before(f, ctx),
                 context=skeleton,

@@ -55,7 +55,8 @@ def parse_python(root: Node, ctx: FileContext) -> list:
     ]
     for container, class_name in containers:
         funcs = _members(container)
-        skeleton = elide(_outer(container), [f.child_by_field_name("body") for f in funcs], ctx, "...")
+        every_body = [f.child_by_field_name("body") for f in walk(container, {"function_definition"})]
+        skeleton = elide(_outer(container), every_body, ctx, "...")
         if container.type == "class_definition":
             units.append(
                 make_unit(_outer(container), ctx, kind="class", name=class_name, doc=_docstring(container, ctx))
@@ -72,6 +73,7 @@ def parse_python(root: Node, ctx: FileContext) -> list:
                     kind=kind,
                     name=name,
                     class_name=class_name,
+                    scope="class" if container.type == "class_definition" else "file",
                     signature=signature,
                     doc=_docstring(f, ctx),
                     context=skeleton,

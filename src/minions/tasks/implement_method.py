@@ -10,18 +10,30 @@ from minions.tasks.registry import LANG_LABEL, TaskOptions, dedent, fence, make_
 TEMPLATES = {
     "en": (
         "implement-method/en/1",
-        "Implement the method `{name}` of the {label} class `{cls}`. "
-        "The class outline shows the other members; answer with the complete method only.",
+        "Implement the {what} `{name}` of the {label} {where} `{cls}`. "
+        "The outline shows the other members; answer with the complete {what} only.",
     ),
     "zh": (
         "implement-method/zh/1",
-        "请实现 {label} 类 `{cls}` 中的方法 `{name}`。类的大纲列出了其他成员；只回答完整的方法代码。",
+        "请实现 {label} {where} `{cls}` 中的{what} `{name}`。大纲列出了其他成员；只回答完整的代码。",
     ),
+}
+WORDS = {
+    "en": {"class": ("method", "class"), "file": ("function", "module")},
+    "zh": {"class": ("方法", "类"), "file": ("函数", "模块")},
 }
 
 
 def _input(unit: CodeUnit) -> str:
-    parts = [f"File: {unit.path}", "Class outline:", fence(unit.context, unit.lang), "Method to implement:"]
+    outline, todo = (
+        ("Class outline:", "Method to implement:")
+        if unit.scope == "class"
+        else (
+            "Module outline:",
+            "Function to implement:",
+        )
+    )
+    parts = [f"File: {unit.path}", outline, fence(unit.context, unit.lang), todo]
     head = (dedent(unit.doc) + "\n" if unit.doc and unit.lang != "python" else "") + unit.signature
     if unit.lang == "python" and unit.doc:
         head += "\n    " + unit.doc.strip()
@@ -39,10 +51,11 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
         if u.name == u.class_name or u.name == "__init__":
             continue  # constructors: wiring, not behaviour
         label = LANG_LABEL.get(u.lang, u.lang)
+        what, where = WORDS[options.instruction_lang][u.scope]
         yield make_record(
             task="implement-method",
             template_id=template_id,
-            instruction=template.format(name=u.name, cls=u.class_name, label=label),
+            instruction=template.format(name=u.name, cls=u.class_name, label=label, what=what, where=where),
             input=_input(u),
             output=dedent(u.code),
             unit=u,
