@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 
 import openai
 import pytest
@@ -16,6 +17,12 @@ from minions.config import TrainConfig
 from minions.training.models import resolve_base_model
 from minions.training.train import train_lora
 from minions.workspace import write_jsonl, write_manifest
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
 
 
 def get_json(url: str) -> dict:
@@ -68,7 +75,7 @@ def server(session_ws, tmp_path_factory):
                 time.sleep(0.5)
         else:
             raise AssertionError("server did not start in 60 s")
-        yield base_url
+        yield Server(base_url, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -79,14 +86,14 @@ def client(base_url):
 
 
 def test_health_and_models(server):
-    assert get_json(server + "/health") == {"status": "ok", "models": ["tiny", "greeter"]}
-    ids = [m.id for m in client(server).models.list().data]
+    assert get_json(server.url + "/health") == {"status": "ok", "models": ["tiny", "greeter"]}
+    ids = [m.id for m in client(server.url).models.list().data]
     assert ids == ["tiny", "greeter"]
 
 
 @pytest.mark.parametrize("model", ["tiny", "greeter"])
 def test_chat_completion_with_base_and_adapter(server, model):
-    resp = client(server).chat.completions.create(
+    resp = client(server.url).chat.completions.create(
         model=model, messages=[{"role": "user", "content": "Say hi"}], max_tokens=5, temperature=0
     )
     assert resp.model == model and resp.object == "chat.completion"
@@ -98,7 +105,7 @@ def test_chat_completion_with_base_and_adapter(server, model):
 
 def test_adapter_gets_its_training_system_prompt_unless_one_is_sent(server):
     def prompt_tokens(model, messages):
-        resp = client(server).chat.completions.create(model=model, messages=messages, max_tokens=1)
+        resp = client(server.url).chat.completions.create(model=model, messages=messages, max_tokens=1)
         return resp.usage.prompt_tokens
 
     user = [{"role": "user", "content": "Say hi"}]
@@ -109,10 +116,15 @@ def test_adapter_gets_its_training_system_prompt_unless_one_is_sent(server):
 
 def test_unknown_model_and_streaming_are_refused(server):
     with pytest.raises(openai.NotFoundError):
-        client(server).chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
+        client(server.url).chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
     with pytest.raises(openai.BadRequestError):
-        client(server).chat.completions.create(model="tiny", messages=[{"role": "user", "content": "x"}], stream=True)
+        client(server.url).chat.completions.create(
+            model="tiny", messages=[{"role": "user", "content": "x"}], stream=True
+        )
 
 
 def test_binds_loopback_only(server):
-    assert server.startswith("http://127.0.0.1:")
+    import psutil
+
+    listening = [c.laddr for c in psutil.Process(server.pid).net_connections() if c.status == psutil.CONN_LISTEN]
+    assert listening and all(addr.ip == "127.0.0.1" for addr in listening), listening
