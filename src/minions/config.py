@@ -52,6 +52,9 @@ class FiltersConfig(_Section):
     min_output_lines: int = Field(2, ge=1, description="drop records whose output is shorter")
     max_output_chars: int = Field(3000, ge=1, description="drop records whose output is longer")
     max_input_chars: int = Field(6000, ge=1, description="drop records whose input is longer")
+    decontaminate: float | None = Field(
+        0.8, gt=0, le=1, description="drop train records this close to a held-out one (5-gram overlap; null: off)"
+    )
 
 
 class SplitConfig(_Section):

@@ -143,7 +143,7 @@ def build(
     resume: bool = ResumeOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Build an instruction dataset: collect, scrub, parse, tasks, filters, split, gate.
+    """Build an instruction dataset: collect, scrub, parse, tasks, filters, split, decontaminate, gate.
 
     Writes train.jsonl, eval.jsonl (test.jsonl when split.test_share > 0), rejected.jsonl,
     card.md and manifest.json.

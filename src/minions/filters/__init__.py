@@ -2,6 +2,7 @@
 
 Record filters (`stats`, `keep`) judge one record; corpus filters (`fit`, then `keep`) judge a
 record against the whole corpus. Both register in `base.py`; built-ins in `quality.py`, `dedup.py`.
+`decontaminate.py` runs after the split: train records too close to held-out ones are dropped.
 """
 
 from minions.filters import dedup, quality  # noqa: F401  (registers the built-in filters)

@@ -1,4 +1,4 @@
-"""Sources to dataset: collect, scrub, parse, tasks, filters, split, gate, write."""
+"""Sources to dataset: collect, scrub, parse, tasks, filters, split, decontaminate, gate, write."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from minions.config import PipelineConfig
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
 from minions.filters import apply_filters
+from minions.filters.decontaminate import decontaminate
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
 from minions.scrub import scrub_files, scrub_text
@@ -53,6 +54,11 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
+    if cfg.filters.decontaminate:
+        held_out = [r for name, recs in split.splits.items() if name != "train" for r in recs]
+        split.splits["train"], leaked = decontaminate(split.splits["train"], held_out, cfg.filters.decontaminate)
+        rejected += leaked
+        log(f"decontaminated: {len(leaked)} train records too close to held-out ones")
     gated: dict[str, list[InstructionRecord]] = {}
     for name, recs in split.splits.items():
         gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names)
