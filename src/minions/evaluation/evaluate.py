@@ -16,21 +16,36 @@ from minions.training.train import read_adapter_meta
 from minions.workspace import read_jsonl, read_manifest, write_json, write_manifest
 
 
-def score(model, tokenizer, examples: list, batch_size: int, on_batch: Callable[[], None] | None = None) -> dict:
-    """Every registered metric over the examples, teacher-forced."""
+def score(
+    model, tokenizer, examples: list, groups: list[str], batch_size: int, on_batch: Callable[[], None] | None = None
+) -> tuple[dict, dict[str, dict]]:
+    """Every registered metric, teacher-forced: over all examples, and per group (the task).
+
+    Batches never mix groups; the metrics are sums over tokens, so batching does not change them.
+    """
     import torch
 
-    metrics = {name: make() for name, make in METRICS.items()}
+    def fresh() -> dict:
+        return {name: make() for name, make in METRICS.items()}
+
+    overall, per_group = fresh(), {}
     model.eval()
     with torch.no_grad():
-        for i in range(0, len(examples), batch_size):
-            ids, mask, labels = collate(examples[i : i + batch_size], tokenizer.pad_token_id)
-            logits = model(input_ids=ids, attention_mask=mask).logits
-            for m in metrics.values():
-                m.update(logits, labels)
-            if on_batch:
-                on_batch()
-    return {name: round(m.result(), 4) for name, m in metrics.items()}
+        for group in sorted(set(groups)):
+            members = [ex for ex, g in zip(examples, groups, strict=True) if g == group]
+            per_group[group] = fresh()
+            for i in range(0, len(members), batch_size):
+                ids, mask, labels = collate(members[i : i + batch_size], tokenizer.pad_token_id)
+                logits = model(input_ids=ids, attention_mask=mask).logits
+                for m in [*overall.values(), *per_group[group].values()]:
+                    m.update(logits, labels)
+                if on_batch:
+                    on_batch()
+
+    def results(metrics: dict) -> dict:
+        return {name: round(m.result(), 4) for name, m in metrics.items()}
+
+    return results(overall), {g: results(ms) for g, ms in per_group.items()}
 
 
 def evaluate_adapter(
@@ -58,9 +73,13 @@ def evaluate_adapter(
     template = TEMPLATES[meta["template"]]
     examples = [encode_example(tokenizer, template, r, meta["max_length"]) for r in records]
     model = PeftModel.from_pretrained(base, adapter, adapter_name=meta["name"])
+    tasks = [r.get("task", "") for r in records]
     with model.disable_adapter():
-        base_scores = score(model, tokenizer, examples, batch_size, on_batch)
-    adapter_scores = score(model, tokenizer, examples, batch_size, on_batch)
+        base_scores, base_by_task = score(model, tokenizer, examples, tasks, batch_size, on_batch)
+    adapter_scores, adapter_by_task = score(model, tokenizer, examples, tasks, batch_size, on_batch)
+    by_task = {
+        t: {"records": tasks.count(t), "base": base_by_task[t], meta["name"]: adapter_by_task[t]} for t in base_by_task
+    }
     results = {
         "schema_version": SCHEMA_VERSION,
         "adapter": meta["name"],
@@ -69,6 +88,7 @@ def evaluate_adapter(
         "eval_records": len(records),
         "template": template.name,
         "models": {"base": base_scores, meta["name"]: adapter_scores},
+        "by_task": by_task,
     }
     write_json(out / "results.json", results)
     write_report(out / "report.html", results, records, adapter)

@@ -26,6 +26,12 @@ Teacher-forced over completion tokens only; lower loss and higher accuracy are b
 <tr><td>{{ m }}</td><td>{{ '%.4f' % b }}</td><td>{{ '%.4f' % a }}</td>
 <td class="{{ 'better' if good else 'worse' }}">{{ '%+.4f' % (a - b) }}</td></tr>{% endfor %}
 </table>
+{% if r.by_task %}<h2>By task</h2>
+<table id="by-task"><tr><th>task</th><th>records</th>{% for m in metric_names %}<th>{{ m }}: base</th>
+<th>{{ m }}: {{ r.adapter }}</th>{% endfor %}</tr>
+{% for task, t in r.by_task.items() %}<tr><td>{{ task }}</td><td>{{ t.records }}</td>
+{% for m in metric_names %}<td>{{ '%.4f' % t.base[m] }}</td><td>{{ '%.4f' % t[r.adapter][m] }}</td>{% endfor %}
+</tr>{% endfor %}</table>{% endif %}
 {% if curve %}<h2>Training loss</h2>
 <table><tr><th>step</th>{% for s in curve %}<td>{{ s.step }}</td>{% endfor %}</tr>
 <tr><th>loss</th>{% for s in curve %}<td>{{ '%.3f' % s.loss }}</td>{% endfor %}</tr></table>{% endif %}
