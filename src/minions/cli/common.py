@@ -26,7 +26,9 @@ WorkspaceOpt = typer.Option(
     help="Workspace folder for everything a run produces [default: ./minions-workspace].",
 )
 ForceOpt = typer.Option(False, "--force", help="Replace a non-empty output folder (start over).")
-ResumeOpt = typer.Option(False, "--resume", help="Continue a killed run into the same output folder.")
+ResumeOpt = typer.Option(
+    False, "--resume", help="Write into the folder a killed run left behind (its work is redone; nothing is lost)."
+)
 JsonOpt = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 ConfigOpt = typer.Option(None, "--config", "-c", help="Pipeline YAML config (see configs/quickstart.yaml).")
 
