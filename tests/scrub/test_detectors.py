@@ -16,13 +16,28 @@ def positives(fake) -> dict[str, list[str]]:
         "jwt": [f'String token = "{fake.jwt()}";'],
         "url-credentials": [f"postgres://shop_admin:{fake.password()}@db.example.com:5432/shop"],
         "password-assignment": [
-            f"spring.datasource.password={fake.password()}",
             f'private static final String API_KEY = "{fake.password()}";',
-            f"password: {fake.password()}",
+            f'db_password_prod = "{fake.password()}"',
+            '"password": "correct horse battery staple"',
+            f"private val token = '{fake.password()}'",
         ],
+        "config-secret": [
+            f"spring.datasource.password={fake.password()}7",
+            f"  password: {fake.password()}7",
+            f"export DB_PASSWORD={fake.password()}7",
+        ],
+        "stripe-key": ["STRIPE_KEY=sk" + "_live_" + fake.password() + fake.password()],
+        "gitlab-token": ["GITLAB=gl" + "pat-" + fake.password() + fake.password()],
+        "bearer-token": ["Authorization: Bearer " + fake.password() + fake.password()],
         "email": ["@author jane.doe@shop-example.org"],
-        "person-name": [" * @author Dana Whitfield", "# Owner: Marcus Ekdahl <marcus.e@shop-example.org>"],
-        "phone": ["call +1 415 555 0134", "tel: +44 20 7946 0958", "(415) 555-0134"],
+        "person-name": [
+            " * @author Dana Whitfield",
+            "# Owner: Marcus Ekdahl <marcus.e@shop-example.org>",
+            "# Contact: Jonas Berg, jonas.berg@supply-example.org",
+            "Team lead: Dana Whitfield (dana.w@shop-example.org)",
+            'authors = [{ name = "Priya Raman", email = "priya@shop-example.org" }]',
+        ],
+        "phone": ["call +1 415 555 0134", "tel: +44 20 7946 0958", "(415) 555-0134", 'norm("0044 20 7946 0958")'],
         "internal-host": ["url = http://db01.corp.shop.internal:8080/x"],
         "private-ip": ["host=10.12.4.17", "192.168.1.20"],
     }
@@ -39,6 +54,19 @@ NEGATIVES = [
     "password: <SECRET>",
     "@author <NAME>",
     "Order Service <b>bold</b>",
+    # look-alikes that are code, not secrets
+    "spring.datasource.password=\npayment.gateway.base-url=http://localhost:9999",
+    "String password = user.getPassword();",
+    'api_key = os.getenv("API_KEY")',
+    "pwd = Path.cwd()",
+    "password = secret_value",
+    "password: String = generateRandom()",
+    "import io.netty.util.internal.PlatformDependent;",
+    "package com.shop.billing.internal;",
+    "return self.internal",
+    "val total = this@OrderService.computeTotal()",
+    'version = "10.1.2.3"',
+    'LocalDate.parse("+2024-01-15")',
 ]
 
 

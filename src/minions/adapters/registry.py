@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
+from minions.config import adapter_name_problem
 from minions.errors import UserError
 from minions.workspace import Workspace
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def register_adapter(ws: Workspace, name: str, path: Path, base_model: str, dataset_id: str | None) -> None:
     """Add or replace the adapter `name` in the catalog."""
-    if not _NAME.match(name):
-        raise UserError(f"adapter name {name!r} must be letters, digits, '.', '_' or '-'")
+    check_adapter_name(name)
     ws.catalog.put(
         "adapters",
         name=name,
@@ -24,6 +21,12 @@ def register_adapter(ws: Workspace, name: str, path: Path, base_model: str, data
         dataset_id=dataset_id,
         created=time.time(),
     )
+
+
+def check_adapter_name(name: str) -> None:
+    """Refuse, before any work, a name that cannot name an adapter."""
+    if problem := adapter_name_problem(name):
+        raise UserError(problem)
 
 
 def list_adapters(ws: Workspace) -> list[dict]:

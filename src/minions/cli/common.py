@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from minions.config import PipelineConfig, load_config
@@ -34,7 +35,7 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="Pipeline YAML config (see
 
 
 def log(msg: str) -> None:
-    err.print(f"[dim]minions[/] {msg}")
+    err.print(f"[dim]minions[/] {escape(msg)}", soft_wrap=True)
 
 
 def workspace(path: Path | None) -> Workspace:

@@ -44,6 +44,8 @@ def serve(
     elif bases - {base_model}:
         raise UserError(f"adapters were trained on {sorted(bases)}, not {base_model}; serve them separately")
     check_base_model(base_model)
+    if base_model in folders:
+        raise UserError(f"an adapter is named like the base model {base_model!r}; serve it from another name")
     engine = load_engine(base_model, resolve_base_model(base_model, w), folders)
     log(f"serving {', '.join(engine.names())} on http://{host}:{port}/v1")
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")

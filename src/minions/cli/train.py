@@ -40,11 +40,12 @@ def train(
 
     Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --steps 30
     """
-    from minions.adapters import register_adapter
+    from minions.adapters import check_adapter_name, register_adapter
     from minions.training.models import check_base_model, resolve_base_model
     from minions.training.train import train_lora
 
     setup_threads()
+    check_adapter_name(name)
     check_input_path(dataset / "train.jsonl", "dataset file")
     cfg = config_or_default(config).train
     cfg = cfg.model_copy(update={k: v for k, v in {"base_model": base_model, "steps": steps}.items() if v})

@@ -98,10 +98,11 @@ def elide(container: Node, bodies: list[Node], ctx: FileContext, marker: str) ->
 
 def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, **fields) -> CodeUnit:
     """A unit for a node, with ids and provenance filled in; span from `span_node` when given."""
-    sp = span(span_node or node)
+    where = span_node or node
+    sp = span(where)
     f = ctx.file
     return CodeUnit(
-        id=CodeUnit.make_id(f.id, sp),
+        id=CodeUnit.make_id(f.id, (where.start_byte, where.end_byte)),
         lang=f.lang or "",
         path=f.path,
         span=sp,

@@ -25,7 +25,11 @@ def _stage(folder: Path, work: Callable[[Path], object], log: Log) -> None:
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    work(partial)
+    try:
+        work(partial)
+    except UserError:
+        shutil.rmtree(partial, ignore_errors=True)  # bad input: nothing half-written stays
+        raise
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
 
@@ -49,15 +53,37 @@ def run_pipeline(
     on_train_step: Callable[[int, float], None] | None = None,
     on_eval_batch: Callable[[], None] | None = None,
 ) -> Path:
-    """Run every stage; return the absolute path of the run's report.html."""
-    from minions.evaluation.evaluate import evaluate_adapter
-    from minions.training.models import resolve_base_model
-    from minions.training.train import train_lora
+    """Run every stage; return the absolute path of the run's report.html.
 
+    Bad input found on the way (UserError) removes a new run's folder and catalog row; a resumed
+    run keeps the stages it had finished.
+    """
     run_id = latest_unfinished(ws, cfg) if resume else new_run_id(cfg)
     run_dir = ws.dir("runs", run_id)
     ws.catalog.put("runs", id=run_id, name=cfg.name, path=str(run_dir), status="running", created=time.time())
     log(f"run {run_id} in {run_dir}")
+    try:
+        return _run_stages(cfg, ws, run_id, run_dir, log, on_train_step, on_eval_batch)
+    except UserError:
+        if not resume:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            ws.catalog.delete("runs", id=run_id)
+        raise
+
+
+def _run_stages(
+    cfg: PipelineConfig,
+    ws: Workspace,
+    run_id: str,
+    run_dir: Path,
+    log: Log,
+    on_train_step: Callable[[int, float], None] | None,
+    on_eval_batch: Callable[[], None] | None,
+) -> Path:
+    from minions.evaluation.evaluate import evaluate_adapter
+    from minions.training.models import resolve_base_model
+    from minions.training.train import train_lora
+
     dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"
     _stage(dataset, lambda out: build_dataset(cfg, out, log), log)
     ds = read_manifest(dataset)

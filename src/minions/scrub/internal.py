@@ -4,19 +4,25 @@ Company-specific names (product, team, domain words) come from the config's
 `scrub.internal_names` and are applied by the scrubber.
 """
 
-from minions.scrub.rules import register_detector
+import re
+
+from minions.scrub.rules import line_of, register_detector
+
+_CODE_LINE = re.compile(r"^\s*(?:package|import)\b")
 
 register_detector(
     "internal-host",
     "internal",
-    r"\b(?:[a-z0-9-]+\.)+(?:internal|corp|intranet|lan)\b",
+    r"\b(?:[a-z0-9-]+\.){2,}(?:internal|corp|intranet|lan)\b(?![\w-]|\.\w)",
     "internal-host.example",
-    description="host names under internal top-level domains",
+    description="host names under internal top-level domains (not package or import lines)",
+    accept=lambda m: not _CODE_LINE.match(line_of(m)),
 )
 register_detector(
     "private-ip",
     "internal",
     r"\b(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}\b",
     "192.0.2.1",
-    description="private IPv4 addresses (replaced by a documentation address)",
+    description="private IPv4 addresses (replaced by a documentation address), not version numbers",
+    accept=lambda m: "version" not in line_of(m).lower(),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,7 +15,9 @@ class Detector:
     """A rule that finds one kind of sensitive value in text.
 
     `group` is the regex group holding the value (0: the whole match); only that part is replaced
-    by `replacement`, so `password = "..."` keeps its key and loses its value.
+    by `replacement`, so `password = "..."` keeps its key and loses its value. `accept`, when
+    given, looks at a match in its text and says whether it is a finding (to rule out look-alikes
+    a regex cannot, such as `package com.shop.internal;`).
     """
 
     name: str
@@ -23,6 +26,7 @@ class Detector:
     replacement: str
     group: int = 0
     description: str = ""
+    accept: Callable[[re.Match[str]], bool] | None = None
 
 
 DETECTORS: dict[str, Detector] = {}
@@ -46,12 +50,25 @@ def register_detector(
     group: int = 0,
     flags: int = 0,
     description: str = "",
+    accept: Callable[[re.Match[str]], bool] | None = None,
 ) -> Detector:
     """Register a detector; duplicate or malformed names are refused."""
     if not _NAME.match(name):
         raise ValueError(f"detector name {name!r} must be lowercase words joined by '-'")
     if name in DETECTORS:
         raise ValueError(f"detector {name!r} is already registered")
-    det = Detector(name, category, re.compile(pattern, flags), replacement, group, description)
+    det = Detector(name, category, re.compile(pattern, flags), replacement, group, description, accept)
     DETECTORS[name] = det
     return det
+
+
+def line_of(match: re.Match[str]) -> str:
+    """The whole line a match starts on."""
+    text, pos = match.string, match.start()
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def char_after(match: re.Match[str]) -> str:
+    return match.string[match.end() : match.end() + 1]

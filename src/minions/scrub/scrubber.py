@@ -53,6 +53,8 @@ def scrub_text(text: str, internal_names: dict[str, str] | None = None) -> tuple
     for det in ordered_detectors():
 
         def sub(m: re.Match[str], det=det) -> str:
+            if det.accept is not None and not det.accept(m):
+                return m.group(0)
             counts[det.name] += 1
             if det.group == 0:
                 return det.replacement

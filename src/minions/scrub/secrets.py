@@ -52,14 +52,40 @@ register_detector(
     group=1,
     description="passwords inside connection URLs",
 )
-# A value assigned to a secret-sounding key. Placeholders (${VAR}, <...>, env lookups) are not values.
+register_detector(
+    "stripe-key", "secret", r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", "<STRIPE_KEY>", description="Stripe secret keys"
+)
+register_detector(
+    "gitlab-token", "secret", r"\bglpat-[A-Za-z0-9_-]{20,}", "<GITLAB_TOKEN>", description="GitLab access tokens"
+)
+register_detector(
+    "bearer-token",
+    "secret",
+    r"\bBearer[ \t]+([A-Za-z0-9._~+/-]{20,}=*)",
+    "<TOKEN>",
+    group=1,
+    description="bearer tokens in Authorization headers",
+)
+_KEY = r"[\w.-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token|credentials?)[\w.-]*"
+# A quoted string assigned to a secret-sounding name, in code or JSON: the whole literal goes.
+# Placeholders (${VAR}, <...>, {x}, %s) are not values.
 register_detector(
     "password-assignment",
     "secret",
-    r"(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret)"
-    r"[\"']?\s*(?:[:=]|=>)\s*[\"']?(?![$<{%])([^\s\"',;]{6,})",
+    _KEY + r"[\"']?[ \t]*(?:[:=]|=>)[ \t]*([\"'])(?![$<{%])([^\"'\n]{6,})\1",
+    "<SECRET>",
+    group=2,
+    flags=re.IGNORECASE,
+    description="quoted values assigned to password, secret, api key or token names",
+)
+# An unquoted value on its own line of a config file (.properties, .env, YAML): it must hold a
+# digit, so identifiers and calls (`pwd = Path.cwd()`, `password = secret_value`) are left alone.
+register_detector(
+    "config-secret",
+    "secret",
+    r"^[ \t]*(?:export[ \t]+)?" + _KEY + r"[ \t]*[:=][ \t]*(?![$<{%\"'])(?=[^\s]*\d)([^\s#\"'(),;]{6,})[ \t]*$",
     "<SECRET>",
     group=1,
-    flags=re.IGNORECASE,
-    description="values assigned to password, secret, api key or token keys",
+    flags=re.IGNORECASE | re.MULTILINE,
+    description="unquoted secret values in config files",
 )
