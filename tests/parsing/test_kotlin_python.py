@@ -88,3 +88,27 @@ def test_python_units_docstrings_and_pairing_by_name():
     assert parse.scope == "class"
     test = by_name[("test", "test_convert_rounds")]
     assert [(p.focal_id, p.rule) for p in test.pairs] == [(convert.id, "name")]
+
+
+def test_kotlin_companion_and_enum_functions():
+    src = """class A(val v: Int) {
+    companion object {
+        fun make(x: Int): A {
+            val y = x + 1
+            return A(y)
+        }
+    }
+}
+
+enum class Tier(val min: Int) {
+    BASIC(0), GOLD(100);
+
+    fun next(): Tier {
+        val i = ordinal + 1
+        return values()[i]
+    }
+}
+"""
+    res = parse_files([SourceFile.from_raw("r", "c", "A.kt", src, "kotlin")])
+    got = sorted((u.kind, u.name, u.class_name) for u in res.units)
+    assert got == [("class", "A", None), ("class", "Tier", None), ("method", "make", "A"), ("method", "next", "Tier")]

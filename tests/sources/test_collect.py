@@ -63,3 +63,20 @@ def test_errors_name_the_problem(tmp_path, git_repo):
     subprocess.run(["git", "-C", str(empty), "init", "-q"], check=True)
     with pytest.raises(UserError, match="without commits"):
         collect(empty)
+
+
+def test_minions_outputs_inside_a_source_are_not_collected(tmp_path):
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / "A.java").write_text("class A {}")
+    snap = root / "scrubbed"
+    write_snapshot(snap, collect(root)[0])
+    write_manifest(snap, "scrub", {}, {})
+    (root / "minions-workspace").mkdir()
+    (root / "minions-workspace" / "catalog.sqlite").write_text("")
+    (root / "dataset.partial").mkdir()
+    (root / "dataset.partial" / "B.java").write_text("class B {}")
+    (root / "docs").mkdir()
+    (root / "docs" / "manifest.json").write_text('{"tool": "something else"}')
+    files, _ = collect(root)
+    assert sorted(f.path for f in files) == ["A.java", "docs/manifest.json"]

@@ -168,7 +168,8 @@ def dedup(
 ) -> None:
     """Remove exact duplicates (whitespace-normalized) of a field; the first occurrence is kept.
 
-    Rows without the field are kept. The last stdout line is `kept N removed M`.
+    Rows without the field are kept; rows are numbered from 1 across the inputs, blank lines
+    skipped. The last stdout line is `kept N removed M`.
 
     Example: minions dedup train.jsonl --field output --out train.dedup.jsonl --rejects dups.jsonl
     """
@@ -177,13 +178,26 @@ def dedup(
     rows = []
     for p in inputs:
         check_input_path(p, "input")
-        for i, line in enumerate(p.read_text().splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError:
-                    raise UserError(f"{p} line {i} is not JSON; fix or remove that line") from None
-    for target in [out] + ([rejects] if rejects else []):
+        if not p.is_file():
+            raise UserError(f"input {p} is not a file; pass JSONL files")
+        try:
+            lines = p.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise UserError(f"{p} is not UTF-8 text; pass JSONL files") from None
+        for i, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                raise UserError(f"{p} line {i} is not JSON; fix or remove that line") from None
+            if not isinstance(row, dict):
+                raise UserError(f"{p} line {i} is not a JSON object; each line must be one record")
+            rows.append(row)
+    targets = [out.resolve()] + ([rejects.resolve()] if rejects else [])
+    if len(set(targets)) < len(targets) or set(targets) & {p.resolve() for p in inputs}:
+        raise UserError("--out, --rejects and the inputs must be different files")
+    for target in targets:
         if target.exists() and not force:
             raise UserError(f"{target} exists; pass --force to replace it")
     kept, removed = dedup_rows(rows, field)
@@ -192,12 +206,7 @@ def dedup(
         write_jsonl(
             rejects,
             (
-                {
-                    "id": rows[i - 1].get("id", i),
-                    "line": i,
-                    "stage": "dedup",
-                    "reason": f"exact duplicate of line {j}",
-                }
+                {"id": rows[i - 1].get("id", i), "row": i, "stage": "dedup", "reason": f"exact duplicate of row {j}"}
                 for i, j in removed
             ),
         )

@@ -18,11 +18,21 @@ from minions.parsing.languages import (
 )
 from minions.records import CodeUnit
 
-CLASS_TYPES = {"class_declaration", "object_declaration"}
+CLASS_TYPES = {"class_declaration", "object_declaration", "companion_object"}
+BODY_TYPES = {"class_body", "enum_class_body"}
 
 
 def _name(node: Node, ctx: FileContext, child_type: str) -> str:
     return next((text(c, ctx) for c in node.children if c.type == child_type), "")
+
+
+def _class_name(cls: Node, ctx: FileContext) -> str:
+    """A class's or object's name; a companion object's functions belong to the class around it."""
+    if cls.type == "companion_object":
+        outer = cls.parent.parent if cls.parent is not None else None
+        if outer is not None and outer.type in CLASS_TYPES:
+            return _class_name(outer, ctx)
+    return _name(cls, ctx, "type_identifier")
 
 
 def _annotations(node: Node, ctx: FileContext) -> set[str]:
@@ -45,12 +55,12 @@ def _calls(node: Node, ctx: FileContext) -> list[str]:
 
 
 def _functions(container: Node, class_name: str, ctx: FileContext) -> list[CodeUnit]:
-    holder = next((c for c in container.children if c.type == "class_body"), container)
+    holder = next((c for c in container.children if c.type in BODY_TYPES), container)
     funcs = [c for c in holder.children if c.type == "function_declaration"]
     bodies = [b for f in funcs for b in f.children if b.type == "function_body"]
     skeleton = elide(container, bodies, ctx, "{ ... }")
     units = []
-    if container.type in CLASS_TYPES:
+    if container.type in CLASS_TYPES - {"companion_object"}:
         units.append(make_unit(container, ctx, kind="class", name=class_name, doc=doc_before(container, ctx)))
     for f in funcs:
         body = next((b for b in f.children if b.type == "function_body"), None)
@@ -79,7 +89,7 @@ def _functions(container: Node, class_name: str, ctx: FileContext) -> list[CodeU
 def parse_kotlin(root: Node, ctx: FileContext) -> list[CodeUnit]:
     units = []
     for cls in walk(root, CLASS_TYPES):
-        units += _functions(cls, _name(cls, ctx, "type_identifier"), ctx)
+        units += _functions(cls, _class_name(cls, ctx), ctx)
     # top-level functions belong to the file, named after it (Kotlin's FooKt facade)
     units += [u for u in _functions(root, PurePosixPath(ctx.file.path).stem, ctx) if u.kind != "class"]
     return units

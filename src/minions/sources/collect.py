@@ -8,6 +8,8 @@ commit = `worktree-` + a hash of their content hashes), or a snapshot folder wri
 from __future__ import annotations
 
 import fnmatch
+import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,17 +83,32 @@ def _git_blobs(root: Path) -> tuple[str, Iterator[tuple[str, bytes]]]:
     return commit, blobs()
 
 
+def _is_minions_output(folder: Path) -> bool:
+    """A folder minions wrote (a workspace, an artifact, an unfinished one): never pipeline input."""
+    if folder.name.endswith(".partial") or (folder / "catalog.sqlite").is_file():
+        return True
+    manifest = folder / "manifest.json"
+    try:
+        return manifest.is_file() and json.loads(manifest.read_text()).get("tool") == "minions"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _folder_files(root: Path) -> list[tuple[str, bytes]]:
     out = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part in SKIP_DIRS for part in rel.parts[:-1]) or not p.is_file() or p.is_symlink():
-            continue
-        try:
-            out.append((rel.as_posix(), p.read_bytes()))
-        except OSError:
-            out.append((rel.as_posix(), b"\0unreadable"))
-    return out
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_minions_output(here / d))
+        for name in sorted(names):
+            p = here / name
+            if p.is_symlink() or not p.is_file():
+                continue
+            rel = p.relative_to(root).as_posix()
+            try:
+                out.append((rel, p.read_bytes()))
+            except OSError:
+                out.append((rel, b"\0unreadable"))
+    return sorted(out)
 
 
 def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list[Rejection]]:
