@@ -114,6 +114,26 @@ def test_adapter_gets_its_training_system_prompt_unless_one_is_sent(server):
     assert prompt_tokens("greeter", own) == prompt_tokens("tiny", own)
 
 
+def test_sampling_stop_and_content_parts(server):
+    c = client(server.url)
+    resp = c.chat.completions.create(
+        model="greeter", messages=[{"role": "user", "content": "Say hi"}], temperature=0.7, max_completion_tokens=4
+    )
+    assert 0 < resp.usage.completion_tokens <= 4
+    parts = [{"type": "text", "text": "Say "}, {"type": "text", "text": "hi"}]
+    plain = c.chat.completions.create(model="tiny", messages=[{"role": "user", "content": "Say hi"}], max_tokens=8)
+    split = c.chat.completions.create(model="tiny", messages=[{"role": "user", "content": parts}], max_tokens=8)
+    assert split.choices[0].message.content == plain.choices[0].message.content
+    text = plain.choices[0].message.content
+    assert len(text) > 2, "eight tokens of the tiny model decode to some text"
+    stop = text[1:3]
+    cut = c.chat.completions.create(
+        model="tiny", messages=[{"role": "user", "content": "Say hi"}], max_tokens=8, stop=[stop]
+    )
+    assert cut.choices[0].message.content == text[: text.find(stop)].strip()
+    assert cut.choices[0].finish_reason == "stop"
+
+
 def test_unknown_model_and_streaming_are_refused(server):
     with pytest.raises(openai.NotFoundError):
         client(server.url).chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
@@ -121,6 +141,10 @@ def test_unknown_model_and_streaming_are_refused(server):
         client(server.url).chat.completions.create(
             model="tiny", messages=[{"role": "user", "content": "x"}], stream=True
         )
+    with pytest.raises(openai.BadRequestError, match="messages.0.role"):
+        client(server.url).chat.completions.create(model="tiny", messages=[{"role": "robot", "content": "x"}])
+    with pytest.raises(openai.BadRequestError, match="only n=1"):
+        client(server.url).chat.completions.create(model="tiny", messages=[{"role": "user", "content": "x"}], n=2)
 
 
 def test_binds_loopback_only(server):

@@ -11,25 +11,42 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from fastapi import FastAPI, HTTPException
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from minions.training.prompts import TEMPLATES, choose_template
 
 
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
 class ChatMessage(BaseModel):
-    role: str
-    content: str
+    role: Literal["system", "user", "assistant"]
+    content: str | list[TextPart]
+
+    def text(self) -> str:
+        return self.content if isinstance(self.content, str) else "".join(p.text for p in self.content)
 
 
 class ChatRequest(BaseModel):
     model: str
     messages: list[ChatMessage] = Field(min_length=1)
     max_tokens: int | None = Field(None, ge=1, le=2048)
+    max_completion_tokens: int | None = Field(None, ge=1, le=2048)
     temperature: float = Field(0.0, ge=0, le=2)
     top_p: float = Field(1.0, gt=0, le=1)
+    stop: str | list[str] | None = None
+    n: int = 1
     stream: bool = False
+
+    def stops(self) -> list[str]:
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
 
 
 @dataclass
@@ -56,17 +73,17 @@ class Engine:
         import torch
 
         template = self.templates[req.model]
-        messages = [m.model_dump() for m in req.messages]
+        messages = [{"role": m.role, "content": m.text()} for m in req.messages]
         if req.model in self.system_prompts and messages[0]["role"] != "system":
             # an adapter answers best in the format it was trained on
             messages.insert(0, {"role": "system", "content": self.system_prompts[req.model]})
         prompt = template.prompt(messages)
         ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"]
-        max_new = req.max_tokens or self.default_max_tokens
+        max_new = req.max_completion_tokens or req.max_tokens or self.default_max_tokens
         end_ids = [self.tokenizer.eos_token_id]
         if template.end:
             end_ids.append(self.tokenizer.convert_tokens_to_ids(template.end))
-        sampling = {"do_sample": True, "temperature": req.temperature, "top_p": req.top_p} if req.temperature else {}
+        sampling = {"temperature": req.temperature, "top_p": req.top_p} if req.temperature else {}
         with self.lock:
             is_base = req.model == self.base_name
             adapters = hasattr(self.model, "disable_adapter")
@@ -86,6 +103,9 @@ class Engine:
         new = out[0, ids.shape[1] :].tolist()
         finished = bool(new) and new[-1] in end_ids
         text = self.tokenizer.decode(new, skip_special_tokens=True)
+        cuts = [text.find(s) for s in req.stops() if s and s in text]
+        if cuts:
+            text, finished = text[: min(cuts)], True
         return text.strip(), ids.shape[1], len(new), "stop" if finished else "length"
 
 
@@ -115,6 +135,21 @@ def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(title="minions", summary="OpenAI-compatible API over a base model and its LoRA adapters")
     started = int(time.time())
 
+    # Errors in the shape OpenAI clients read: {"error": {"message", "type", "code"}}
+    def error(status: int, message: str) -> JSONResponse:
+        kind = "invalid_request_error" if status < 500 else "server_error"
+        return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request, exc: HTTPException):
+        return error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request, exc: RequestValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"] if x != "body")
+        return error(400, f"{where}: {first['msg']}")
+
     @app.get("/health")
     def health() -> dict:
         return {"status": "ok", "models": engine.names()}
@@ -128,6 +163,8 @@ def create_app(engine: Engine) -> FastAPI:
     def chat(req: ChatRequest) -> dict:
         if req.stream:
             raise HTTPException(400, "streaming is not supported yet; send stream=false")
+        if req.n != 1:
+            raise HTTPException(400, "only n=1 is supported")
         if req.model not in engine.templates:
             raise HTTPException(404, f"model {req.model!r} is not served; see /v1/models")
         text, n_prompt, n_new, finish = engine.chat(req)
