@@ -42,7 +42,9 @@ def server(session_ws, tmp_path_factory):
     write_jsonl(ds / "train.jsonl", [{"instruction": "Say hi", "input": "", "output": "hi there"}] * 4)
     write_manifest(ds, "dataset", {}, {})
     adapter = tmp_path_factory.mktemp("adapter")
-    train_lora(ds, resolve_base_model("tiny", session_ws), TrainConfig(base_model="tiny", steps=2), adapter, "greeter")
+    # enough steps for the tiny model to learn its one answer, so generated text is predictable
+    cfg = TrainConfig(base_model="tiny", steps=40, learning_rate=1e-2, lora_dropout=0.0)
+    train_lora(ds, resolve_base_model("tiny", session_ws), cfg, adapter, "greeter")
     register_adapter(session_ws, "greeter", adapter, "tiny", None)
     port = free_port()
     proc = subprocess.Popen(
@@ -124,14 +126,10 @@ def test_sampling_stop_and_content_parts(server):
     plain = c.chat.completions.create(model="tiny", messages=[{"role": "user", "content": "Say hi"}], max_tokens=8)
     split = c.chat.completions.create(model="tiny", messages=[{"role": "user", "content": parts}], max_tokens=8)
     assert split.choices[0].message.content == plain.choices[0].message.content
-    text = plain.choices[0].message.content
-    assert len(text) > 2, "eight tokens of the tiny model decode to some text"
-    stop = text[1:3]
-    cut = c.chat.completions.create(
-        model="tiny", messages=[{"role": "user", "content": "Say hi"}], max_tokens=8, stop=[stop]
-    )
-    assert cut.choices[0].message.content == text[: text.find(stop)].strip()
-    assert cut.choices[0].finish_reason == "stop"
+    learned = c.chat.completions.create(model="greeter", messages=[{"role": "user", "content": "Say hi"}])
+    assert learned.choices[0].message.content == "hi there" and learned.choices[0].finish_reason == "stop"
+    cut = c.chat.completions.create(model="greeter", messages=[{"role": "user", "content": "Say hi"}], stop=[" the"])
+    assert cut.choices[0].message.content == "hi" and cut.choices[0].finish_reason == "stop"
 
 
 def test_unknown_model_and_streaming_are_refused(server):
