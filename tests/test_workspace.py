@@ -88,3 +88,14 @@ def test_resume_that_fails_on_bad_input_keeps_the_finished_folder(tmp_path):
         raise UserError("bad input")
     assert (out / "train.jsonl").read_text() == "finished"
     assert not (tmp_path / "out.partial").exists()
+
+
+def test_catalog_of_another_schema_version_is_refused(tmp_path):
+    import sqlite3
+
+    ws = Workspace(tmp_path)
+    ws.catalog.rows("runs")
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(UserError, match="schema version 99, this minions reads 1"):
+        ws.catalog.rows("runs")

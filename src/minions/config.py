@@ -182,4 +182,7 @@ def load_config(path: Path) -> PipelineConfig:
     for src in cfg.sources:
         if not src.path.is_absolute():
             src.path = (base / src.path).resolve()
+    model = Path(cfg.train.base_model)
+    if not model.is_absolute() and (base / model).exists():  # a local model folder or .gguf file
+        cfg.train.base_model = str((base / model).resolve())
     return cfg

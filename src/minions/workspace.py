@@ -48,6 +48,12 @@ class Catalog:
         try:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            (found,) = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if found != str(SCHEMA_VERSION):
+                raise UserError(
+                    f"catalog {self.path} has schema version {found}, this minions reads {SCHEMA_VERSION}; "
+                    "use another --workspace or the minions version that made it"
+                )
             for table, cols in _TABLES.items():
                 con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
             yield con

@@ -82,3 +82,13 @@ def test_gate_rejects_records_with_findings(fake):
     assert kept == [clean]
     assert rejected[0].stage == "gate" and "github-token" in rejected[0].reason
     assert fake.github()[:4] not in rejected[0].reason
+
+
+def test_a_level_whose_test_share_misses_falls_to_a_finer_one():
+    recs = []
+    for module, size in (("a", 3), ("b", 5), ("c", 26)):
+        recs += [rec(len(recs), module=module, cls=f"{module}{k}") for k in range(size)]
+    res = split_records(recs, 0.1, 0.1)
+    assert res.level == "class"
+    assert all(res.splits[s] for s in ("train", "eval", "test"))
+    assert abs(len(res.splits["test"]) / len(recs) - 0.1) <= 0.05

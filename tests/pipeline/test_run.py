@@ -24,7 +24,7 @@ def test_run_end_to_end_on_tiny(tmp_path):
         assert m["eval_loss"] > 0 and 0 <= m["token_accuracy"] <= 1
     by_task = results["by_task"]
     assert sum(t["records"] for t in by_task.values()) == 16
-    assert all(set(t) == {"records", "base", "tiny"} for t in by_task.values())
+    assert all(set(t["models"]) == {"base", "tiny"} for t in by_task.values())
     run_dir = report.parent
     for stage in ("dataset", "adapter", "evaluation"):
         assert (run_dir / stage / "manifest.json").is_file()

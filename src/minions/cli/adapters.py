@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from minions.cli.common import JsonOpt, WorkspaceOpt, result, workspace
+from minions.errors import UserError
+from minions.workspace import read_manifest
 
 group = typer.Typer(help="Trained adapters registered in the workspace catalog.", no_args_is_help=True)
 
@@ -34,7 +36,10 @@ def show(name: str = typer.Argument(..., help="Adapter name."), ws: Path = Works
     from minions.adapters import find_adapter
 
     folder = find_adapter(workspace(ws), name)
-    typer.echo(json.dumps(json.loads((folder / "manifest.json").read_text()), indent=2))
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise UserError(f"{folder} has no manifest.json: not an adapter made by `minions train`")
+    typer.echo(json.dumps(manifest, indent=2))
 
 
 def register(app: typer.Typer) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
 from minions.cli.common import (
     ConfigOpt,
@@ -21,7 +21,18 @@ from minions.cli.common import (
     setup_threads,
     workspace,
 )
+from minions.config import TrainConfig
+from minions.errors import UserError
 from minions.workspace import check_input_path, output_folder, read_manifest
+
+
+def validated_train_config(values: dict) -> TrainConfig:
+    """The train section with command-line overrides, checked like the config file is."""
+    try:
+        return TrainConfig.model_validate(values)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise UserError(f"train.{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
 def train(
@@ -41,15 +52,17 @@ def train(
     Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --steps 30
     """
     from minions.adapters import check_adapter_name, register_adapter
-    from minions.training.models import check_base_model, resolve_base_model
+    from minions.training.models import canonical_base_model, check_base_model, resolve_base_model
     from minions.training.train import train_lora
 
     setup_threads()
     check_adapter_name(name)
     check_input_path(dataset / "train.jsonl", "dataset file")
     cfg = config_or_default(config).train
-    cfg = cfg.model_copy(update={k: v for k, v in {"base_model": base_model, "steps": steps}.items() if v})
+    overrides = {k: v for k, v in {"base_model": base_model, "steps": steps}.items() if v is not None}
+    cfg = validated_train_config({**cfg.model_dump(), **overrides})
     check_base_model(cfg.base_model)
+    cfg.base_model = canonical_base_model(cfg.base_model)
     w = workspace(ws)
     target = out or w.dir("adapters", name)
     log(f"base {cfg.base_model}; {cfg.steps} steps, batch {cfg.batch_size}, lr {cfg.learning_rate}, r {cfg.lora_r}")
@@ -86,6 +99,8 @@ def evaluate(
     from minions.training.train import read_adapter_meta
 
     setup_threads()
+    if max_records is not None and max_records < 1:
+        raise UserError(f"--max-records must be at least 1, not {max_records}")
     check_input_path(dataset / f"{split}.jsonl", "dataset file")
     w = workspace(ws)
     folder = find_adapter(w, adapter)
@@ -102,9 +117,8 @@ def evaluate(
         dataset_id=(read_manifest(dataset) or {}).get("id"),
         created=time.time(),
     )
-    if as_json:
-        typer.echo(json.dumps(res, indent=2))
-    typer.echo(str((target / "report.html").resolve()))
+    report = str((target / "report.html").resolve())
+    result({**res, "report": report}, as_json, report)
 
 
 def register(app: typer.Typer) -> None:

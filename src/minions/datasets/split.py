@@ -55,11 +55,14 @@ def split_records(records: list[InstructionRecord], eval_share: float, test_shar
             continue
         if len(order) <= needed:
             raise UserError(f"only {len(order)} class group(s): too little data for a train and an eval split")
+        finest = pos == len(levels) - 1
         end_eval = _take(order, groups, 0, eval_share * n)
         n_eval = sum(len(groups[k]) for k in order[:end_eval])
-        if abs(n_eval / n - eval_share) > eval_share / 2 and pos < len(levels) - 1:
-            continue
         end_test = _take(order, groups, end_eval, test_share * n) if test_share > 0 else end_eval
+        n_test = sum(len(groups[k]) for k in order[end_eval:end_test])
+        misses = abs(n_eval / n - eval_share) > eval_share / 2 or abs(n_test / n - test_share) > test_share / 2
+        if (misses or end_test >= len(order)) and not finest:
+            continue  # a finer level fits the shares better
         if end_test >= len(order):
             raise UserError("every group went to eval/test; lower split.eval_share or add sources")
         parts = {"eval": order[:end_eval], "train": order[end_test:]}

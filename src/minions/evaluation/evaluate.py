@@ -12,8 +12,8 @@ from minions.evaluation.report import write_report
 from minions.records import SCHEMA_VERSION
 from minions.training.models import load_model
 from minions.training.prompts import TEMPLATES, collate, encode_example
-from minions.training.train import read_adapter_meta
-from minions.workspace import read_jsonl, read_manifest, write_json, write_manifest
+from minions.training.train import load_records, read_adapter_meta
+from minions.workspace import read_manifest, write_json, write_manifest
 
 
 def score(
@@ -66,7 +66,7 @@ def evaluate_adapter(
     path = dataset / f"{split}.jsonl"
     if not path.is_file():
         raise UserError(f"{path} does not exist; pass a dataset folder made by `minions build`")
-    records = read_jsonl(path)[:max_records]
+    records = load_records(path)[:max_records]
     if not records:
         raise UserError(f"{path} has no records to evaluate on")
     tokenizer, base = load_model(base_folder, threads)
@@ -78,7 +78,8 @@ def evaluate_adapter(
         base_scores, base_by_task = score(model, tokenizer, examples, tasks, batch_size, on_batch)
     adapter_scores, adapter_by_task = score(model, tokenizer, examples, tasks, batch_size, on_batch)
     by_task = {
-        t: {"records": tasks.count(t), "base": base_by_task[t], meta["name"]: adapter_by_task[t]} for t in base_by_task
+        t: {"records": tasks.count(t), "models": {"base": base_by_task[t], meta["name"]: adapter_by_task[t]}}
+        for t in base_by_task
     }
     results = {
         "schema_version": SCHEMA_VERSION,

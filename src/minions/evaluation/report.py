@@ -30,7 +30,8 @@ Teacher-forced over completion tokens only; lower loss and higher accuracy are b
 <table id="by-task"><tr><th>task</th><th>records</th>{% for m in metric_names %}<th>{{ m }}: base</th>
 <th>{{ m }}: {{ r.adapter }}</th>{% endfor %}</tr>
 {% for task, t in r.by_task.items() %}<tr><td>{{ task }}</td><td>{{ t.records }}</td>
-{% for m in metric_names %}<td>{{ '%.4f' % t.base[m] }}</td><td>{{ '%.4f' % t[r.adapter][m] }}</td>{% endfor %}
+{% for m in metric_names %}<td>{{ '%.4f' % t.models.base[m] }}</td><td>{{ '%.4f' % t.models[r.adapter][m] }}</td>
+{% endfor %}
 </tr>{% endfor %}</table>{% endif %}
 {% if curve %}<h2>Training loss</h2>
 <table><tr><th>step</th>{% for s in curve %}<td>{{ s.step }}</td>{% endfor %}</tr>

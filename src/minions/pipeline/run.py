@@ -6,6 +6,7 @@ killed run continued with `--resume` skips the stages that finished.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -35,7 +36,8 @@ def _stage(folder: Path, work: Callable[[Path], object], log: Log) -> None:
 
 
 def new_run_id(cfg: PipelineConfig) -> str:
-    return f"{cfg.name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    """Name, UTC time and a random suffix: two runs started in the same second do not share a folder."""
+    return f"{cfg.name}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{secrets.token_hex(2)}"
 
 
 def latest_unfinished(ws: Workspace, cfg: PipelineConfig) -> str:

@@ -85,7 +85,10 @@ def _prepare_tiny(out: Path) -> dict:
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=1024, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        vocab_size=1024,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,  # it writes to stdout, where only results go
     )
     bpe.train_from_iterator(_tiny_corpus(), trainer=trainer)
     tok = PreTrainedTokenizerFast(
@@ -128,6 +131,11 @@ BUILTINS = {
         ),
     ]
 }
+
+
+def canonical_base_model(spec: str) -> str:
+    """A built-in name as is; a path made absolute, so an adapter's record of it works from anywhere."""
+    return spec if spec in BUILTINS else str(Path(spec).resolve())
 
 
 def check_base_model(spec: str) -> None:

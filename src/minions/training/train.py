@@ -12,7 +12,7 @@ from minions.config import TrainConfig
 from minions.errors import UserError
 from minions.training.models import load_model, quiet_transformers
 from minions.training.prompts import SYSTEM_PROMPT, choose_template, collate, encode_example
-from minions.workspace import read_jsonl, read_manifest, write_json, write_jsonl, write_manifest
+from minions.workspace import read_manifest, write_json, write_jsonl, write_manifest
 
 ADAPTER_META = "minions-adapter.json"
 
@@ -30,7 +30,7 @@ def train_lora(
     from peft import LoraConfig, get_peft_model
 
     quiet_transformers()
-    records = read_jsonl(dataset / "train.jsonl")
+    records = load_records(dataset / "train.jsonl")
     if not records:
         raise UserError(f"{dataset}/train.jsonl has no records; build a dataset with more sources")
     torch.manual_seed(cfg.seed)
@@ -98,6 +98,22 @@ def train_lora(
         final_loss=log[-1]["loss"],
         seconds=log[-1]["seconds"],
     )
+
+
+def load_records(path: Path) -> list[dict]:
+    """Instruction records of a split file; a malformed line is a UserError naming it."""
+    records = []
+    for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise UserError(f"{path} line {i} is not JSON; rebuild the dataset with `minions build`") from None
+        if not (isinstance(row, dict) and all(isinstance(row.get(k), str) for k in ("instruction", "output"))):
+            raise UserError(f"{path} line {i} is not an instruction record (needs 'instruction' and 'output')")
+        records.append(row)
+    return records
 
 
 def read_adapter_meta(folder: Path) -> dict:

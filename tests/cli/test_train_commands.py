@@ -1,0 +1,58 @@
+"""`minions train` and `minions eval` on the tiny model: contracts and bad input."""
+
+import json
+
+import pytest
+
+from helpers import run_cli
+from minions.workspace import write_jsonl, write_manifest
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    ds = tmp_path / "ds"
+    rows = [{"task": "implement-method", "instruction": f"Implement f{i}", "input": "", "output": f"int f{i}() {{}}"}
+            for i in range(6)]  # fmt: skip
+    write_jsonl(ds / "train.jsonl", rows)
+    write_jsonl(ds / "eval.jsonl", rows[:2])
+    write_manifest(ds, "dataset", {}, {})
+    return ds
+
+
+def test_relative_base_model_is_recorded_absolute_and_eval_json_is_json(tmp_path, dataset):
+    ws = tmp_path / "ws"
+    prepared = run_cli("model", "prepare", "tiny", "--workspace", str(ws))
+    assert prepared.returncode == 0, prepared.stderr
+    assert prepared.stdout == str(ws / "models" / "tiny") + "\n", "model prepare prints only the folder"
+    p = run_cli("train", "ds", "--name", "rel", "--base-model", "ws/models/tiny", "--steps", "1",
+                "--workspace", "ws", cwd=tmp_path)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    meta = json.loads((ws / "adapters" / "rel" / "minions-adapter.json").read_text())
+    assert meta["base_model"] == str(ws / "models" / "tiny")
+    e = run_cli("eval", str(dataset), "--adapter", "rel", "--json", "--workspace", str(ws))
+    assert e.returncode == 0, e.stderr
+    res = json.loads(e.stdout)
+    assert res["eval_records"] == 2 and res["report"].endswith("report.html")
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--steps", "0"], "train.steps: Input should be greater than or equal to 1"),
+        ([], "line 2 is not an instruction"),
+    ],
+)
+def test_train_bad_input_is_exit_2_and_leaves_nothing(tmp_path, dataset, extra, message):
+    if not extra:
+        (dataset / "train.jsonl").write_text('{"instruction": "x", "output": "y"}\n{"a": 1}\n')
+    p = run_cli(
+        "train", str(dataset), "--name", "x", "--base-model", "tiny", *extra, "--workspace", str(tmp_path / "w")
+    )
+    assert p.returncode == 2 and message in p.stderr, p.stderr
+    adapters = tmp_path / "w" / "adapters"
+    assert not adapters.exists() or not list(adapters.iterdir())
+
+
+def test_eval_refuses_a_bad_max_records(tmp_path, dataset):
+    p = run_cli("eval", str(dataset), "--adapter", "x", "--max-records", "-1", "--workspace", str(tmp_path / "w"))
+    assert p.returncode == 2 and "--max-records must be at least 1" in p.stderr
