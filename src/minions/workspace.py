@@ -117,6 +117,29 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
     return len(lines)
 
 
+def read_json_objects(path: Path) -> list[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSONL file, checked: a line that is not a
+    JSON object, or a file that is not UTF-8 text, is a UserError naming the file and line."""
+    if not path.is_file():
+        raise UserError(f"{path} is not a file; pass a JSONL file")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text; pass a JSONL file") from None
+    rows = []
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise UserError(f"{path} line {i} is not JSON; fix or remove that line") from None
+        if not isinstance(row, dict):
+            raise UserError(f"{path} line {i} is not a JSON object; each line must be one record")
+        rows.append((i, row))
+    return rows
+
+
 def read_jsonl(path: Path) -> list[dict]:
     with path.open() as f:
         return [json.loads(line) for line in f if line.strip()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -18,7 +17,14 @@ from minions.cli.common import (
     result,
 )
 from minions.errors import UserError
-from minions.workspace import check_input_path, output_folder, write_json, write_jsonl, write_manifest
+from minions.workspace import (
+    check_input_path,
+    output_folder,
+    read_json_objects,
+    write_json,
+    write_jsonl,
+    write_manifest,
+)
 
 OutOpt = typer.Option(..., "--out", "-o", help="Output folder (refused if not empty, unless --force/--resume).")
 
@@ -178,22 +184,7 @@ def dedup(
     rows = []
     for p in inputs:
         check_input_path(p, "input")
-        if not p.is_file():
-            raise UserError(f"input {p} is not a file; pass JSONL files")
-        try:
-            lines = p.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise UserError(f"{p} is not UTF-8 text; pass JSONL files") from None
-        for i, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                raise UserError(f"{p} line {i} is not JSON; fix or remove that line") from None
-            if not isinstance(row, dict):
-                raise UserError(f"{p} line {i} is not a JSON object; each line must be one record")
-            rows.append(row)
+        rows += [row for _, row in read_json_objects(p)]
     targets = [out.resolve()] + ([rejects.resolve()] if rejects else [])
     if len(set(targets)) < len(targets) or set(targets) & {p.resolve() for p in inputs}:
         raise UserError("--out, --rejects and the inputs must be different files")

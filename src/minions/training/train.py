@@ -12,7 +12,7 @@ from minions.config import TrainConfig
 from minions.errors import UserError
 from minions.training.models import load_model, quiet_transformers
 from minions.training.prompts import SYSTEM_PROMPT, choose_template, collate, encode_example
-from minions.workspace import read_manifest, write_json, write_jsonl, write_manifest
+from minions.workspace import read_json_objects, read_manifest, write_json, write_jsonl, write_manifest
 
 ADAPTER_META = "minions-adapter.json"
 
@@ -103,14 +103,8 @@ def train_lora(
 def load_records(path: Path) -> list[dict]:
     """Instruction records of a split file; a malformed line is a UserError naming it."""
     records = []
-    for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            raise UserError(f"{path} line {i} is not JSON; rebuild the dataset with `minions build`") from None
-        if not (isinstance(row, dict) and all(isinstance(row.get(k), str) for k in ("instruction", "output"))):
+    for i, row in read_json_objects(path):
+        if not all(isinstance(row.get(k), str) for k in ("instruction", "output")):
             raise UserError(f"{path} line {i} is not an instruction record (needs 'instruction' and 'output')")
         records.append(row)
     return records
