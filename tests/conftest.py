@@ -55,7 +55,8 @@ def fake():
             return "ey" + "J" + rand(ALNUM, 20) + ".ey" + "J" + rand(ALNUM, 30) + "." + rand(ALNUM + "_-", 43)
 
         def password(self) -> str:
-            return rand(ALNUM, 14)
+            # generated passwords mix letters and digits (the config-secret rule relies on a digit)
+            return rand(ALNUM, 12) + rand(string.digits, 2)
 
     return Fake()
 
