@@ -7,7 +7,7 @@ def test_file_id_hashes_repo_commit_path_only():
     c = SourceFile.from_raw("shop", "abd", "src/A.java", "class A {}", "java")
     assert a.id == b.id == stable_id("shop", "abc", "src/A.java")
     assert a.id != c.id
-    assert a.raw_hash != b.raw_hash
+    assert a.text_hash != b.text_hash
     assert "shop" not in a.id and "A.java" not in a.id
 
 

@@ -50,7 +50,10 @@ class SourceFile(_Model):
     commit: str
     path: str = Field(description="posix path relative to the repository root")
     lang: str | None = None
-    raw_hash: str = Field(description="content hash of the raw text, before scrub")
+    text_hash: str = Field(
+        description="content hash of `text` as it stands: raw when collected, scrubbed after scrub, so a "
+        "manifest never publishes a hash of unscrubbed content"
+    )
     text: str
 
     @classmethod
@@ -61,7 +64,7 @@ class SourceFile(_Model):
             commit=commit,
             path=path,
             lang=lang,
-            raw_hash=content_hash(text),
+            text_hash=content_hash(text),
             text=text,
         )
 

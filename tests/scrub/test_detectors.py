@@ -2,7 +2,7 @@
 
 import pytest
 
-from minions.records import SourceFile
+from minions.records import SourceFile, content_hash
 from minions.scrub import DETECTORS, register_detector, scan_text, scrub_files, scrub_text
 
 
@@ -118,6 +118,7 @@ def test_scrub_files_drops_key_files_and_reports_counts_only(fake):
     assert [d.id for d in dropped] == [files[0].id] and dropped[0].stage == "scrub"
     assert [k.id for k in kept] == [files[1].id, files[2].id], "ids stay those of the raw source"
     assert secret not in kept[0].text
+    assert kept[0].text_hash == content_hash(kept[0].text) != files[1].text_hash, "hashes follow the scrubbed text"
     assert kept[1].path == "src/example/A.java" and kept[1].repo == "example-shop"
     rep = report.to_json()
     assert rep["files_scanned"] == 3 and rep["files_dropped"] == 1

@@ -50,7 +50,7 @@ def collect(
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect_all([(s, name) for s in sources])
         entries = write_snapshot(tmp, files)
-        inputs = {f.id: f.raw_hash for f in files}
+        inputs = {f.id: f.text_hash for f in files}
         skipped_rows = [r.model_dump() for r in skipped]
         write_manifest(tmp, "snapshot", {"sources": len(sources)}, inputs, files=entries, skipped=skipped_rows)
     log(f"{len(files)} files collected, {len(skipped)} skipped")
@@ -87,7 +87,7 @@ def scrub(
             tmp,
             "scrub",
             {"detectors": "built-in"},
-            {f.id: f.raw_hash for f in files},
+            {f.id: f.text_hash for f in kept},  # scrubbed text's hashes: none of a raw secret
             files=entries,
             skipped=rejected,
         )
@@ -131,7 +131,7 @@ def parse(
             tmp,
             "parse",
             {"languages": lang or sorted(LANGUAGES)},
-            {f.id: f.raw_hash for f in files},
+            {f.id: f.text_hash for f in files},
             skipped=rejected,
         )
     log(

@@ -37,9 +37,10 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
-    inputs = {f.id: f.raw_hash for f in files}  # ids, not paths: no raw names in manifests
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files)
+    # ids, not paths (no raw names), and hashes of scrubbed text (no hash of a secret) in manifests
+    inputs = {f.id: f.text_hash for f in files}
     rejected += dropped
     log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
     parsed = parse_files(files, cfg.parse.languages)

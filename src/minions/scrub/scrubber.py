@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from minions.records import SCHEMA_VERSION, Rejection, SourceFile
+from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
 from minions.scrub.rules import ordered_detectors
 from minions.sources.collect import matches_any
 
@@ -102,5 +102,5 @@ def scrub_files(
         if counts:
             report.findings.update(counts)
             report.by_file[path] = dict(sorted(counts.items()))
-        kept.append(f.model_copy(update={"text": text, "path": path, "repo": repo}))
+        kept.append(f.model_copy(update={"text": text, "path": path, "repo": repo, "text_hash": content_hash(text)}))
     return kept, dropped, report
