@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,7 +100,3 @@ def evaluate_adapter(
 def adapter_improved(results: dict) -> bool:
     models = results["models"]
     return models[results["adapter"]]["eval_loss"] < models["base"]["eval_loss"]
-
-
-def load_results(folder: Path) -> dict:
-    return json.loads((folder / "results.json").read_text())
