@@ -66,10 +66,9 @@ def scrub_text(text: str, internal_names: dict[str, str] | None = None) -> tuple
         text = det.pattern.sub(sub, text)
     names = _names_pattern(internal_names or {})
     if names:
-        n_before = len(names.findall(text))
-        if n_before:
-            counts["internal-name"] += n_before
-            text = names.sub(lambda m: _replace_name(m, internal_names or {}), text)
+        text, n = names.subn(lambda m: _replace_name(m, internal_names or {}), text)
+        if n:
+            counts["internal-name"] += n
     return text, counts
 
 
