@@ -28,6 +28,31 @@ def test_tiny_is_cached_once_and_small(session_ws):
     assert choose_template("auto", tok).name == "chatml"
 
 
+# Computed once from the shipped corpus (src/minions/training/tiny_corpus.txt.gz) and written here:
+# `tiny` must be the same model on every machine and at every commit, whatever else changes.
+TINY_SAMPLE = "public int add(int a) {\n    return a + 1;\n}\n实现方法"
+TINY_SAMPLE_IDS = [889, 418, 583, 70, 10, 814, 324, 11, 289, 201, 261, 339, 324, 429, 414, 29]
+TINY_SAMPLE_IDS += [201, 95, 201, 164, 109, 255, 166, 239, 111, 165, 247, 120, 165, 114, 246]
+TINY_WEIGHTS_SHA256 = "0e899684b2cf5abf562a39e6c436b63a81ebf912ae3ed5ee57eff5acd092d111"
+
+
+def test_tiny_is_the_same_model_everywhere(session_ws):
+    import hashlib
+
+    from safetensors.numpy import load_file
+
+    folder = resolve_base_model("tiny", session_ws)
+    tok, _ = load_model(folder)
+    assert len(tok) == 1024
+    assert tok(TINY_SAMPLE, add_special_tokens=False)["input_ids"] == TINY_SAMPLE_IDS
+    weights = load_file(folder / "model.safetensors")
+    h = hashlib.sha256()
+    for name in sorted(weights):
+        h.update(name.encode())
+        h.update(weights[name].tobytes())
+    assert h.hexdigest() == TINY_WEIGHTS_SHA256
+
+
 def test_local_folder_is_used_as_is(session_ws):
     folder = resolve_base_model("tiny", session_ws)
     assert resolve_base_model(str(folder), session_ws) == folder.resolve()

@@ -68,10 +68,15 @@ CHATML_TEMPLATE = (
 )
 
 
+TINY_CORPUS = Path(__file__).with_name("tiny_corpus.txt.gz")
+
+
 def _tiny_corpus() -> list[str]:
-    """Training text for the tiny tokenizer: this package's own sources (offline, deterministic)."""
-    root = Path(__file__).resolve().parents[1]
-    return [p.read_text() for p in sorted(root.rglob("*.py"))]
+    """Training text for the tiny tokenizer: a fixed corpus shipped with the package (Python, Java,
+    Kotlin code), so `tiny` is the same model on every machine and at every commit."""
+    import gzip
+
+    return gzip.decompress(TINY_CORPUS.read_bytes()).decode().splitlines(keepends=True)
 
 
 def _prepare_tiny(out: Path) -> dict:
@@ -127,7 +132,7 @@ BUILTINS = {
             "tiny",
             "a random 2-layer Llama with a locally trained tokenizer, for tests",
             _prepare_tiny,
-            lambda: content_hash("".join(_tiny_corpus())),
+            lambda: content_hash(TINY_CORPUS.read_bytes()),
         ),
     ]
 }
