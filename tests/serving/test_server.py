@@ -1,15 +1,22 @@
-"""The real `minions serve` on 127.0.0.1, driven by the official openai client."""
+"""The real `minions serve` on 127.0.0.1, driven by the official openai client.
+
+Responses are checked against the `openai` package's own response models, and what they say
+(finish reasons, which model answered, sampling) against an adapter that learned its one answer.
+"""
 
 import json
-import socket
+import re
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import openai
 import pytest
+from openai.types import Model
+from openai.types.chat import ChatCompletion
 
 from helpers import ROOT
 from minions.adapters import register_adapter
@@ -18,22 +25,55 @@ from minions.training.models import resolve_base_model
 from minions.training.train import train_lora
 from minions.workspace import write_jsonl, write_manifest
 
+START_TIMEOUT_S = 120  # loading the tiny model takes a few seconds; a slow CI machine gets headroom
+
 
 @dataclass(frozen=True)
 class Server:
     url: str
     pid: int
+    log: Path
 
 
 def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=2) as r:
+    with urllib.request.urlopen(url, timeout=5) as r:
         return json.loads(r.read())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def post_json(url: str, body: dict) -> dict:
+    """The raw JSON a POST returns (the openai client would hide missing or extra fields)."""
+    req = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def start_server(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
+    """`minions serve ARGS --port 0`, its output in a file (a pipe nobody reads would block it);
+    returns the process and its base URL, read from the log once the socket is bound."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "minions", "serve", *args, "--port", "0"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if found := re.search(r"on (http://127\.0\.0\.1:\d+)/v1", log.read_text()):
+            base_url = found.group(1)
+            while time.monotonic() < deadline:
+                try:
+                    get_json(base_url + "/health")
+                    return proc, base_url
+                except OSError:
+                    time.sleep(0.2)
+            break
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"server did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -46,38 +86,10 @@ def server(session_ws, tmp_path_factory):
     cfg = TrainConfig(base_model="tiny", steps=40, learning_rate=1e-2, lora_dropout=0.0)
     train_lora(ds, resolve_base_model("tiny", session_ws), cfg, adapter, "greeter")
     register_adapter(session_ws, "greeter", adapter, "tiny", None)
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "minions",
-            "serve",
-            "--adapter",
-            "greeter",
-            "--port",
-            str(port),
-            "--workspace",
-            str(session_ws.root),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    proc, base_url = start_server(["--adapter", "greeter", "--workspace", str(session_ws.root)], log)
     try:
-        for _ in range(120):
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited: {proc.stderr.read()}")
-            try:
-                if get_json(base_url + "/health"):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("server did not start in 60 s")
-        yield Server(base_url, proc.pid)
+        yield Server(base_url, proc.pid, log)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -150,3 +162,68 @@ def test_binds_loopback_only(server):
 
     listening = [c.laddr for c in psutil.Process(server.pid).net_connections() if c.status == psutil.CONN_LISTEN]
     assert listening and all(addr.ip == "127.0.0.1" for addr in listening), listening
+
+
+def chat(server, model: str, content: str = "Say hi", **params) -> dict:
+    body = {"model": model, "messages": [{"role": "user", "content": content}], **params}
+    return post_json(server.url + "/v1/chat/completions", body)
+
+
+def test_responses_match_the_openai_response_models(server):
+    before = int(time.time())
+    raw = [chat(server, "greeter", max_tokens=6) for _ in range(2)]
+    after = int(time.time())
+    for r in raw:
+        ChatCompletion.model_validate(r)  # every required field present, with the right type
+        assert r["object"] == "chat.completion" and r["model"] == "greeter"
+        assert r["id"].startswith("chatcmpl-") and before <= r["created"] <= after
+        assert [c["index"] for c in r["choices"]] == [0]
+        usage = r["usage"]
+        assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    assert raw[0]["id"] != raw[1]["id"], "every completion has its own id"
+    listed = get_json(server.url + "/v1/models")
+    assert listed["object"] == "list"
+    for entry in listed["data"]:
+        m = Model.model_validate(entry)
+        assert m.object == "model" and m.owned_by == "minions" and before - 600 <= m.created <= after
+
+
+def test_finish_reason_says_why_generation_ended(server):
+    whole = chat(server, "greeter")
+    assert whole["choices"][0]["message"]["content"] == "hi there"
+    assert whole["choices"][0]["finish_reason"] == "stop"
+    cut = chat(server, "greeter", max_tokens=1)
+    assert cut["choices"][0]["finish_reason"] == "length" and cut["usage"]["completion_tokens"] == 1
+    assert cut["choices"][0]["message"]["content"] != "hi there"
+
+
+def test_the_base_model_answers_without_the_adapter(server):
+    base = chat(server, "tiny", max_tokens=8, temperature=0)["choices"][0]["message"]["content"]
+    assert base != "hi there", "the base model must not answer through the adapter"
+    assert chat(server, "greeter", temperature=0)["choices"][0]["message"]["content"] == "hi there"
+
+
+def test_temperature_and_top_p_change_sampling(server):
+    def text(**params) -> str:
+        return chat(server, "tiny", "Write code", max_tokens=8, **params)["choices"][0]["message"]["content"]
+
+    greedy = {text(temperature=0) for _ in range(2)}
+    assert len(greedy) == 1, "temperature 0 is greedy: the same text every time"
+    sampled = {text(temperature=1.5) for _ in range(4)}
+    assert len(sampled) > 1, "a high temperature samples (the random tiny model has a flat distribution)"
+    nucleus = {text(temperature=1.5, top_p=1e-6) for _ in range(3)}
+    assert nucleus == greedy, "a tiny top_p keeps only the most likely token"
+
+
+def test_a_busy_port_is_a_clear_error(session_ws, tmp_path):
+    import socket
+
+    from helpers import run_cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        p = run_cli("serve", "--base-model", "tiny", "--port", str(port), "--workspace", str(session_ws.root))
+    assert p.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in p.stderr and "--port" in p.stderr

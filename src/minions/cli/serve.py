@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import typer
@@ -13,7 +14,7 @@ from minions.errors import UserError
 def serve(
     adapter: list[str] = typer.Option(None, "--adapter", "-a", help="Adapter name or folder (repeatable)."),
     base_model: str = typer.Option(None, "--base-model", "-m", help="Base model [default: the adapters' base]."),
-    port: int = typer.Option(8000, help="Port on 127.0.0.1."),
+    port: int = typer.Option(8000, min=0, max=65535, help="Port; 0 picks a free one (the log names it)."),
     host: str = typer.Option("127.0.0.1", help="Address to bind (keep 127.0.0.1 unless behind a proxy)."),
     ws: Path = WorkspaceOpt,
 ) -> None:
@@ -46,9 +47,28 @@ def serve(
     check_base_model(base_model)
     if base_model in folders:
         raise UserError(f"an adapter is named like the base model {base_model!r}; serve it from another name")
+    sock = listen(host, port)  # before loading the model: a busy port fails fast
     engine = load_engine(base_model, resolve_base_model(base_model, w), folders)
-    log(f"serving {', '.join(engine.names())} on http://{host}:{port}/v1")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    bound = sock.getsockname()[1]
+    log(f"serving {', '.join(engine.names())} on http://{host}:{bound}/v1")
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), host=host, port=bound, log_level="warning"))
+    server.run(sockets=[sock])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one), so the log can name the real port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise UserError(
+            f"cannot listen on {host}:{port} ({e.strerror}); pick another --port, or 0 for a free one"
+        ) from None
+    sock.listen(128)
+    return sock
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from minions.serving import responses
 from minions.training.prompts import TEMPLATES, choose_template
 
 
@@ -135,10 +135,8 @@ def create_app(engine: Engine) -> FastAPI:
     app = FastAPI(title="minions", summary="OpenAI-compatible API over a base model and its LoRA adapters")
     started = int(time.time())
 
-    # Errors in the shape OpenAI clients read: {"error": {"message", "type", "code"}}
     def error(status: int, message: str) -> JSONResponse:
-        kind = "invalid_request_error" if status < 500 else "server_error"
-        return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status_code=status)
+        return JSONResponse(responses.error(status, message), status_code=status)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request, exc: HTTPException):
@@ -156,8 +154,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/v1/models")
     def models() -> dict:
-        data = [{"id": n, "object": "model", "created": started, "owned_by": "minions"} for n in engine.names()]
-        return {"object": "list", "data": data}
+        return responses.model_list(engine.names(), started)
 
     @app.post("/v1/chat/completions")
     def chat(req: ChatRequest) -> dict:
@@ -168,17 +165,6 @@ def create_app(engine: Engine) -> FastAPI:
         if req.model not in engine.templates:
             raise HTTPException(404, f"model {req.model!r} is not served; see /v1/models")
         text, n_prompt, n_new, finish = engine.chat(req)
-        return {
-            "id": "chatcmpl-" + uuid.uuid4().hex,
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": req.model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
-            "usage": {
-                "prompt_tokens": n_prompt,
-                "completion_tokens": n_new,
-                "total_tokens": n_prompt + n_new,
-            },
-        }
+        return responses.chat_completion(req.model, text, n_prompt, n_new, finish)
 
     return app
