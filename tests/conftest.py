@@ -8,8 +8,10 @@ os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
+import random  # noqa: E402
 import string  # noqa: E402
 import subprocess  # noqa: E402
+import zlib  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -29,34 +31,71 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs a CUDA device"))
 
 
+FAKE_SEED = pytest.StashKey[int]()
+
+
+def run_seed(config) -> tuple[int, str]:
+    """The run's seed and how to give it again: pytest-randomly's (printed at the top of the run),
+    else $MINIONS_TEST_SEED, else 0."""
+    base = config.getoption("randomly_seed", None) if config.pluginmanager.has_plugin("randomly") else None
+    if isinstance(base, int):
+        return base, f"pytest -p randomly --randomly-seed={base}"
+    base = int(os.environ.get("MINIONS_TEST_SEED", "0"))
+    return base, f"MINIONS_TEST_SEED={base} pytest -p no:randomly"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that used fake credentials says how to make the same ones again."""
+    report = yield
+    if report.failed and FAKE_SEED in item.stash:
+        again = run_seed(item.config)[1]
+        report.sections.append(("fake credentials", f"seed {item.stash[FAKE_SEED]}; rerun: {again} '{item.nodeid}'"))
+    return report
+
+
 @pytest.fixture
-def fake():
-    """Fake credentials built at test time from a known prefix plus random characters."""
+def fake(request):
+    """Fake credentials built at test time from a known prefix plus random characters (seeded)."""
+    # one seed per test (the run's seed mixed with the test's id), so a test is reproducible alone
+    seed = zlib.crc32(f"{run_seed(request.config)[0]}:{request.node.nodeid}".encode())
+    request.node.stash[FAKE_SEED] = seed
+    rng = random.Random(seed)
 
     class Fake:
         def aws_key_id(self) -> str:
-            return "AK" + "IA" + rand(UPPER_DIGITS, 16)
+            return "AK" + "IA" + rand(rng, UPPER_DIGITS, 16)
 
         def aws_secret(self) -> str:
-            return rand(ALNUM + "/+", 40)
+            return rand(rng, ALNUM + "/+", 40)
 
         def github(self) -> str:
-            return "gh" + "p_" + rand(ALNUM, 36)
+            return "gh" + "p_" + rand(rng, ALNUM, 36)
 
         def slack(self) -> str:
-            return "xo" + "xb-" + rand(string.digits, 12) + "-" + rand(string.digits, 13) + "-" + rand(ALNUM, 24)
+            digits = string.digits
+            return "xo" + "xb-" + rand(rng, digits, 12) + "-" + rand(rng, digits, 13) + "-" + rand(rng, ALNUM, 24)
 
         def private_key(self) -> str:
-            body = "\n".join(rand(ALNUM + "+/", 64) for _ in range(4))
+            body = "\n".join(rand(rng, ALNUM + "+/", 64) for _ in range(4))
             kind = "RSA " + "PRIVATE KEY"
             return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----"
 
         def jwt(self) -> str:
-            return "ey" + "J" + rand(ALNUM, 20) + ".ey" + "J" + rand(ALNUM, 30) + "." + rand(ALNUM + "_-", 43)
+            return (
+                "ey"
+                + "J"
+                + rand(rng, ALNUM, 20)
+                + ".ey"
+                + "J"
+                + rand(rng, ALNUM, 30)
+                + "."
+                + rand(rng, ALNUM + "_-", 43)
+            )
 
         def password(self) -> str:
             # generated passwords mix letters and digits (the config-secret rule relies on a digit)
-            return rand(ALNUM, 12) + rand(string.digits, 2)
+            return rand(rng, ALNUM, 12) + rand(rng, string.digits, 2)
 
     return Fake()
 

@@ -14,8 +14,7 @@ EXAMPLE = ROOT / "examples" / "acme-shop"
 MINIONS = [sys.executable, "-m", "minions"]
 
 
-def rand(chars: str, n: int, seed: int | None = None) -> str:
-    rng = random.Random(seed)
+def rand(rng: random.Random, chars: str, n: int) -> str:
     return "".join(rng.choice(chars) for _ in range(n))
 
 
