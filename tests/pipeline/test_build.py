@@ -1,0 +1,84 @@
+"""`build_dataset` runs every stage it names: scrub on file text, decontamination after the split."""
+
+import json
+
+from minions.config import PipelineConfig, SourceConfig
+from minions.pipeline.build import build_dataset
+from minions.workspace import read_json_objects
+
+
+def pricing_class(i: int) -> str:
+    # the same method in every class but for one constant: not exact duplicates, near-duplicates
+    return f"""package com.shop.pricing;
+
+public class Pricing{i} {{
+    private static final long FACTOR = 3;
+
+    public long total(long[] items) {{
+        long sum = 0;
+        for (long item : items) {{
+            if (item > 0) {{
+                sum += item * FACTOR;
+            }}
+        }}
+        return sum + {i};
+    }}
+}}
+"""
+
+
+def gateway_class(token: str) -> str:
+    return f"""package com.shop.payment;
+
+public class Gateway {{
+    private final int timeoutSeconds = 30;
+
+    public Client connect(String host) {{
+        String url = "https://" + host + "/v1/charges";
+        String token = "{token}";
+        return new Client(url, token, timeoutSeconds * 1000);
+    }}
+}}
+"""
+
+
+def build(git_repo, tmp_path, token: str, **filters) -> tuple[dict[str, list[dict]], list[dict]]:
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    files["src/main/java/com/shop/payment/Gateway.java"] = gateway_class(token)
+    repo = git_repo(files, name=f"shop-{len(filters)}")
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=repo)],
+        split={"eval_share": 0.3},
+        tasks={"names": ["implement-method"]},
+        filters=filters,
+    )
+    out = tmp_path / f"ds-{len(filters)}"
+    out.mkdir()
+    build_dataset(cfg, out)
+    splits = {s: [r for _, r in read_json_objects(out / f"{s}.jsonl")] for s in ("train", "eval")}
+    return splits, [r for _, r in read_json_objects(out / "rejected.jsonl")]
+
+
+def test_build_scrubs_file_text_before_records_are_made(git_repo, tmp_path, fake):
+    token = fake.github()
+    splits, rejected = build(git_repo, tmp_path, token)
+    records = [r for recs in splits.values() for r in recs]
+    connect = [r for r in records if "Client connect(String host)" in r["output"]]
+    assert connect, "the record with the planted token is kept, redacted (not dropped by the final gate)"
+    assert '"<GITHUB_TOKEN>"' in connect[0]["output"]
+    assert all(token[4:12] not in json.dumps(r) for r in records + rejected)
+    assert not [r for r in rejected if r["stage"] == "gate"]
+
+
+def test_build_decontaminates_train_against_eval(git_repo, tmp_path, fake):
+    splits, rejected = build(git_repo, tmp_path, fake.github())
+    leaked = [r for r in rejected if r["stage"] == "decontaminate"]
+    held_out = {r["id"] for r in splits["eval"]}
+    assert [r for r in splits["eval"] if "sum += item * FACTOR" in r["output"]], "a near-copy landed in eval"
+    assert leaked, "train's near-copies of an eval record are dropped inside build"
+    assert all(r["id"] not in held_out and any(h in r["reason"] for h in held_out) for r in leaked)
+    assert not [r for r in splits["train"] if "sum += item * FACTOR" in r["output"]]
+
+    off, rejected_off = build(git_repo, tmp_path, fake.github(), decontaminate=None)
+    assert not [r for r in rejected_off if r["stage"] == "decontaminate"]
+    assert len(off["train"]) == len(splits["train"]) + len(leaked)
