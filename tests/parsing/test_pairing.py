@@ -57,3 +57,51 @@ def test_rules_in_order():
         "getsOrder": ("endpoint:OrderController.get", "http"),
         "unrelated": None,
     }
+
+
+def in_repo(u, repo="r", lang=None):
+    return u.model_copy(update={"source": Provenance(repo=repo, commit="c", path="p"), "lang": lang or u.lang})
+
+
+def test_tests_pair_only_within_their_repository_and_language():
+    tests = [
+        in_repo(unit("test", "testCancel", "OrderServiceTest"), repo="other"),
+        in_repo(unit("test", "shouldCancel", "OrderServiceTest", calls=["cancel"]), lang="kotlin"),
+        in_repo(unit("test", "seeAlso", "OrderServiceTest", doc="@see OrderService#place"), repo="other"),
+    ]
+    assert rules(pair_tests([*SERVICE, *tests])) == {"testCancel": None, "shouldCancel": None, "seeAlso": None}
+    endpoint = unit("endpoint", "get", "OrderController", http={"method": "GET", "path": "/api/orders/{id}"})
+    far = in_repo(unit("test", "fetches", "OrderControllerTest", code='get("/api/orders/42")'), repo="other")
+    assert rules(pair_tests([endpoint, far])) == {"fetches": None}
+
+
+def test_http_rule_needs_the_same_verb_and_path():
+    endpoints = [
+        unit("endpoint", "get", "OrderController", http={"method": "GET", "path": "/api/orders/{id}"}),
+        unit("endpoint", "cancel", "OrderController", http={"method": "DELETE", "path": "/api/orders/{id}"}),
+    ]
+    tests = [
+        unit("test", "posts", "ApiTest", code='mockMvc.perform(post("/api/orders/42"))'),
+        unit("test", "deletes", "ApiTest", code='mockMvc.perform(delete("/api/orders/42?force=true"))'),
+        unit("test", "nested", "ApiTest", code='mockMvc.perform(get("/api/orders/42/items"))'),
+    ]
+    assert rules(pair_tests([*endpoints, *tests])) == {
+        "posts": None,
+        "deletes": ("endpoint:OrderController.cancel", "http"),
+        "nested": None,
+    }
+
+
+def test_name_rule_stops_at_a_word_boundary():
+    tests = [
+        unit("test", "cancellationIsLogged", "OrderServiceTest"),
+        unit("test", "test_cancel_refunds", "OrderServiceTest"),
+        unit("test", "placeholderShown", "OrderServiceTest"),
+        unit("test", "place", "OrderServiceTest"),
+    ]
+    assert rules(pair_tests([*SERVICE, *tests])) == {
+        "cancellationIsLogged": None,
+        "test_cancel_refunds": ("method:OrderService.cancel", "name"),
+        "placeholderShown": None,
+        "place": ("method:OrderService.place", "name"),
+    }
