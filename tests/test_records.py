@@ -12,12 +12,42 @@ def test_file_id_hashes_repo_commit_path_only():
 
 
 def test_unit_and_record_ids_are_stable_and_distinct():
-    assert CodeUnit.make_id("f1", (3, 9)) == CodeUnit.make_id("f1", (3, 9))
+    # expected values computed once and written here: the same on any machine, process or Python
+    # (a salted hash() would pass a same-process comparison, and fail this)
+    assert stable_id("shop", "abc", "src/A.java") == "446b90fc10af4bdc8a12"
+    assert CodeUnit.make_id("f1", (3, 9)) == "3c8086e5c64617dc36f0"
     assert CodeUnit.make_id("f1", (3, 9)) != CodeUnit.make_id("f1", (3, 10))
     r1 = InstructionRecord.make_id("write-test", ["u1", "u2"], "", "write-test/en/1")
-    assert r1 == InstructionRecord.make_id("write-test", ["u1", "u2"], "", "write-test/en/1")
+    assert r1 == "a7c254b20e4e11d40897"
     assert r1 != InstructionRecord.make_id("write-test", ["u1", "u2"], "", "write-test/zh/1")
     assert r1 != InstructionRecord.make_id("write-test", ["u2", "u1"], "", "write-test/en/1")
+
+
+CART = """package com.shop;
+
+public class Cart {
+    public long total(long[] prices) {
+        long sum = 0;
+        for (long p : prices) sum += p;
+        return sum;
+    }
+}
+"""
+
+
+def test_ids_from_a_parsed_file_are_fixed():
+    from minions.parsing import parse_files
+    from minions.tasks import TaskOptions, build_records
+
+    f = SourceFile.from_raw("shop", "abc123", "src/main/java/com/shop/Cart.java", CART, "java")
+    assert f.id == "ebffb121553babc0eb12"
+    units = parse_files([f], ["java"]).units
+    assert [(u.kind, u.name, u.id) for u in units] == [
+        ("class", "Cart", "b2a551f1c1bfda671c51"),
+        ("method", "total", "7bc68e4a2aadc081f755"),
+    ]
+    [record] = build_records(units, ["implement-method"], TaskOptions("en"))
+    assert (record.template_id, record.id) == ("implement-method/en/1", "82f70939c6d4c24448a4")
 
 
 def test_chat_form_replaces_instruction_input_output():

@@ -71,13 +71,15 @@ def test_atomic_write_and_manifest(tmp_path):
     m1 = write_manifest(tmp_path / "a", "dataset", {"k": 1}, {"in": "h"}, parents=["p"])
     m2 = read_manifest(tmp_path / "a")
     assert m1 == m2
-    assert m2["outputs"] == {"f.txt": m2["outputs"]["f.txt"]} and m2["parents"] == ["p"]
+    # sha256("hello"), computed outside minions
+    assert m2["outputs"] == {"f.txt": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}
+    assert m2["parents"] == ["p"] and m2["kind"] == "dataset" and m2["config"] == {"k": 1}
     assert m2["schema_version"] == 1 and m2["tool_version"]
     again = write_manifest(tmp_path / "a", "dataset", {"k": 1}, {"in": "h"})
     assert again["id"] == m1["id"], "same inputs and config give the same artifact id"
     other = write_manifest(tmp_path / "a", "dataset", {"k": 2}, {"in": "h"})
     assert other["id"] != m1["id"]
-    json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text()) == other, "the file holds the last manifest"
 
 
 def test_resume_that_fails_on_bad_input_keeps_the_finished_folder(tmp_path):
