@@ -7,7 +7,7 @@ export OMP_NUM_THREADS ?= 1
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test test-fast lint format bench clean
+.PHONY: install demo test test-fast lint format bench clean mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -41,6 +41,14 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Mutation testing of the critical modules ([tool.mutmut] in pyproject.toml); slow, not part of `make test`.
+# Starts from a fresh mutants/ (mutmut's cache does not notice new tests); then the score per module.
+MUTATION_JOBS ?= 2
+mutation: install
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS)
+	$(BIN)/python tests/mutation_report.py
 
 clean:
 	rm -rf $(VENV) minions-workspace .pytest_cache
