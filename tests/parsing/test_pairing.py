@@ -105,3 +105,131 @@ def test_name_rule_stops_at_a_word_boundary():
         "placeholderShown": None,
         "place": ("method:OrderService.place", "name"),
     }
+
+
+def test_focal_class_name_strips_each_affix_once():
+    names = {
+        ("OrderServiceTests", "java"): "OrderService",
+        ("OrderServiceIT", "java"): "OrderService",
+        ("OrderServiceSpec", "groovy"): "OrderService",
+        ("pricing_test", "python"): "pricing",
+        ("test_pricing", "python"): "pricing",
+        ("Test", "java"): "",
+        ("IT", "java"): "IT",
+        ("Spec", "java"): "Spec",
+        ("OrderChecks", "java"): "OrderChecks",
+    }
+    got = {key: focal_class_name(unit("test", "t", key[0], lang=key[1])) for key in names}
+    assert got == names
+    assert focal_class_name(unit("test", "t", None)) == ""
+
+
+def test_python_affixes_apply_to_python_only():
+    assert focal_class_name(unit("test", "t", "test_pricing", lang="java")) == "test_pricing"
+    assert focal_class_name(unit("test", "t", "pricing_test", lang="java")) == "pricing_test"
+    assert focal_class_name(unit("test", "t", "pricing_test", lang="kotlin")) == "pricing_test"
+
+
+def test_name_rule_ignores_the_case_of_the_test_prefix():
+    tests = [
+        unit("test", "TestCancel", "OrderServiceTest"),
+        unit("test", "TEST_place_twice", "OrderServiceTest"),
+        unit("test", "Testplace", "OrderServiceTest"),
+    ]
+    assert rules(pair_tests([*SERVICE, *tests])) == {
+        "TestCancel": ("method:OrderService.cancel", "name"),
+        "TEST_place_twice": ("method:OrderService.place", "name"),
+        "Testplace": ("method:OrderService.place", "name"),
+    }
+
+
+def test_name_rule_prefers_the_longest_method_at_a_camel_case_boundary():
+    methods = [
+        unit("method", "cancel", "OrderService"),
+        unit("method", "cancelOrder", "OrderService"),
+        unit("method", "cancelOrderLine", "OrderService"),
+    ]
+    tests = [
+        unit("test", "cancelOrderRefunds", "OrderServiceTest"),
+        unit("test", "cancelOrderLines", "OrderServiceTest"),
+        unit("test", "cancelOrderX", "OrderServiceTest"),
+        unit("test", "cancelOrders", "OrderServiceTest"),
+    ]
+    assert rules(pair_tests([*methods, *tests])) == {
+        "cancelOrderRefunds": ("method:OrderService.cancelOrder", "name"),
+        "cancelOrderLines": ("method:OrderService.cancelOrder", "name"),
+        "cancelOrderX": ("method:OrderService.cancelOrder", "name"),
+        "cancelOrders": ("method:OrderService.cancel", "name"),
+    }
+
+
+def test_name_rule_picks_the_first_of_overloads():
+    first = unit("method", "cancel", "OrderService").model_copy(update={"id": "method:cancel(int)"})
+    second = unit("method", "cancel", "OrderService").model_copy(update={"id": "method:cancel(String)"})
+    test = unit("test", "cancel_refunds", "OrderServiceTest")
+    assert rules(pair_tests([first, second, test])) == {"cancel_refunds": ("method:cancel(int)", "name")}
+    assert rules(pair_tests([second, first, test])) == {"cancel_refunds": ("method:cancel(String)", "name")}
+
+
+def test_only_methods_of_the_focal_class_are_paired():
+    others = [
+        unit("class", "refund", "OrderService"),
+        unit("endpoint", "settle", "OrderService"),
+        unit("query", "audit", "OrderService"),
+        unit("method", "archive", None),
+    ]
+    tests = [
+        unit("test", "refundIsIssued", "OrderServiceTest", calls=["refund"]),
+        unit("test", "settles", "OrderServiceTest", calls=["settle", "audit"]),
+        unit("test", "archive_keeps_history", "Test", calls=["archive"]),
+    ]
+    assert rules(pair_tests([*others, *tests])) == {
+        "refundIsIssued": None,
+        "settles": None,
+        "archive_keeps_history": None,
+    }
+
+
+def test_see_naming_an_unknown_class_or_method_falls_back_to_the_other_rules():
+    tests = [
+        unit("test", "cancelIsLogged", "OrderServiceTest", doc="@see BillingService#cancel"),
+        unit("test", "placesTwice", "OrderServiceTest", doc="@see OrderService#refund", calls=["place"]),
+        unit("test", "unknownEverywhere", "OrderServiceTest", doc="@see Nowhere#nothing"),
+    ]
+    assert rules(pair_tests([*SERVICE, *tests])) == {
+        "cancelIsLogged": ("method:OrderService.cancel", "name"),
+        "placesTwice": ("method:OrderService.place", "call"),
+        "unknownEverywhere": None,
+    }
+
+
+def test_http_rule_skips_units_without_a_mapping():
+    endpoints = [
+        unit("endpoint", "legacy", "OrderController"),
+        unit("endpoint", "get", "OrderController", http={"method": "GET", "path": "/api/orders/{id}"}),
+    ]
+    tests = [
+        unit("test", "fetches", "ApiTest", code='get("/api/orders/42?expand=items")'),
+        unit("test", "fetchesAll", "ApiTest", code='get("/api/orders")'),
+    ]
+    assert rules(pair_tests([*endpoints, *tests])) == {
+        "fetches": ("endpoint:OrderController.get", "http"),
+        "fetchesAll": None,
+    }
+
+
+def test_http_rule_drops_the_query_string_before_matching():
+    endpoints = [
+        unit("endpoint", "list", "OrderController", http={"method": "GET", "path": "/api/orders"}),
+        unit("endpoint", "get", "OrderController", http={"method": "GET", "path": "/api/orders/{id}"}),
+    ]
+    tests = [
+        unit("test", "pages", "ApiTest", code='get("/api/orders?page=2")'),
+        unit("test", "follows", "ApiTest", code='get("/api/orders/42?next=/api/orders/43")'),
+        unit("test", "slashed", "ApiTest", code='get("/api/orders/?page=2")'),
+    ]
+    assert rules(pair_tests([*endpoints, *tests])) == {
+        "pages": ("endpoint:OrderController.list", "http"),
+        "follows": ("endpoint:OrderController.get", "http"),
+        "slashed": ("endpoint:OrderController.list", "http"),
+    }
