@@ -60,6 +60,7 @@ def positives(fake) -> dict[str, list[tuple[str, list[str]]]]:
             ("tel: +44 20 7946 0958", ["+44 20 7946 0958"]),
             ("(415) 555-0134", ["(415) 555-0134"]),
             ('norm("0044 20 7946 0958")', ["0044 20 7946 0958"]),
+            ("dial +1 415 555 01 now", ["+1 415 555 01"]),
         ],
         # the replacement host is internal-host.example, so only the name part is planted
         "internal-host": [("url = http://db01.corp.shop.internal:8080/x", ["db01.corp.shop"])],
@@ -91,6 +92,11 @@ NEGATIVES = [
     "val total = this@OrderService.computeTotal()",
     'version = "10.1.2.3"',
     'LocalDate.parse("+2024-01-15")',
+    # Kotlin labels are not e-mail addresses, with or without a call after them
+    "val total = this@OrderService.total",
+    "return super@Base.field",
+    # eight digits are too few for a phone number (nine are enough: see the positives)
+    "code +1 41 555 01",
 ]
 
 

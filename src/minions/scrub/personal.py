@@ -4,6 +4,16 @@ import re
 
 from minions.scrub.rules import char_after, register_detector
 
+
+def _is_address(m: re.Match[str]) -> bool:
+    """Not Kotlin's labelled `this@Outer` / `super@Outer`, nor a call like `run@Scope.launch(`."""
+    return not re.match(r"(?:this|super)@", m.group(0)) and char_after(m) != "("
+
+
+def _has_nine_digits(m: re.Match[str]) -> bool:
+    return sum(c.isdigit() for c in m.group(0)) >= 9
+
+
 # A person's name where code names people: an author tag, or "Name <e-mail>" (CODEOWNERS, headers).
 # Runs before "email" so the address is still there to anchor on. Free-text names need NER (not yet).
 register_detector(
@@ -21,7 +31,7 @@ register_detector(
     r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
     "<EMAIL>",
     description="e-mail addresses (not Kotlin's this@Outer.member)",
-    accept=lambda m: not re.match(r"(?:this|super)@", m.group(0)) and char_after(m) != "(",
+    accept=_is_address,
 )
 # International numbers (+CC or 00CC ...) or the North-American (NNN) NNN-NNNN form, with at least
 # nine digits; bare digit runs in code (ids, amounts) and ISO dates (+2024-01-15) are left alone.
@@ -32,5 +42,5 @@ register_detector(
     r"|\(\d{3}\) ?\d{3}-\d{4})(?!\w)",
     "<PHONE>",
     description="phone numbers in international or (NNN) NNN-NNNN form",
-    accept=lambda m: sum(c.isdigit() for c in m.group(0)) >= 9,
+    accept=_has_nine_digits,
 )
