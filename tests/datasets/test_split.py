@@ -93,3 +93,111 @@ def test_a_level_whose_test_share_misses_falls_to_a_finer_one():
     assert res.level == "class"
     assert all(res.splits[s] for s in ("train", "eval", "test"))
     assert abs(len(res.splits["test"]) / len(recs) - 0.1) <= 0.05
+
+
+def by_module(sizes, classes_of=1):
+    """Records of one repository: `sizes` maps module -> records, `classes_of` records per class."""
+    recs = []
+    for module, size in sizes.items():
+        recs += [rec(len(recs), module=module, cls=f"{module}{k // classes_of}") for k in range(size)]
+    return recs
+
+
+def test_groups_are_taken_in_hash_order_until_the_share_is_reached():
+    # ten classes of one record; 0.25 * 10 = 2.5 records wanted, so three groups. The ids are pinned:
+    # class keys are ordered by stable_id (sha256), the same on every machine, not by name (C0, C1, C2).
+    res = split_records(records_by_class(n_classes=10, per_class=1), 0.25)
+    assert res.level == "class"
+    assert {r.id for r in res.splits["eval"]} == {"id0", "id1", "id8"}
+    assert {r.id for r in res.splits["train"]} == {f"id{i}" for i in (2, 3, 4, 5, 6, 7, 9)}
+    assert res.groups == {"eval": 3, "train": 7}
+    assert set(res.splits) == {"train", "eval"}, "no test split unless a test share is configured"
+
+
+def test_the_no_records_message_names_the_cause():
+    with pytest.raises(UserError, match=r"^no records to split; check the sources and tasks \(see rejected\.jsonl"):
+        split_records([], 0.1)
+
+
+def test_two_class_groups_are_enough_for_train_and_eval():
+    # eval gets 1 of 2 records, far from 0.1, but the class level is the finest and must still return
+    res = split_records([rec(1, cls="A"), rec(2, cls="B")], 0.1)
+    assert res.level == "class"
+    assert res.groups == {"eval": 1, "train": 1}
+    assert sorted(r.focal_class for s in ("eval", "train") for r in res.splits[s]) == ["A", "B"]
+    assert set(res.splits) == {"train", "eval"}
+
+
+def test_two_class_groups_are_too_few_for_a_test_split_and_three_are_enough():
+    with pytest.raises(UserError, match=r"^only 2 class group\(s\): too little data for a train and an eval split"):
+        split_records([rec(1, cls="A"), rec(2, cls="B")], 0.1, 0.1)
+    res = split_records([rec(1, cls="A"), rec(2, cls="B"), rec(3, cls="C")], 0.3, 0.3)
+    assert res.level == "class"
+    assert res.groups == {"eval": 1, "test": 1, "train": 1}
+    assert sorted(len(v) for v in res.splits.values()) == [1, 1, 1]
+
+
+def test_exactly_two_repositories_split_by_repository():
+    recs = [rec(i, repo=repo, cls=f"C{i}") for i, repo in enumerate(["repoA", "repoA", "repoB", "repoB"])]
+    res = split_records(recs, 0.5)
+    assert res.level == "repository"
+    assert {r.source.repo for r in res.splits["eval"]} == {"repoB"}  # first by stable_id
+    assert {r.source.repo for r in res.splits["train"]} == {"repoA"}
+    assert res.groups == {"eval": 1, "train": 1}
+
+
+def test_a_module_level_whose_eval_share_misses_by_more_than_half_falls_to_classes():
+    # five modules of 20 records (two classes of 10): one module is 0.2 of the records, off the 0.1
+    # share by 0.1 > 0.05, so the class level is used and one class (0.1 exactly) goes to eval
+    recs = by_module({f"mod{m}": 20 for m in range(5)}, classes_of=10)
+    res = split_records(recs, 0.1)
+    assert res.level == "class"
+    assert res.groups == {"eval": 1, "train": 9}
+    assert len(res.splits["eval"]) == 10 and len(res.splits["train"]) == 90
+
+
+def test_an_eval_share_off_by_exactly_half_keeps_the_coarse_level():
+    # modules in stable_id order: c, d, a, f, e, b. Module c holds 3 of 8 records: 0.375 is off the
+    # 0.25 share by 0.125, exactly half of it (all exact in binary), which is not "more than half"
+    res = split_records(by_module({"c": 3, "d": 5}), 0.25)
+    assert res.level == "module"
+    assert {r.module for r in res.splits["eval"]} == {"c"}
+    assert res.groups == {"eval": 1, "train": 1}
+
+
+def test_a_module_level_whose_test_share_misses_falls_to_classes():
+    # eval takes module c (0.1, exact), test takes module d (0.2: off 0.1 by more than half)
+    recs = by_module({"c": 10, "d": 20, "a": 35, "f": 35}, classes_of=5)
+    res = split_records(recs, 0.1, 0.1)
+    assert res.level == "class"
+    assert res.groups == {"eval": 2, "test": 2, "train": 16}
+    assert [len(res.splits[s]) for s in ("eval", "test", "train")] == [10, 10, 80]
+
+
+def test_a_module_level_whose_test_share_is_close_enough_is_kept():
+    # test takes module d: 0.14 is off 0.1 by 0.04, within half (0.05)
+    recs = by_module({"c": 10, "d": 14, "a": 38, "f": 38}, classes_of=2)
+    res = split_records(recs, 0.1, 0.1)
+    assert res.level == "module"
+    assert {s: {r.module for r in res.splits[s]} for s in res.splits} == {
+        "eval": {"c"},
+        "test": {"d"},
+        "train": {"a", "f"},
+    }
+    assert res.groups == {"eval": 1, "test": 1, "train": 2}
+
+
+def test_a_level_that_leaves_nothing_for_train_falls_to_a_finer_one():
+    # 0.75 of 8 records: the first module (4) is short, so both modules go to eval (1.0 is within
+    # half of 0.75, so the share does not miss) and train would be empty; classes of one record fit
+    res = split_records(by_module({"c": 4, "d": 4}), 0.75)
+    assert res.level == "class"
+    assert res.groups == {"eval": 6, "train": 2}
+
+
+def test_every_group_in_eval_or_test_is_a_clear_error():
+    with pytest.raises(UserError, match=r"^every group went to eval/test; lower split\.eval_share or add sources$"):
+        split_records([rec(1, cls="A"), rec(2, cls="B")], 0.9)
+    # eval takes all three groups, so the test share finds none left
+    with pytest.raises(UserError, match=r"^every group went to eval/test"):
+        split_records([rec(1, cls="A"), rec(2, cls="B"), rec(3, cls="C")], 0.9, 0.05)

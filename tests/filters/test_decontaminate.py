@@ -42,3 +42,42 @@ def test_threshold_matters():
     half = rec(1, TOTAL.split("for")[0] + "return 0;\n}")
     assert decontaminate([half], held, 0.9)[0] == [half]
     assert decontaminate([half], held, 0.1)[0] == []
+
+
+def test_an_exact_copy_is_dropped_even_at_threshold_one():
+    held = [rec(0, TOTAL)]
+    copy = rec(1, TOTAL).model_copy(update={"task": "implement"})
+    kept, rejected = decontaminate([copy], held, 1.0)
+    assert kept == []
+    assert [(r.id, r.task, r.stage, r.reason) for r in rejected] == [
+        ("r1", "implement", "decontaminate", "output near-duplicates held-out record r0 (jaccard 1.00)")
+    ]
+
+
+def test_an_input_containing_the_whole_answer_is_dropped_at_threshold_one():
+    held = [rec(0, TOTAL)]
+    quoting = rec(1, "assertEquals(3, c.total(items));", input="Code under test:\n" + TOTAL)
+    kept, rejected = decontaminate([quoting], held, 1.0)
+    assert kept == []
+    assert [(r.id, r.task, r.reason) for r in rejected] == [
+        ("r1", "t", "input contains held-out record r0's output (100%)")
+    ]
+
+
+def test_containment_equal_to_the_threshold_is_dropped():
+    # the held-out output "a b c d e f" has two 5-grams; the input quotes one of them: containment 0.5
+    held = [rec(0, "a b c d e f")]
+    half = rec(1, "x", input="a b c d e")
+    assert decontaminate([half], held, 0.5)[0] == []
+    assert decontaminate([half], held, 0.51)[0] == [half]
+
+
+def test_a_pair_just_under_the_threshold_is_kept():
+    held = [rec(0, "a b c d e f")]
+    # one 5-gram shared of three distinct: jaccard 1/3
+    near = rec(1, "a b c d e g")
+    assert decontaminate([near], held, 0.34) == ([near], [])
+    assert decontaminate([near], held, 0.33)[1][0].reason.endswith("(jaccard 0.33)")
+    # overlapping only through the input (one of two 5-grams, containment 0.5): the output's jaccard is 0
+    quoting = rec(2, "", input="a b c d e")
+    assert decontaminate([quoting], held, 0.6) == ([quoting], [])
