@@ -55,12 +55,17 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def fake(request):
-    """Fake credentials built at test time from a known prefix plus random characters (seeded)."""
-    # one seed per test (the run's seed mixed with the test's id), so a test is reproducible alone
+def rng(request) -> random.Random:
+    """A random generator seeded per test: the run's seed mixed with the test's id, so a test is
+    reproducible alone; a failure prints the seed (see pytest_runtest_makereport)."""
     seed = zlib.crc32(f"{run_seed(request.config)[0]}:{request.node.nodeid}".encode())
     request.node.stash[FAKE_SEED] = seed
-    rng = random.Random(seed)
+    return random.Random(seed)
+
+
+@pytest.fixture
+def fake(rng):
+    """Fake credentials built at test time from a known prefix plus random characters (seeded)."""
 
     class Fake:
         def aws_key_id(self) -> str:

@@ -1,11 +1,13 @@
 """Labelled samples per detector: positives built at test time from parts, negatives that must pass."""
 
 import json
+import re
 
 import pytest
 
 from minions.records import SourceFile, content_hash
 from minions.scrub import DETECTORS, register_detector, scan_text, scrub_files, scrub_text
+from minions.scrub.samples import expand
 
 
 def leaked(text: str, planted: str, n: int = 8) -> str | None:
@@ -16,97 +18,32 @@ def leaked(text: str, planted: str, n: int = 8) -> str | None:
     return next((planted[k : k + n] for k in range(len(planted) - n + 1) if planted[k : k + n] in text), None)
 
 
-def positives(fake) -> dict[str, list[tuple[str, list[str]]]]:
-    """Per detector: samples, each with the planted values that must not survive scrubbing."""
-    p = [fake.password() for _ in range(12)]
-    keys = {k: f() for k, f in (("pk", fake.private_key), ("aws", fake.aws_key_id), ("awss", fake.aws_secret))}
-    gh, slack, jwt = fake.github(), fake.slack(), fake.jwt()
-    stripe, gitlab = "sk" + "_live_" + p[9] + p[10], "gl" + "pat-" + p[11] + p[0]
-    return {
-        "private-key": [(keys["pk"], keys["pk"].splitlines()[1:-1])],
-        "aws-access-key-id": [(f"aws.accessKeyId={keys['aws']}", [keys["aws"]])],
-        "aws-secret-access-key": [(f"aws_secret_access_key = {keys['awss']}", [keys["awss"]])],
-        "github-token": [(f"export GH_TOKEN={gh}", [gh])],
-        "slack-token": [(f'private static final String HOOK = "{slack}";', [slack])],
-        "jwt": [(f'String token = "{jwt}";', [jwt])],
-        "url-credentials": [(f"postgres://shop_admin:{p[0]}@db.example.com:5432/shop", [p[0]])],
-        "password-assignment": [
-            (f'private static final String API_KEY = "{p[1]}";', [p[1]]),
-            (f'db_password_prod = "{p[2]}"', [p[2]]),
-            ('"password": "correct horse battery staple"', ["correct horse battery staple"]),
-            (f"private val token = '{p[3]}'", [p[3]]),
-        ],
-        "config-secret": [
-            (f"spring.datasource.password={p[4]}7", [p[4] + "7"]),
-            (f"  password: {p[5]}7", [p[5] + "7"]),
-            (f"export DB_PASSWORD={p[6]}7", [p[6] + "7"]),
-        ],
-        "stripe-key": [(f"STRIPE_KEY={stripe}", [stripe])],
-        "gitlab-token": [(f"GITLAB={gitlab}", [gitlab])],
-        "bearer-token": [(f"Authorization: Bearer {p[7]}{p[8]}", [p[7] + p[8]])],
-        "email": [("@author jane.doe@shop-example.org", ["jane.doe@shop-example.org"])],
-        "person-name": [
-            (" * @author Dana Whitfield", ["Dana Whitfield"]),
-            ("# Owner: Marcus Ekdahl <marcus.e@shop-example.org>", ["Marcus Ekdahl", "marcus.e@shop-example.org"]),
-            ("# Contact: Jonas Berg, jonas.berg@supply-example.org", ["Jonas Berg", "jonas.berg@supply-example.org"]),
-            ("Team lead: Dana Whitfield (dana.w@shop-example.org)", ["Dana Whitfield", "dana.w@shop-example.org"]),
-            (
-                'authors = [{ name = "Priya Raman", email = "priya@shop-example.org" }]',
-                ["Priya Raman", "priya@shop-example.org"],
-            ),
-        ],
-        "phone": [
-            ("call +1 415 555 0134", ["+1 415 555 0134"]),
-            ("tel: +44 20 7946 0958", ["+44 20 7946 0958"]),
-            ("(415) 555-0134", ["(415) 555-0134"]),
-            ('norm("0044 20 7946 0958")', ["0044 20 7946 0958"]),
-            ("dial +1 415 555 01 now", ["+1 415 555 01"]),
-        ],
-        # the replacement host is internal-host.example, so only the name part is planted
-        "internal-host": [("url = http://db01.corp.shop.internal:8080/x", ["db01.corp.shop"])],
-        "private-ip": [("host=10.12.4.17", ["10.12.4.17"]), ("192.168.1.20", ["192.168.1.20"])],
-    }
-
-
-NEGATIVES = [
-    'String pw = System.getenv("DB_PASSWORD");',
-    "password=${DB_PASSWORD}",
-    "int total = 1234567890; double rate = 10.5;",
-    "version 1.2.3.4 and 8.8.8.8",
+# Texts no detector may change, beyond each detector's own negatives.
+GENERAL_NEGATIVES = [
     "public Order cancelOrder(long id) { return orders.cancel(id); }",
     "assertEquals(42, service.count());",
     '@GetMapping("/api/orders/{id}")',
-    "password: <SECRET>",
-    "@author <NAME>",
-    "Order Service <b>bold</b>",
-    # look-alikes that are code, not secrets
-    "spring.datasource.password=\npayment.gateway.base-url=http://localhost:9999",
-    "String password = user.getPassword();",
-    'api_key = os.getenv("API_KEY")',
-    "pwd = Path.cwd()",
-    "password = secret_value",
-    "password: String = generateRandom()",
-    "import io.netty.util.internal.PlatformDependent;",
-    "package com.shop.billing.internal;",
-    "return self.internal",
-    "val total = this@OrderService.computeTotal()",
-    'version = "10.1.2.3"',
-    'LocalDate.parse("+2024-01-15")',
-    # Kotlin labels are not e-mail addresses, with or without a call after them
-    "val total = this@OrderService.total",
-    "return super@Base.field",
-    # eight digits are too few for a phone number (nine are enough: see the positives)
-    "code +1 41 555 01",
 ]
 
 
-def test_every_detector_has_labelled_positives(fake):
-    assert set(positives(fake)) == set(DETECTORS)
+def test_every_detector_has_labelled_samples():
+    for det in DETECTORS.values():
+        assert det.positives and det.negatives, f"{det.name} needs positive and negative samples"
+        assert all("⟦" in t for t in det.positives), f"{det.name}: every positive marks its planted value"
+
+
+def test_sample_templates_expand_to_fresh_random_values(rng):
+    text, planted = expand("key=⟦AKIA«A9:16»⟧ pw=⟦«a:3»«9:2»⟧ ⟦«x:4»⟧", rng)
+    assert re.fullmatch(r"key=AKIA[A-Z0-9]{16} pw=[a-z]{3}[0-9]{2} [0-9a-f]{4}", text)
+    assert planted == [text[4:24], text[28:33], text[34:]]
+    assert expand("⟦«Aa9/:40»⟧", rng) != expand("⟦«Aa9/:40»⟧", rng), "random runs differ"
+    assert set(expand("«/_:400»", rng)[0]) == set("+/_-")
 
 
 @pytest.mark.parametrize("name", sorted(DETECTORS))
-def test_detector_finds_and_redacts_its_samples(name, fake):
-    for sample, planted in positives(fake)[name]:
+def test_detector_finds_and_redacts_its_samples(name, rng):
+    for template in DETECTORS[name].positives:
+        sample, planted = expand(template, rng)
         out, counts = scrub_text(sample)
         assert counts[name] >= 1, f"{name} missed {sample!r}"
         for value in planted:
@@ -122,7 +59,7 @@ def test_leak_check_catches_partial_redactions():
     assert leaked("x=ab", "ab") == "ab", "short values must vanish whole"
 
 
-@pytest.mark.parametrize("sample", NEGATIVES)
+@pytest.mark.parametrize("sample", GENERAL_NEGATIVES + sorted({t for d in DETECTORS.values() for t in d.negatives}))
 def test_negatives_are_left_alone(sample):
     assert scrub_text(sample) == (sample, {})
 

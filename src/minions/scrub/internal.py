@@ -28,6 +28,12 @@ register_detector(
     "internal-host.example",
     description="host names under internal top-level domains (not package or import lines)",
     accept=_not_a_code_line,
+    positives=("url = http://⟦db01.corp.shop⟧.internal:8080/x",),
+    negatives=(
+        "import io.netty.util.internal.PlatformDependent;",
+        "package com.shop.billing.internal;",
+        "return self.internal",
+    ),
 )
 register_detector(
     "private-ip",
@@ -36,4 +42,13 @@ register_detector(
     "192.0.2.1",
     description="private IPv4 addresses (replaced by a documentation address), not version numbers",
     accept=_not_a_version,
+    positives=(
+        "host=⟦10.12.4.17⟧",
+        "⟦192.168.1.20⟧",
+    ),
+    negatives=(
+        "version 1.2.3.4 and 8.8.8.8",
+        'version = "10.1.2.3"',
+        "// multi-line\npackage com.shop.internal;",
+    ),
 )

@@ -24,6 +24,17 @@ register_detector(
     r"|(?<=name = \")[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=\",\s*email)",
     "<NAME>",
     description="names in @author tags, before an e-mail address, and in name/email metadata",
+    positives=(
+        " * @author ⟦Dana Whitfield⟧",
+        "# Owner: ⟦Marcus Ekdahl⟧ <⟦marcus.e@shop-example.org⟧>",
+        "# Contact: ⟦Jonas Berg⟧, ⟦jonas.berg@supply-example.org⟧",
+        "Team lead: ⟦Dana Whitfield⟧ (⟦dana.w@shop-example.org⟧)",
+        'authors = [{ name = "⟦Priya Raman⟧", email = "⟦priya@shop-example.org⟧" }]',
+    ),
+    negatives=(
+        "@author <NAME>",
+        "Order Service <b>bold</b>",
+    ),
 )
 register_detector(
     "email",
@@ -32,6 +43,15 @@ register_detector(
     "<EMAIL>",
     description="e-mail addresses (not Kotlin's this@Outer.member)",
     accept=_is_address,
+    positives=(
+        "@author ⟦jane.doe@shop-example.org⟧",
+        "mail ⟦«a:6».«a:5»@«a:8».example.com⟧ now",
+    ),
+    negatives=(
+        "val total = this@OrderService.computeTotal()",
+        "val total = this@OrderService.total",
+        "return super@Base.field",
+    ),
 )
 # International numbers (+CC or 00CC ...) or the North-American (NNN) NNN-NNNN form, with at least
 # nine digits; bare digit runs in code (ids, amounts) and ISO dates (+2024-01-15) are left alone.
@@ -43,4 +63,16 @@ register_detector(
     "<PHONE>",
     description="phone numbers in international or (NNN) NNN-NNNN form",
     accept=_has_nine_digits,
+    positives=(
+        "call ⟦+1 415 555 0134⟧",
+        "tel: ⟦+44 20 7946 0958⟧",
+        "⟦(415) 555-0134⟧",
+        'norm("⟦0044 20 7946 0958⟧")',
+        "dial ⟦+1 415 555 01⟧ now",
+    ),
+    negatives=(
+        "int total = 1234567890; double rate = 10.5;",
+        'LocalDate.parse("+2024-01-15")',
+        "code +1 41 555 01",
+    ),
 )

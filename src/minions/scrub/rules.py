@@ -17,7 +17,9 @@ class Detector:
     `group` is the regex group holding the value (0: the whole match); only that part is replaced
     by `replacement`, so `password = "..."` keeps its key and loses its value. `accept`, when
     given, looks at a match in its text and says whether it is a finding (to rule out look-alikes
-    a regex cannot, such as `package com.shop.internal;`).
+    a regex cannot, such as `package com.shop.internal;`). `positives` and `negatives` are its
+    labelled samples (templates, see `samples.py`): the tests check that it finds and fully redacts
+    every positive, and that no detector changes a negative.
     """
 
     name: str
@@ -27,6 +29,8 @@ class Detector:
     group: int = 0
     description: str = ""
     accept: Callable[[re.Match[str]], bool] | None = None
+    positives: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
 
 
 DETECTORS: dict[str, Detector] = {}
@@ -51,13 +55,17 @@ def register_detector(
     flags: int = 0,
     description: str = "",
     accept: Callable[[re.Match[str]], bool] | None = None,
+    positives: tuple[str, ...] = (),
+    negatives: tuple[str, ...] = (),
 ) -> Detector:
     """Register a detector; duplicate or malformed names are refused."""
     if not _NAME.match(name):
         raise ValueError(f"detector name {name!r} must be lowercase words joined by '-'")
     if name in DETECTORS:
         raise ValueError(f"detector {name!r} is already registered")
-    det = Detector(name, category, re.compile(pattern, flags), replacement, group, description, accept)
+    det = Detector(
+        name, category, re.compile(pattern, flags), replacement, group, description, accept, positives, negatives
+    )
     DETECTORS[name] = det
     return det
 
