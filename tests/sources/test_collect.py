@@ -49,7 +49,7 @@ def test_snapshot_round_trip_keeps_ids(tmp_path):
 
 
 def test_errors_name_the_problem(tmp_path, git_repo):
-    with pytest.raises(UserError, match="not a folder"):
+    with pytest.raises(UserError, match="neither a file nor a folder"):
         collect(tmp_path / "missing")
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

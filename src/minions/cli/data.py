@@ -30,7 +30,7 @@ OutOpt = typer.Option(..., "--out", "-o", help="Output folder (refused if not em
 
 
 def collect(
-    sources: list[Path] = typer.Argument(..., help="Repository folders or git checkouts."),
+    sources: list[Path] = typer.Argument(..., help="Repository folders, git checkouts or single files."),
     out: Path = OutOpt,
     name: str = typer.Option(None, help="Repository name in provenance (one source only) [default: folder name]."),
     force: bool = ForceOpt,
@@ -58,7 +58,7 @@ def collect(
 
 
 def scrub(
-    path: Path = typer.Argument(..., help="A repository folder or a snapshot from `minions collect`."),
+    path: Path = typer.Argument(..., help="A repository folder, a single file, or a snapshot from `minions collect`."),
     out: Path = OutOpt,
     config: Path = ConfigOpt,
     force: bool = ForceOpt,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,8 +117,14 @@ def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list
     root = root.resolve()
     if (root / "manifest.json").is_file() and (root / "files").is_dir():
         return load_snapshot(root)
+    if root.is_file():
+        # one file: its folder is the repository, its name the path
+        repo = name or root.parent.name
+        items = [(root.name, root.read_bytes())]
+        commit = "worktree-" + stable_id(content_hash(items[0][1]))
+        return _files(repo, commit, items)
     if not root.is_dir():
-        raise UserError(f"source {root} is not a folder; pass a repository folder")
+        raise UserError(f"source {root} is neither a file nor a folder; pass a repository folder or a file")
     repo = name or root.name
     if (root / ".git").exists():
         commit, pairs = _git_blobs(root)
@@ -125,6 +132,11 @@ def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list
     else:
         items = _folder_files(root)
         commit = "worktree-" + stable_id(*(content_hash(data) for _, data in items))
+    return _files(repo, commit, items)
+
+
+def _files(repo: str, commit: str, items: list[tuple[str, bytes]]) -> tuple[list[SourceFile], list[Rejection]]:
+    """Decoded text files, and a rejection with a reason for each binary or oversized one."""
     files, skipped = [], []
     for path, data in items:
         if len(data) > MAX_BYTES:
@@ -157,11 +169,21 @@ def stored_path(file: SourceFile, several_repos: bool) -> str:
 
 
 def write_snapshot(folder: Path, files: list[SourceFile]) -> list[dict]:
-    """Write files under `folder/files/`; return their manifest entries (everything but the text)."""
+    """Write files under `folder/files/`; return their manifest entries (everything but the text).
+
+    `files/` starts empty, so a resumed run never keeps a file of an earlier one. Two files that
+    would land on one path (raw paths that scrub to the same one) are both kept: the second is
+    stored as `Name~<id>.ext`, its provenance path unchanged.
+    """
     several = len({f.repo for f in files}) > 1
-    entries = []
+    shutil.rmtree(folder / "files", ignore_errors=True)
+    entries, used = [], set()
     for f in files:
         rel = stored_path(f, several)
+        if rel.casefold() in used:
+            stem, dot, ext = rel.rpartition(".") if "." in rel.rsplit("/", 1)[-1] else (rel, "", "")
+            rel = f"{stem}~{f.id[:8]}{dot}{ext}"
+        used.add(rel.casefold())
         target = folder / "files" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f.text)
