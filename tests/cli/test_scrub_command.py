@@ -67,3 +67,24 @@ def test_paths_that_scrub_to_one_path_are_both_kept(tmp_path):
     parsed = tmp_path / "parsed"
     p = run_cli("parse", str(out), "--out", str(parsed), "--json")
     assert p.returncode == 0 and json.loads(p.stdout)["classes"] == 2, "both are read back"
+
+
+def test_rules_lists_every_detector_with_an_example():
+    from minions.scrub import DETECTORS
+
+    p = run_cli("scrub", "--rules", "--json")
+    assert p.returncode == 0, p.stderr
+    rows = json.loads(p.stdout)
+    assert sorted(r["id"] for r in rows) == sorted(DETECTORS)
+    assert [r["category"] for r in rows] == sorted(
+        (r["category"] for r in rows), key=["secret", "personal", "internal"].index
+    )
+    assert all(r["description"] and r["example"] and "«" not in r["example"] and "⟦" not in r["example"] for r in rows)
+    text = run_cli("scrub", "--rules")
+    assert text.returncode == 0 and text.stdout.strip().endswith(f"{len(DETECTORS)} rules")
+    assert all(f"{name} (" in text.stdout for name in DETECTORS)
+
+
+def test_scrub_without_a_path_names_the_fix():
+    p = run_cli("scrub")
+    assert p.returncode == 2 and "minions scrub PATH --out DIR" in p.stderr and "--rules" in p.stderr

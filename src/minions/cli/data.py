@@ -58,11 +58,14 @@ def collect(
 
 
 def scrub(
-    path: Path = typer.Argument(..., help="A repository folder, a single file, or a snapshot from `minions collect`."),
-    out: Path = OutOpt,
+    path: Path = typer.Argument(None, help="A repository folder, a single file, or a snapshot from `minions collect`."),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Output folder (refused if not empty, unless --force/--resume)."
+    ),
     config: Path = ConfigOpt,
     force: bool = ForceOpt,
     resume: bool = ResumeOpt,
+    rules: bool = typer.Option(False, "--rules", help="List the detection rules, one example each, and exit."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Remove secrets, personal data and internal names; write the scrubbed files and a report.
@@ -75,6 +78,11 @@ def scrub(
     from minions.scrub import scrub_files
     from minions.sources.collect import collect, write_snapshot
 
+    if rules:
+        list_rules(as_json)
+        return
+    if path is None or out is None:
+        raise UserError("name what to scrub and where: minions scrub PATH --out DIR (or --rules to list the rules)")
     check_input_path(path, "input")
     cfg = config_or_default(config)
     with output_folder(out, force, resume) as tmp:
@@ -95,6 +103,29 @@ def scrub(
     n = sum(summary["findings"].values())
     log(f"{summary['files_scanned']} files scanned, {n} findings, {summary['files_dropped']} files dropped")
     result({"out": str(out.resolve()), **summary}, as_json, str(out.resolve()))
+
+
+def list_rules(as_json: bool) -> None:
+    """The registered detectors in the order they run, each with a visibly fake example."""
+    from minions.scrub import DETECTORS
+    from minions.scrub.rules import ordered_detectors
+    from minions.scrub.samples import example
+
+    rows = [
+        {
+            "id": d.name,
+            "category": d.category,
+            "replacement": d.replacement,
+            "description": d.description,
+            "example": example(d.positives[0]) if d.positives else "",
+        }
+        for d in ordered_detectors()
+    ]
+    shown = [r["example"] if len(r["example"]) <= 100 else r["example"][:99] + "…" for r in rows]
+    lines = [
+        f"{r['id']} ({r['category']}): {r['description']}\n    e.g. {e!r}" for r, e in zip(rows, shown, strict=True)
+    ]
+    result(rows, as_json, "\n".join(lines) + f"\n{len(DETECTORS)} rules")
 
 
 def parse(

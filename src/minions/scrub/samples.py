@@ -36,3 +36,12 @@ def expand(template: str, rng: random.Random) -> tuple[str, list[str]]:
     text = _RUN.sub(lambda m: "".join(rng.choice(_chars(m.group(1))) for _ in range(int(m.group(2)))), template)
     planted = _PLANTED.findall(text)
     return text.replace("⟦", "").replace("⟧", ""), planted
+
+
+_SHOWN = {"A": "X", "a": "x", "9": "0", "x": "0", "/": "+", "_": "-"}
+
+
+def example(template: str) -> str:
+    """A template made readable and visibly fake: random runs become X/x/0 runs, marks go."""
+    text = _RUN.sub(lambda m: _SHOWN[m.group(1)[0]] * int(m.group(2)), template)
+    return text.replace("⟦", "").replace("⟧", "")
