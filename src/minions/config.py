@@ -38,6 +38,9 @@ class SourceConfig(_Section):
 
 
 class ScrubConfig(_Section):
+    enabled: bool = Field(
+        True, description="scrub files before parsing; false (or `build --no-scrub`) is written into the card"
+    )
     internal_names: dict[str, str] = Field(
         default_factory=dict, description="internal name -> neutral replacement, matched case-insensitively"
     )

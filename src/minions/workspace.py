@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from minions import __version__
-from minions.errors import UserError
+from minions.errors import GateFailure, UserError
 from minions.records import SCHEMA_VERSION, content_hash, stable_id
 
 DEFAULT_WORKSPACE = "minions-workspace"
@@ -221,6 +221,12 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
     partial.mkdir(parents=True, exist_ok=True)
     try:
         yield partial
+    except GateFailure:
+        # nothing of the dataset is left, only the gate's report: it goes where the user looks
+        if out.exists():
+            shutil.rmtree(out)
+        partial.rename(out)
+        raise
     except UserError:
         if moved:
             partial.rename(out)  # the folder the user had stays theirs

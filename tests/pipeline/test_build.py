@@ -82,3 +82,36 @@ def test_build_decontaminates_train_against_eval(git_repo, tmp_path, fake):
     off, rejected_off = build(git_repo, tmp_path, fake.github(), decontaminate=None)
     assert not [r for r in rejected_off if r["stage"] == "decontaminate"]
     assert len(off["train"]) == len(splits["train"]) + len(leaked)
+
+
+def test_no_scrub_is_explicit_and_the_gate_still_runs(git_repo, tmp_path, fake):
+    token = fake.github()
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    files["src/main/java/com/shop/payment/Gateway.java"] = gateway_class(token)
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=git_repo(files))],
+        scrub={"enabled": False},
+        split={"eval_share": 0.3},
+        tasks={"names": ["implement-method"]},
+    )
+    out = tmp_path / "ds"
+    out.mkdir()
+    manifest = build_dataset(cfg, out)
+    records = [r for s in ("train", "eval") for _, r in read_json_objects(out / f"{s}.jsonl")]
+    assert records and not [r for r in records if "Client connect(String host)" in r["output"]]
+    gated = [r for _, r in read_json_objects(out / "rejected.jsonl") if r["stage"] == "gate"]
+    assert gated and all("github-token" in r["reason"] for r in gated), "the unscrubbed token's record is rejected"
+    assert manifest["config"]["scrub"]["enabled"] is False
+    assert "Scrub was OFF (`--no-scrub`)" in (out / "card.md").read_text()
+    assert all(token[4:12] not in p.read_text() for p in out.iterdir())
+
+
+def test_no_scrub_flag_on_the_command_line(git_repo, tmp_path):
+    from helpers import run_cli
+
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    out = tmp_path / "ds"
+    p = run_cli("build", str(git_repo(files)), "--out", str(out), "--no-scrub")
+    assert p.returncode == 0, p.stderr
+    assert "scrub is OFF" in p.stderr
+    assert json.loads((out / "manifest.json").read_text())["config"]["scrub"]["enabled"] is False

@@ -178,18 +178,25 @@ def build(
     config: Path = ConfigOpt,
     force: bool = ForceOpt,
     resume: bool = ResumeOpt,
+    no_scrub: bool = typer.Option(
+        False, "--no-scrub", help="Skip scrubbing files (the final gate still runs; the card and manifest say so)."
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Build an instruction dataset: collect, scrub, parse, tasks, filters, split, decontaminate, gate.
 
     Writes train.jsonl, eval.jsonl (test.jsonl when split.test_share > 0), rejected.jsonl,
-    card.md and manifest.json.
+    card.md and manifest.json. The final gate re-scans every record (a finding rejects it) and
+    every file written: a finding in one fails the build with exit code 3 and leaves only
+    gate-report.json (file names and rule ids, never values) in the output folder.
 
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
     """
     from minions.pipeline.build import build_dataset
 
     cfg = config_or_default(config, sources)
+    if no_scrub:
+        cfg.scrub.enabled = False
     with output_folder(out, force, resume) as tmp:
         manifest = build_dataset(cfg, tmp, log)
     counts = manifest["counts"]

@@ -1,4 +1,4 @@
-"""The `minions` entry point: registers the command groups and turns UserError into exit code 2."""
+"""The `minions` entry point: registers the command groups; UserError exits 2, GateFailure 3."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def main() -> None:
         app()
     except UserError as e:
         err.print(f"[bold red]error:[/] {escape(str(e))}", soft_wrap=True)
-        sys.exit(2)
+        sys.exit(e.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; continue with --resume where the command offers it")
         sys.exit(130)

@@ -1,9 +1,22 @@
-"""The gate: re-scan finished records with the scrub detectors; anything found is rejected."""
+"""The gate: re-scan finished records and every released file with the scrub detectors.
+
+A finding in a record rejects the record; a finding in a file about to be released (a split file,
+the card, the manifest) fails the build: the folder is emptied but for `gate-report.json`, which
+names files and rule ids, never values.
+"""
 
 from __future__ import annotations
 
-from minions.records import InstructionRecord, Rejection
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from minions.errors import GateFailure
+from minions.records import SCHEMA_VERSION, InstructionRecord, Rejection
 from minions.scrub import scan_text
+from minions.workspace import write_json
+
+GATE_REPORT = "gate-report.json"
 
 
 def record_text(r: InstructionRecord) -> str:
@@ -23,3 +36,26 @@ def gate_records(
         else:
             kept.append(r)
     return kept, rejected
+
+
+def gate_folder(folder: Path, internal_names: dict[str, str]) -> None:
+    """Re-scan every file in `folder`; on any finding keep only the gate's report and raise GateFailure."""
+    found: dict[str, Counter] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hits = scan_text(path.read_text(errors="replace"), internal_names)
+        if hits:
+            found[path.relative_to(folder).as_posix()] = hits
+    if not found:
+        return
+    for child in folder.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    files = {name: dict(sorted(hits.items())) for name, hits in found.items()}
+    write_json(folder / GATE_REPORT, {"schema_version": SCHEMA_VERSION, "released": False, "files": files})
+    named = "; ".join(f"{name} ({', '.join(sorted(hits))})" for name, hits in found.items())
+    raise GateFailure(
+        f"the final gate found sensitive data in {named}; nothing was released, see {GATE_REPORT} in the "
+        "output folder (check the config's names and the sources' scrub findings)"
+    )

@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from minions.datasets.gate import gate_folder
 from minions.datasets.split import SplitResult
-from minions.errors import UserError
 from minions.records import Rejection
-from minions.scrub import scan_text
 from minions.workspace import atomic_write_text, write_jsonl, write_manifest
 
 
-def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dict) -> str:
+def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dict, scrubbed: bool) -> str:
+    how = (
+        "Secrets, personal data and internal names were scrubbed from files before parsing"
+        if scrubbed
+        else "**Scrub was OFF (`--no-scrub`)**: files were NOT scrubbed before parsing"
+    )
     lines = [
         f"# Dataset card: {name}",
         "",
-        "Instruction records mined from source code by minions. Secrets, personal data and internal",
-        "names were scrubbed from files before parsing, and every record was re-scanned before release.",
+        f"Instruction records mined from source code by minions. {how}; every record and every",
+        "released file was re-scanned by the final gate.",
         "",
         "## Splits",
         "",
@@ -54,22 +58,19 @@ def write_dataset(
     inputs: dict[str, str],
     summary: dict,
     internal_names: dict[str, str],
+    scrubbed: bool = True,
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
 
-    The card and manifest are gated too: if a detector fires on them, nothing is released.
+    Every file written is gated (`gate_folder`): if a detector fires on any, nothing is released.
     """
     for s, recs in split.splits.items():
         write_jsonl(folder / f"{s}.jsonl", (r.model_dump() for r in recs))
     write_jsonl(folder / "rejected.jsonl", (r.model_dump() for r in rejected))
-    card = _card(name, split, rejected, summary)
-    if scan_text(card, internal_names):
-        raise UserError("the gate found sensitive data in the dataset card; check the config's names and sources")
-    atomic_write_text(folder / "card.md", card)
+    atomic_write_text(folder / "card.md", _card(name, split, rejected, summary, scrubbed))
     counts = {s: len(recs) for s, recs in split.splits.items()}
     manifest = write_manifest(
         folder, "dataset", config, inputs, split_level=split.level, counts=counts, summary=summary
     )
-    if scan_text((folder / "manifest.json").read_text(), internal_names):
-        raise UserError("the gate found sensitive data in the dataset manifest; check the config's source names")
+    gate_folder(folder, internal_names)
     return manifest

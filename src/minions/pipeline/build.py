@@ -13,7 +13,7 @@ from minions.filters import apply_filters
 from minions.filters.decontaminate import decontaminate
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
-from minions.scrub import scrub_files, scrub_text
+from minions.scrub import ScrubReport, scrub_files, scrub_text
 from minions.sources.collect import collect_all
 from minions.tasks import TaskOptions, build_records
 
@@ -38,11 +38,15 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
-    files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files)
+    if cfg.scrub.enabled:
+        files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files)
+        rejected += dropped
+        log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
+    else:
+        report = ScrubReport()
+        log("scrub is OFF (--no-scrub): files go to parsing as they are; the final gate still runs")
     # ids, not paths (no raw names), and hashes of scrubbed text (no hash of a secret) in manifests
     inputs = {f.id: f.text_hash for f in files}
-    rejected += dropped
-    log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
     parsed = parse_files(files, cfg.parse.languages)
     rejected += parsed.skipped
     summary = parsed.summary()
@@ -82,6 +86,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
         inputs,
         summary,
         cfg.scrub.internal_names,
+        scrubbed=cfg.scrub.enabled,
     )
 
 
