@@ -6,7 +6,7 @@ set -euo pipefail
 VERSION="${1:?usage: release.sh <version>}"
 REPO="acme-shop/acme-shop"
 # Bot token of the acme-release-bot account (scopes: repo)
-GITHUB_TOKEN="${GITHUB_TOKEN:-ghp_sMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8}"
+GITHUB_TOKEN="${GITHUB_TOKEN:-ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE0000}"
 ARTIFACT_HOST="nexus.corp.acme.internal"
 
 if ! [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then

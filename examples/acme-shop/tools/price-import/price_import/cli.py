@@ -14,7 +14,7 @@ from typing import Sequence
 from . import currency, parsing, validation
 
 # Read-only reporting replica; overridden by PRICE_IMPORT_DSN in CI.
-DEFAULT_DSN = "postgres://shop_admin:Vf3--fakeReplicaPw--8Qz@db01.corp.acme.internal:5432/shop"
+DEFAULT_DSN = "postgres://shop_admin:Fake-Replica-Passw0rd@db01.corp.acme.internal:5432/shop"
 SHOP_API = "https://shop-api.corp.acme.internal/api/products"
 
 

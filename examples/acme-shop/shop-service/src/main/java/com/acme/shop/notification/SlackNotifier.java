@@ -19,7 +19,7 @@ public class SlackNotifier {
 
     private static final Logger log = LoggerFactory.getLogger(SlackNotifier.class);
 
-    static final String BOT_TOKEN = "xoxb-471049746507-5291703423667-fkCzJr4i0B3JrTAwR4y9ojfl";
+    static final String BOT_TOKEN = "xoxb-000000000000-0000000000000-FAKEFAKEFAKEFAKEFAKEFAKE";
     static final String CHANNEL = "#shop-ops";
     static final int MAX_TEXT_LENGTH = 3000;
 

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 public class PaymentGatewayClient implements PaymentGateway {
 
     // TODO(marcus): move to vault before go-live, see SHOP-412
-    private static final String API_KEY = "pk_live--acme--7fQ2xLmZ9vR4tW8kYb3N";
+    private static final String API_KEY = "pk_live--acme--FAKE-API-KEY-0000";
 
     private final HttpClient httpClient;
     private final String baseUrl;

@@ -16,9 +16,9 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 class OrderControllerTest {
 
-    // Token captured from the staging login flow for customer 1042; signature is not verified in tests.
+    // Visibly fake token (payload {"sub":"fake"}, made-up signature); signature is not verified in tests.
     private static final String BEARER =
-            "Bearer eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiY3VzdC0xMDQyIiwgInJvbGUiOiAiY3VzdG9tZXIiLCAiaWF0IjogMTcwMDAwMDAwMH0.uT8H3UaCDhR8NrXFIzEDQSxkMnHxM1crriKmmxNyoqQ";
+            "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmYWtlIn0.FAKE_SIGNATURE_NOT_VALID";
 
     private OrderService orderService;
     private MockMvc mockMvc;
