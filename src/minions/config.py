@@ -44,9 +44,30 @@ class ScrubConfig(_Section):
     internal_names: dict[str, str] = Field(
         default_factory=dict, description="internal name -> neutral replacement, matched case-insensitively"
     )
+    internal_domains: list[str] = Field(
+        default_factory=list,
+        description="company domains (e.g. acme.local, acme-corp.com): they and their hosts are replaced everywhere",
+    )
     drop_files: list[str] = Field(
-        default_factory=lambda: ["*.pem", "*.key", "*.p12", "*.jks", "*.keystore", "*id_rsa*", ".env"],
-        description="glob patterns of files dropped whole (key stores, dotenv files)",
+        default_factory=lambda: [
+            ".env",
+            ".env.*",
+            "!.env.example",
+            "!.env.sample",
+            "!.env.template",
+            *(f"{p}id_{k}" for p in ("", "*_") for k in ("rsa", "dsa", "ecdsa", "ed25519")),
+            "*.pem",
+            "*.key",
+            "*.p12",
+            "*.pfx",
+            "*.jks",
+            "*.keystore",
+            "credentials*",
+            "!credentials*.py",
+            "!credentials*.java",
+            "!credentials*.kt",
+        ],
+        description="globs of files dropped whole (keys, dotenv files; any case); `!glob`: never dropped by name",
     )
 
 

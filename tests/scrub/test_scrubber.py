@@ -81,8 +81,8 @@ def test_scrub_files_report_counts_exactly(fake):
     kept, dropped, report = scrub_files(files, {"acme": "example"}, ["*id_rsa*", "secrets.env"])
 
     assert dropped == [
-        Rejection(id=files[0].id, task=None, stage="scrub", reason="key or secrets file"),
-        Rejection(id=files[2].id, task=None, stage="scrub", reason="key or secrets file"),
+        Rejection(id=files[0].id, task=None, stage="scrub", reason="key file by name (*id_rsa*)"),
+        Rejection(id=files[2].id, task=None, stage="scrub", reason="key file by name (secrets.env)"),
     ]
     assert [k.id for k in kept] == [files[1].id, files[3].id, files[4].id]
     assert [k.text for k in kept] == [

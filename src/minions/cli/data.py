@@ -70,8 +70,8 @@ def scrub(
 ) -> None:
     """Remove secrets, personal data and internal names; write the scrubbed files and a report.
 
-    The report holds counts per detector and file, never the values found. Internal names come from
-    the config's `scrub.internal_names`.
+    The report holds counts per detector and file, never the values found. Internal names and domains
+    come from the config's `scrub.internal_names` and `scrub.internal_domains`.
 
     Example: minions scrub examples/acme-shop --out scrubbed/ --config configs/quickstart.yaml
     """
@@ -87,7 +87,9 @@ def scrub(
     cfg = config_or_default(config)
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect(path)
-        kept, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files)
+        kept, dropped, report = scrub_files(
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, cfg.scrub.internal_domains
+        )
         entries = write_snapshot(tmp, kept)
         write_json(tmp / "scrub-report.json", report.to_json())
         rejected = [r.model_dump() for r in skipped + dropped]

@@ -24,12 +24,12 @@ def record_text(r: InstructionRecord) -> str:
 
 
 def gate_records(
-    records: list[InstructionRecord], internal_names: dict[str, str]
+    records: list[InstructionRecord], internal_names: dict[str, str], internal_domains: list[str] | None = None
 ) -> tuple[list[InstructionRecord], list[Rejection]]:
     """Records with no findings, and a rejection (detector names only) for each that had some."""
     kept, rejected = [], []
     for r in records:
-        found = scan_text(record_text(r), internal_names)
+        found = scan_text(record_text(r), internal_names, internal_domains)
         if found:
             reason = "sensitive data found by " + ", ".join(sorted(found))
             rejected.append(Rejection(id=r.id, task=r.task, stage="gate", reason=reason))
@@ -38,11 +38,11 @@ def gate_records(
     return kept, rejected
 
 
-def gate_folder(folder: Path, internal_names: dict[str, str]) -> None:
+def gate_folder(folder: Path, internal_names: dict[str, str], internal_domains: list[str] | None = None) -> None:
     """Re-scan every file in `folder`; on any finding keep only the gate's report and raise GateFailure."""
     found: dict[str, Counter] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        hits = scan_text(path.read_text(errors="replace"), internal_names)
+        hits = scan_text(path.read_text(errors="replace"), internal_names, internal_domains)
         if hits:
             found[path.relative_to(folder).as_posix()] = hits
     if not found:

@@ -59,6 +59,7 @@ def write_dataset(
     summary: dict,
     internal_names: dict[str, str],
     scrubbed: bool = True,
+    internal_domains: list[str] | None = None,
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
 
@@ -72,5 +73,5 @@ def write_dataset(
     manifest = write_manifest(
         folder, "dataset", config, inputs, split_level=split.level, counts=counts, summary=summary
     )
-    gate_folder(folder, internal_names)
+    gate_folder(folder, internal_names, internal_domains)
     return manifest

@@ -23,12 +23,13 @@ Log = Callable[[str], None]
 def manifest_config(cfg: PipelineConfig) -> dict:
     """The resolved config as recorded in manifests: source paths scrubbed, internal names counted."""
     data = json.loads(cfg.model_dump_json())
-    names = cfg.scrub.internal_names
+    names, domains = cfg.scrub.internal_names, cfg.scrub.internal_domains
     for src in data["sources"]:
-        src["path"] = scrub_text(src["path"], names)[0]
+        src["path"] = scrub_text(src["path"], names, domains)[0]
         if src.get("name"):
-            src["name"] = scrub_text(src["name"], names)[0]
+            src["name"] = scrub_text(src["name"], names, domains)[0]
     data["scrub"]["internal_names"] = f"{len(names)} configured (not recorded)"
+    data["scrub"]["internal_domains"] = f"{len(domains)} configured (not recorded)"
     return data
 
 
@@ -39,7 +40,9 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
-        files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files)
+        files, dropped, report = scrub_files(
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, cfg.scrub.internal_domains
+        )
         rejected += dropped
         log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
     else:
@@ -66,7 +69,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
         log(f"decontaminated: {len(leaked)} train records too close to held-out ones")
     gated: dict[str, list[InstructionRecord]] = {}
     for name, recs in split.splits.items():
-        gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names)
+        gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names, cfg.scrub.internal_domains)
         rejected += gate_rej
     split.splits = gated
     counts = ", ".join(f"{k} {len(v)}" for k, v in gated.items())
@@ -87,6 +90,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
         summary,
         cfg.scrub.internal_names,
         scrubbed=cfg.scrub.enabled,
+        internal_domains=cfg.scrub.internal_domains,
     )
 
 

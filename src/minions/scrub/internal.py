@@ -1,40 +1,78 @@
 """Built-in detectors for internal infrastructure names: hosts and private addresses.
 
 Company-specific names (product, team, domain words) come from the config's
-`scrub.internal_names` and are applied by the scrubber.
+`scrub.internal_names`, and company domains from `scrub.internal_domains`; the scrubber applies both.
 """
 
 import re
 
 from minions.scrub.rules import line_of, register_detector
 
-_CODE_LINE = re.compile(r"^\s*(?:package|import)\b")
+_CODE_LINE = re.compile(r"^\s*(?:package|import|from\s+[\w.]+\s+import)\b")
+# `self.internal`, `this.corp`: an attribute of an object in code, not a two-label host
+_RECEIVERS = frozenset({"self", "this", "cls", "super", "it", "obj"})
 
 
-def _not_a_code_line(m: re.Match[str]) -> bool:
-    """`package com.shop.internal;` names a package, not a host."""
+def _a_host_not_code(m: re.Match[str]) -> bool:
+    """`package com.shop.internal;`, `from a.internal import b`, `self.internal`, `x.internal()` and
+    `Visibility.INTERNAL` are code, not hosts: a host's labels are each in one case (`DB01.corp.LAN`)."""
+    labels = m.group(0).split(".")
+    if any(label not in (label.lower(), label.upper()) for label in labels):
+        return False
+    if labels[0].lower() in _RECEIVERS or m.string[m.end() : m.end() + 1] == "(":
+        return False
     return not _CODE_LINE.match(line_of(m))
-
-
-def _not_a_version(m: re.Match[str]) -> bool:
-    """`version = "10.1.2.3"` is a version number, not an address."""
-    return "version" not in line_of(m).lower()
 
 
 register_detector(
     "internal-host",
     "internal",
-    r"\b(?:[a-z0-9-]+\.){2,}(?:internal|corp|intranet|lan)\b(?![\w-]|\.\w)",
+    r"\b(?:[a-z0-9-]+\.)+(?:internal|corp|intranet|lan)\b(?![\w-]|\.\w)",
     "internal-host.example",
-    description="host names under internal top-level domains (not package or import lines)",
-    accept=_not_a_code_line,
-    positives=("url = http://⟦db01.corp.shop⟧.internal:8080/x",),
+    flags=re.IGNORECASE,
+    description="host names under internal top-level domains, any case, two labels or more (not code)",
+    accept=_a_host_not_code,
+    positives=(
+        "url = http://⟦db01.corp.shop⟧.internal:8080/x",
+        "jdbc:postgresql://⟦DB01.CORP.SHOP⟧.INTERNAL:5432/orders",
+        "ssh ⟦build⟧.corp",
+        "see https://⟦jenkins⟧.intranet/job/x",
+        "host: ⟦nas-01⟧.lan",
+    ),
     negatives=(
         "import io.netty.util.internal.PlatformDependent;",
         "package com.shop.billing.internal;",
         "return self.internal",
+        "from minions.scrub.internal import _CODE_LINE",
+        "if (this.internal) { x = obj.corp; }",
+        "modifiers.add(KModifier.INTERNAL); val v = Visibility.Internal",
+        "val n = config.internal()",
     ),
 )
+
+# Evidence, in the text right before a match, that it is a version and not an address:
+# `version = "`, `appVersion: `, `<version>`, `<ojdbc.version>`, `ojdbc14:`, `com.oracle:ojdbc6:`,
+# `mysql-connector-java-`, or more dotted digits (`1.10.1.2.3`).
+_VERSION_BEFORE = re.compile(
+    r"(?:version\w*(?:[ \t]*[=:]?[ \t]*[\"']?|>)|(?<![\w.-])(?P<key>[\w.-]+):|[A-Za-z_]-|\d\.)$", re.IGNORECASE
+)
+# `host:10.1.2.3` and `tcp:10.1.2.3` name an address, not a Maven coordinate
+_ADDRESS_KEY = re.compile(r"(?:host|hostname|ip|addr|address|server|url|uri|endpoint|proxy|gateway|tcp|udp)$", re.I)
+_MORE_DIGITS = re.compile(r"\.\d")
+
+
+def _not_a_version(m: re.Match[str]) -> bool:
+    """`version = "10.1.2.3"`, `ojdbc14:10.2.0.4`, `<version>10.2.0.4</version>` and `10.1.2.3.4` are
+    versions, not addresses; judged by the tokens around the match, not by a word anywhere on its line."""
+    text = m.string
+    if _MORE_DIGITS.match(text, m.end()):
+        return False
+    before = _VERSION_BEFORE.search(text[text.rfind("\n", 0, m.start()) + 1 : m.start()])
+    if before is None:
+        return True
+    return before.group("key") is not None and _ADDRESS_KEY.search(before.group("key")) is not None
+
+
 register_detector(
     "private-ip",
     "internal",
@@ -45,10 +83,19 @@ register_detector(
     positives=(
         "host=⟦10.12.4.17⟧",
         "⟦192.168.1.20⟧",
+        "host=⟦10.12.4.17⟧  # version 2",
+        "redis: host:⟦172.16.0.5⟧",
+        "version 3 runs on ⟦10.0.0.7⟧:8080",
     ),
     negatives=(
         "version 1.2.3.4 and 8.8.8.8",
         'version = "10.1.2.3"',
         "// multi-line\npackage com.shop.internal;",
+        "<dependency>ojdbc14:10.2.0.4</dependency>",
+        "<version>10.2.0.4</version>",
+        "<ojdbc.version>10.2.0.4</ojdbc.version>",
+        "implementation 'com.oracle:ojdbc6:10.2.0.4'",
+        "lib/mysql-connector-java-10.1.2.3.jar",
+        "release 10.1.2.3.4 and 1.10.1.2.3",
     ),
 )

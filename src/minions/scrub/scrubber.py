@@ -1,4 +1,4 @@
-"""Apply the detectors to files: redact values, drop key files, count findings (never values)."""
+"""Apply the detectors to files: redact values, drop key and secrets files, count findings (never values)."""
 
 from __future__ import annotations
 
@@ -30,11 +30,33 @@ class ScrubReport:
         }
 
 
+# Where an identifier part begins or ends: next to a non-alphanumeric (`_ - . /`, space, start or end of
+# the text), at a camelCase hump (`acmePay`, the `P` of `HTTPPay`), or between letters and digits.
+_PART_EDGE = (
+    r"(?:(?<![^\W_])|(?![^\W_])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
+    r"|(?<=[0-9])(?=[A-Za-z])|(?<=[A-Za-z])(?=[0-9]))"
+)
+HOST_REPLACEMENT = "internal-host.example"
+
+
 def _names_pattern(internal_names: dict[str, str]) -> re.Pattern[str] | None:
-    if not internal_names:
+    """Any configured name (longest first, any case) that begins and ends on identifier-part edges:
+    `acme` in `AcmePayClient`, `acme_pay`, `com.acme.pay`, not `shop` in `Workshop`."""
+    alts = sorted((n for n in internal_names if n), key=len, reverse=True)
+    if not alts:
         return None
-    alts = sorted(internal_names, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in alts), re.IGNORECASE)
+    return re.compile(_PART_EDGE + "(?i:" + "|".join(re.escape(n) for n in alts) + ")" + _PART_EDGE)
+
+
+def _domains_pattern(internal_domains: list[str]) -> re.Pattern[str] | None:
+    """A configured domain (`acme.local`; `*.acme.local` and `.acme.local` mean the same) or any host
+    under it (`db01.corp.acme.local`), any case, wherever it occurs (`acme.local.txt`), but not inside a
+    longer label (`notacme.local`, `acme.localhost`)."""
+    domains = sorted({d.strip().lstrip("*.").lower() for d in internal_domains} - {""}, key=len, reverse=True)
+    if not domains:
+        return None
+    alts = "|".join(re.escape(d) for d in domains)
+    return re.compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + alts + r")(?![\w-])", re.IGNORECASE)
 
 
 def _replace_name(match: re.Match[str], internal_names: dict[str, str]) -> str:
@@ -47,8 +69,11 @@ def _replace_name(match: re.Match[str], internal_names: dict[str, str]) -> str:
     return repl
 
 
-def scrub_text(text: str, internal_names: dict[str, str] | None = None) -> tuple[str, Counter]:
-    """Redact every detector's findings in a text; return the new text and counts per detector."""
+def scrub_text(
+    text: str, internal_names: dict[str, str] | None = None, internal_domains: list[str] | None = None
+) -> tuple[str, Counter]:
+    """Redact every detector's findings in a text, then hosts under the company's domains (counted as
+    `internal-host`), then internal names; return the new text and counts per detector."""
     counts: Counter = Counter()
     for det in ordered_detectors():
 
@@ -64,6 +89,11 @@ def scrub_text(text: str, internal_names: dict[str, str] | None = None) -> tuple
             return s[: start - base] + det.replacement + s[end - base :]
 
         text = det.pattern.sub(sub, text)
+    domains = _domains_pattern(internal_domains or [])
+    if domains:
+        text, n = domains.subn(HOST_REPLACEMENT, text)
+        if n:
+            counts["internal-host"] += n
     names = _names_pattern(internal_names or {})
     if names:
         text, n = names.subn(lambda m: _replace_name(m, internal_names or {}), text)
@@ -72,15 +102,63 @@ def scrub_text(text: str, internal_names: dict[str, str] | None = None) -> tuple
     return text, counts
 
 
-def scan_text(text: str, internal_names: dict[str, str] | None = None) -> Counter:
+def scan_text(
+    text: str, internal_names: dict[str, str] | None = None, internal_domains: list[str] | None = None
+) -> Counter:
     """Findings per detector in a text, without changing it (the gate uses this)."""
-    return scrub_text(text, internal_names)[1]
+    return scrub_text(text, internal_names, internal_domains)[1]
+
+
+def _dropped_by_name(path: str, drop_files: list[str]) -> str | None:
+    """The first glob of `drop_files` that the file's name or path matches, in any case; None when
+    none does or a `!glob` does (`!.env.example`: placeholders, kept and scrubbed)."""
+    low = path.lower()
+    if matches_any(low, [p[1:].lower() for p in drop_files if p.startswith("!")]):
+        return None
+    return next((p for p in drop_files if not p.startswith("!") and matches_any(low, [p.lower()])), None)
+
+
+_PEM_FILE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----\n.*-----END [A-Z0-9 ]+-----", re.DOTALL)
+MOSTLY_SECRETS_MIN_LINES = 3
+
+
+def _secret_line_share(text: str) -> tuple[int, int]:
+    """(non-blank lines holding a secret finding, non-blank lines): a finding holds every line it spans."""
+    held: set[int] = set()
+    for det in ordered_detectors():
+        if det.category != "secret":
+            continue
+        for m in det.pattern.finditer(text):
+            if det.accept is None or det.accept(m):
+                first = text.count("\n", 0, m.start())
+                held.update(range(first, first + m.group(0).rstrip("\n").count("\n") + 1))
+    nonblank = [i for i, line in enumerate(text.split("\n")) if line.strip()]
+    return len(held.intersection(nonblank)), len(nonblank)
+
+
+def _drop_reason(f: SourceFile, drop_files: list[str]) -> tuple[str, str] | None:
+    """(report key, rejection reason) for a file dropped whole, None for one to keep and scrub.
+
+    By name (a `drop_files` glob), by content: a PEM block, or mostly secrets (more than half of its
+    non-blank lines, at least 3 of them, hold a secret finding). Reasons name a rule, never a value."""
+    glob = _dropped_by_name(f.path, drop_files)
+    if glob is not None:
+        return "key-file", f"key file by name ({glob})"
+    if _PEM_FILE.fullmatch(f.text.strip()):
+        return "key-file", "key file by content (PEM block)"
+    held, lines = _secret_line_share(f.text)
+    if lines >= MOSTLY_SECRETS_MIN_LINES and 2 * held > lines:
+        return "secrets-file", f"mostly secrets ({held} of {lines} lines)"
+    return None
 
 
 def scrub_files(
-    files: list[SourceFile], internal_names: dict[str, str], drop_files: list[str]
+    files: list[SourceFile],
+    internal_names: dict[str, str],
+    drop_files: list[str],
+    internal_domains: list[str] | None = None,
 ) -> tuple[list[SourceFile], list[Rejection], ScrubReport]:
-    """Scrub each file's text, path and provenance; key files are dropped whole.
+    """Scrub each file's text, path and provenance; key and secrets files are dropped whole.
 
     Ids stay those of the raw source, so later stages still line up with provenance.
     """
@@ -88,15 +166,17 @@ def scrub_files(
     kept, dropped = [], []
     for f in files:
         report.files_scanned += 1
-        path, path_counts = scrub_text(f.path, internal_names)
-        if matches_any(f.path, drop_files):
+        path, path_counts = scrub_text(f.path, internal_names, internal_domains)
+        drop = _drop_reason(f, drop_files)
+        if drop is not None:
+            key, reason = drop
             report.files_dropped += 1
-            report.findings["key-file"] += 1
-            report.by_file[path] = {"key-file": 1}
-            dropped.append(Rejection(id=f.id, task=None, stage="scrub", reason="key or secrets file"))
+            report.findings[key] += 1
+            report.by_file[path] = {key: 1}
+            dropped.append(Rejection(id=f.id, task=None, stage="scrub", reason=reason))
             continue
-        text, counts = scrub_text(f.text, internal_names)
-        repo, _ = scrub_text(f.repo, internal_names)
+        text, counts = scrub_text(f.text, internal_names, internal_domains)
+        repo, _ = scrub_text(f.repo, internal_names, internal_domains)
         counts += path_counts
         if counts:
             report.findings.update(counts)
