@@ -63,11 +63,11 @@ def test_a_clean_folder_passes_and_is_left_alone(tmp_path):
 def test_build_exits_3_and_leaves_only_the_report(tmp_path):
     cfg = tmp_path / "leaky.yaml"
     quickstart = (ROOT / "configs" / "quickstart.yaml").read_text()
-    cfg.write_text(quickstart.replace("name: quickstart", "name: db-10.12.4.17"))
-    assert "name: db-10.12.4.17" in cfg.read_text()
+    cfg.write_text(quickstart.replace("name: quickstart", "name: jenkins.corp"))
+    assert "name: jenkins.corp" in cfg.read_text()
     out = tmp_path / "ds"
     p = run_cli("build", str(EXAMPLE), "--out", str(out), "--config", str(cfg))
     assert p.returncode == 3, p.stderr
-    assert "private-ip" in p.stderr and "card.md" in p.stderr and "10.12.4.17" not in p.stderr
+    assert "internal-host" in p.stderr and "card.md" in p.stderr and "jenkins.corp" not in p.stderr
     assert [f.name for f in out.iterdir()] == [GATE_REPORT]
     assert not (tmp_path / "ds.partial").exists()
