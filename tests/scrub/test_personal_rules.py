@@ -1,0 +1,318 @@
+"""Personal data beyond e-mail and phone: Chinese mobile and ID numbers, bank cards, lower-case and
+Chinese names, git remotes, and listed names in name-like places."""
+
+import re
+
+import pytest
+
+from minions.scrub import personal, scrub_text
+from minions.scrub.checksums import (
+    cn_id_check_char,
+    cn_id_valid,
+    luhn_check_digit,
+    luhn_valid,
+    valid_birth_date,
+)
+from minions.scrub.personal import (
+    comment_text,
+    has_card_context,
+    is_cn_name,
+    is_en_name,
+    is_name_field,
+    load_name_lists,
+    name_lists,
+    words_of,
+)
+
+
+def digits(rng, n: int) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def make_id(rng, valid: bool = True) -> str:
+    first17 = (
+        digits(rng, 6) + f"{rng.randint(1950, 2010)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}" + digits(rng, 3)
+    )
+    check = cn_id_check_char(first17)
+    if not valid:
+        check = next(c for c in "0123456789X" if c != check)
+    return first17 + check
+
+
+def make_card(rng, n: int = 16, valid: bool = True) -> str:
+    partial = "4" + digits(rng, n - 2)
+    check = luhn_check_digit(partial)
+    return partial + (check if valid else str((int(check) + 1) % 10))
+
+
+# --- checksums -------------------------------------------------------------------------------------
+
+
+def test_luhn():
+    assert luhn_valid("4111111111111111") and luhn_valid("79927398713") and luhn_valid("0")
+    assert not luhn_valid("4111111111111112") and not luhn_valid("79927398710")
+    assert not luhn_valid("4111 1111 1111 1111") and not luhn_valid("")
+    assert luhn_valid("59"), "a doubled 5 is 10 -> 1"
+    assert not luhn_valid("95")
+    assert luhn_check_digit("7992739871") == "3" and luhn_check_digit("411111111111111") == "1"
+
+
+def test_cn_id_checksum_and_birth_date():
+    assert cn_id_check_char("11010519491231002") == "X"
+    assert cn_id_check_char("11010119900307123") == "3"
+    assert cn_id_valid("11010519491231002X") and cn_id_valid("11010519491231002x")
+    assert cn_id_valid("110101199003071233")
+    assert not cn_id_valid("110101199003071234"), "wrong check digit"
+    assert not cn_id_valid("11010119900307123"), "17 characters"
+    assert not cn_id_valid("1101011990030712330")
+    assert not cn_id_valid("11010119900307A233")
+    assert cn_id_check_char("44030420000230876") == "3"
+    assert not cn_id_valid("440304200002308763"), "30 February, though the check character is right"
+    assert valid_birth_date("20000229") and not valid_birth_date("19000229") and not valid_birth_date("20231301")
+
+
+# --- Chinese resident ID numbers --------------------------------------------------------------------
+
+
+def test_cn_id_valid_is_redacted_invalid_left(rng):
+    for _ in range(20):
+        good, bad = make_id(rng), make_id(rng, valid=False)
+        out, counts = scrub_text(f"idNo={good}; other={bad}")
+        assert out == f"idNo=<ID_NUMBER>; other={bad}" and counts == {"cn-id-number": 1}
+
+
+def test_cn_id_not_inside_longer_runs():
+    assert scrub_text("x=1110101199003071233")[0] == "x=1110101199003071233"
+    assert scrub_text("x=110101199003071233") == ("x=<ID_NUMBER>", {"cn-id-number": 1})
+    assert scrub_text("证件 11010519491231002x。") == ("证件 <ID_NUMBER>。", {"cn-id-number": 1})
+
+
+# --- bank cards -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cardNo = {c}",
+        "card_number: {c}",
+        'String CARD_NO = "{c}";',
+        "pan={c}",
+        "creditCard {c}",
+        "debit account {c}",
+        "银行卡 {c}",
+        "卡号：{c}",
+        "收款账号 {c}",
+    ],
+)
+def test_card_in_context_is_redacted(line, rng):
+    card = make_card(rng, rng.randint(13, 19))
+    out, counts = scrub_text(line.format(c=card))
+    assert out == line.format(c="<CARD_NUMBER>") and counts == {"card-number": 1}
+
+
+def test_card_groupings():
+    assert scrub_text("card 4111 1111 1111 1111")[0] == "card <CARD_NUMBER>"
+    assert scrub_text("card 4111-1111-1111-1111 ok")[0] == "card <CARD_NUMBER> ok"
+    assert scrub_text("card 3782 822463 10005")[0] == "card <CARD_NUMBER>"
+    assert scrub_text("card 6212 3456 7890 1234 569")[0] == "card <CARD_NUMBER>"
+
+
+def test_card_without_context_or_checksum_is_left(rng):
+    for _ in range(20):
+        card = make_card(rng)
+        for text in (f"orderId = {card}", f"traceId: {card}", f"id={card} discard"):
+            assert scrub_text(text) == (text, {})
+        bad = make_card(rng, valid=False)
+        assert scrub_text(f"cardNo = {bad}") == (f"cardNo = {bad}", {})
+    for text in (
+        "cardNo = 0000000000000000",
+        "card 411111111111",
+        "card 41111111111111111111",
+        "card x4111111111111111",
+    ):
+        assert scrub_text(text) == (text, {}), text
+
+
+def test_card_context_words():
+    assert has_card_context("bankCardNo=") and has_card_context("CARD_NUMBER") and has_card_context("PAN:")
+    assert has_card_context("accounts") and has_card_context("账户余额") and has_card_context("帐号")
+    assert not has_card_context("discard the span") and not has_card_context("orderId accountable")
+    assert words_of("bankCardNo CARD_NUMBER customer-name") == [
+        "bank",
+        "card",
+        "no",
+        "card",
+        "number",
+        "customer",
+        "name",
+    ]
+    assert words_of("HTTPServer 张伟") == ["http", "server", "张伟"]
+
+
+# --- mainland-China mobile numbers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    ["{a}{b}{c}", "{a} {b} {c}", "{a}-{b}-{c}", "+86{a}{b}{c}", "+86 {a} {b} {c}", "0086-{a}-{b}-{c}", "+86-{a}{b}{c}"],
+)
+def test_cn_mobile_forms(fmt, rng):
+    a, b, c = "1" + rng.choice("3456789") + digits(rng, 1), digits(rng, 4), "1" + digits(rng, 3)
+    number = fmt.format(a=a, b=b, c=c)
+    for text, want in ((f"手机 {number}", "手机 <PHONE>"), (f'tel="{number}".', 'tel="<PHONE>".')):
+        assert scrub_text(text) == (want, {"cn-mobile": 1})
+
+
+def test_cn_mobile_not_in_longer_runs():
+    for text in (
+        "1138001380000",
+        "13800138000123",
+        "ts=1712345678901",
+        "a13800138000",
+        "13800138000L",
+        "v1.13800138000",
+        "13800138000.5",
+        "12800138000",
+        "10 13800138000",
+        "13800138000 12",
+        "13900000000",
+        "139 0000 0000",
+    ):
+        assert scrub_text(text) == (text, {}), text
+    assert scrub_text("138 0013 8000, 13900001111")[0] == "<PHONE>, <PHONE>"
+
+
+# --- tagged names -----------------------------------------------------------------------------------
+
+
+def test_author_tags_lowercase_and_chinese():
+    assert scrub_text(" * @author zhangsan\n */") == (" * @author <NAME>\n */", {"person-name": 1})
+    assert scrub_text(" * @author zhang.san-2") == (" * @author <NAME>", {"person-name": 1})
+    assert scrub_text("// @author 张三") == ("// @author <NAME>", {"person-name": 1})
+    assert scrub_text("@author 张三") == ("@author <NAME>", {"person-name": 1})
+    assert scrub_text(" * @author Dana Whitfield") == (" * @author <NAME>", {"person-name": 1})
+    assert scrub_text("@author zhangsan@shop-example.org") == ("@author <EMAIL>", {"email": 1})
+    for text in ("@author generated", "@author unknown", "@author <NAME>"):
+        assert scrub_text(text) == (text, {})
+
+
+def test_name_before_address_lowercase_and_chinese():
+    assert scrub_text("张伟 <zw@shop-example.org>")[0] == "<NAME> <<EMAIL>>"
+    assert scrub_text("维护：欧阳娜<on@shop-example.org>")[0] == "维护：<NAME><<EMAIL>>"
+    assert scrub_text("zhangsan <zs@shop-example.org>")[0] == "<NAME> <<EMAIL>>"
+    assert scrub_text("# jane.doe <jd@shop-example.org>")[0] == "# <NAME> <<EMAIL>>"
+    assert scrub_text("a\nzhangsan <zs@shop-example.org>")[0] == "a\n<NAME> <<EMAIL>>"
+    # not names: a word that is not a surname, a role word, a lower-case word mid-line
+    assert scrub_text("邮箱 <support@shop-example.org>")[0] == "邮箱 <<EMAIL>>"
+    assert scrub_text("see <docs@shop-example.org>")[0] == "see <<EMAIL>>"
+    assert scrub_text("write to <docs@shop-example.org>")[0] == "write to <<EMAIL>>"
+
+
+def test_git_remotes_are_not_addresses():
+    for text in (
+        "git@github.com:org/repo.git",
+        "git@gitlab.corp:group/repo.git",
+        "git clone ssh://git@github.com/org/repo.git",
+        "remote = git@gitlab.corp:~user/repo.git",
+    ):
+        assert scrub_text(text) == (text, {}), text
+    assert scrub_text("mail jane@shop-example.org: ok")[0] == "mail <EMAIL>: ok"
+    assert scrub_text("mail jane@shop-example.org:")[0] == "mail <EMAIL>:"
+    assert scrub_text("https://jane@shop-example.org/x")[0] == "https://<EMAIL>/x"
+
+
+# --- listed names in name-like places ----------------------------------------------------------------
+
+
+def test_name_lists_load_once(monkeypatch):
+    monkeypatch.setattr(personal, "_NAME_LISTS", [])
+    lists = name_lists()
+    assert name_lists() is lists and len(personal._NAME_LISTS) == 1
+    assert load_name_lists() == lists, "a fresh load reads the same tables"
+
+
+def test_name_lists_content():
+    lists = load_name_lists()
+    assert {"Eleanor", "Abbie", "Adriana"} <= lists.given, "en_US and en_GB given names"
+    assert {"Vance", "Smith", "Akhtar"} <= lists.family and "Eleanor" not in lists.family
+    assert "孔" in lists.cn_surnames and "汤" not in lists.cn_surnames, "the 100 most common surnames"
+    assert "欧阳" in lists.cn_surnames and len(lists.cn_surnames) == 101
+    assert {"伟", "娜"} <= lists.cn_given_chars and "张" not in lists.cn_given_chars
+    assert {"Eleanor", "Mark"} <= lists.given and "Vance" in lists.family
+    assert {"张", "王", "欧阳"} <= lists.cn_surnames and "由" not in lists.cn_surnames
+    assert {"伟", "秀", "英"} <= lists.cn_given_chars
+
+
+def test_en_and_cn_name_checks():
+    assert is_en_name("Eleanor Vance")
+    assert not is_en_name("Mark Vance") and not is_en_name("Eleanor Price"), "ordinary words"
+    assert not is_en_name("Vance Eleanor") and not is_en_name("Order Service")
+    assert not is_en_name("Eleanor Qwerty") and not is_en_name("Qwerty Vance")
+    assert is_cn_name("张伟") and is_cn_name("王秀英") and is_cn_name("欧阳娜")
+    assert not is_cn_name("张") and not is_cn_name("张伟伟伟") and not is_cn_name("高级") and not is_cn_name("伟张")
+    assert not is_cn_name("欧阳") and not is_cn_name("欧阳秀英伟")
+
+
+def test_name_field_and_comment_context():
+    assert is_name_field('customer = "') and is_name_field('{"customerName": "') and is_name_field("setName('")
+    assert is_name_field('Map.of("author", "') and is_name_field('联系人: "') and is_name_field("name => '")
+    assert not is_name_field('fileName = "') and not is_name_field('hostName: "') and not is_name_field('title = "')
+    assert not is_name_field("name = ") and not is_name_field('name = "x", "')
+    assert comment_text("  // by ") == " by " and comment_text("x = 1  # ") == " "
+    assert comment_text(" * ") == " " and comment_text("-- ") == " "
+    assert comment_text('x = "a#b ') is None and comment_text("a // b") == " b"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ('c = new Customer("Eleanor Vance, 27 Birchwood Lane");', 'c = new Customer("<NAME>, 27 Birchwood Lane");'),
+        ('{"contact": "Eleanor Vance"}', '{"contact": "<NAME>"}'),
+        ("# reviewed with Eleanor Vance", "# reviewed with <NAME>"),
+        ("// Ask Eleanor Vance", "// Ask <NAME>"),
+        ('user.setName("张伟");', 'user.setName("<NAME>");'),
+        ("customer_name: '王秀英'", "customer_name: '<NAME>'"),
+        ("// 张伟", "// <NAME>"),
+        ("  # 负责人: 张伟", "  # 负责人: <NAME>"),
+        ("/* 张伟 */", "/* <NAME> */"),
+    ],
+)
+def test_listed_names_in_context(text, want):
+    assert scrub_text(text) == (want, {"person-name-listed": 1})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "// Mark Price as final",
+        "# Will Grant access?",
+        "// Grant Vance access",
+        "Mark Young = Grant Price",
+        'log.info("Eleanor Vance logged in")',
+        "Eleanor Vance wrote this",
+        'fileName = "Eleanor Vance.txt"',
+        'productName = "Eleanor Vance"',
+        "// 张伟负责订单",
+        "// 请联系张伟",
+        "// 负责人: 张伟 跟进",
+        'title = "张伟"',
+        'name = "高级会员"',
+        'name = "马上"',
+        "张伟",
+    ],
+)
+def test_listed_names_out_of_context_are_left(text):
+    assert scrub_text(text) == (text, {})
+    assert scrub_text("// note\n" + text) == ("// note\n" + text, {}), "a comment on the line above is no context"
+
+
+def test_listed_names_context_is_per_line():
+    text = 'x = 1\n// by Eleanor Vance\nlog.info("Eleanor Vance")'
+    assert scrub_text(text)[0] == 'x = 1\n// by <NAME>\nlog.info("Eleanor Vance")'
+
+
+def test_replacements_trigger_nothing():
+    out, _ = scrub_text("cardNo=4111111111111111 id=110101199003071233 tel=13800138000 // Eleanor Vance")
+    assert out == "cardNo=<CARD_NUMBER> id=<ID_NUMBER> tel=<PHONE> // <NAME>"
+    assert scrub_text(out) == (out, {})
+    assert not re.search(r"\d{8}", out)
