@@ -71,3 +71,16 @@ def test_build_exits_3_and_leaves_only_the_report(tmp_path):
     assert "internal-host" in p.stderr and "card.md" in p.stderr and "jenkins.corp" not in p.stderr
     assert [f.name for f in out.iterdir()] == [GATE_REPORT]
     assert not (tmp_path / "ds.partial").exists()
+
+
+def test_jsonl_is_scanned_as_the_records_read_not_as_one_escaped_line(tmp_path, fake):
+    # a card number needs a card keyword on its line: in the record it has none (the keyword is
+    # in another field), though the escaped JSONL line holds both
+    row = {"output": 'charge("4000123456789017", cents)\n', "focal_class": "CardService", "n": 3}
+    (tmp_path / "train.jsonl").write_text(json.dumps(row) + "\n")
+    gate_folder(tmp_path, {})
+    token = fake.github()
+    row["input"] = ["ok", {"deep": f"token {token}"}]
+    (tmp_path / "train.jsonl").write_text(json.dumps(row) + "\nnot json " + "\n")
+    with pytest.raises(GateFailure, match=r"train\.jsonl \(github-token\)"):
+        gate_folder(tmp_path, {})

@@ -400,3 +400,8 @@ def test_a_turned_down_look_alike_does_not_hold_its_line(registry):
 
 def test_hosts_and_domains_add_up():
     assert scrub_text("build.corp db.acme.local", internal_domains=DOMAINS) == (f"{HOST} {HOST}", {"internal-host": 2})
+
+
+def test_an_internal_git_remote_loses_its_host_not_its_shape():
+    out, counts = scrub_text("url = git@gitlab.corp:payments/ledger.git")
+    assert out == "url = git@internal-host.example:payments/ledger.git" and counts == {"internal-host": 1}

@@ -7,6 +7,7 @@ names files and rule ids, never values.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -42,7 +43,9 @@ def gate_folder(folder: Path, internal_names: dict[str, str], internal_domains: 
     """Re-scan every file in `folder`; on any finding keep only the gate's report and raise GateFailure."""
     found: dict[str, Counter] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        hits = scan_text(path.read_text(errors="replace"), internal_names, internal_domains)
+        hits = Counter()
+        for text in _texts(path):
+            hits += scan_text(text, internal_names, internal_domains)
         if hits:
             found[path.relative_to(folder).as_posix()] = hits
     if not found:
@@ -59,3 +62,29 @@ def gate_folder(folder: Path, internal_names: dict[str, str], internal_domains: 
         f"the final gate found sensitive data in {named}; nothing was released, see {GATE_REPORT} in the "
         "output folder (check the config's names and the sources' scrub findings)"
     )
+
+
+def _texts(path: Path) -> list[str]:
+    """What to scan in a file: a JSONL line's string values (decoded, one per line, as the
+    records read), so rules that look at a line see the record's lines, not one escaped line;
+    any other file (or a line that is not JSON) as it is."""
+    raw = path.read_text(errors="replace")
+    if path.suffix != ".jsonl":
+        return [raw]
+    texts = []
+    for line in raw.splitlines():
+        try:
+            texts.append("\n".join(_strings(json.loads(line))))
+        except ValueError:
+            texts.append(line)
+    return texts
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if value is not None else []
