@@ -33,7 +33,7 @@ def test_tiny_is_cached_once_and_small(session_ws):
 TINY_SAMPLE = "public int add(int a) {\n    return a + 1;\n}\n实现方法"
 TINY_SAMPLE_IDS = [889, 418, 583, 70, 10, 814, 324, 11, 289, 201, 261, 339, 324, 429, 414, 29]
 TINY_SAMPLE_IDS += [201, 95, 201, 164, 109, 255, 166, 239, 111, 165, 247, 120, 165, 114, 246]
-TINY_WEIGHTS_SHA256 = "f55ac7e6aaa61e6b327e0a8dbc246a6b19974643cfd9face1d196c465c1be633"
+TINY_WEIGHTS_SHA256 = "7c4407ae979858afd9369e3a369622d6a24e87d5503640ed4179ddd645123754"
 
 
 def test_tiny_is_the_same_model_everywhere(session_ws):
