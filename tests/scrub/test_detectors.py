@@ -7,13 +7,18 @@ import pytest
 
 from minions.records import SourceFile, content_hash
 from minions.scrub import DETECTORS, register_detector, scan_text, scrub_files, scrub_text
+from minions.scrub.pseudonyms import PLACEHOLDER
 from minions.scrub.samples import expand
 
 
-def leaked(text: str, planted: str, n: int = 8) -> str | None:
+def leaked(text: str, planted: str, n: int = 6) -> str | None:
     """A piece of a planted value that survived in `text`: any n characters of it (the whole value
-    when shorter). Judged on the text alone, not by asking the scrubber, so a redaction that keeps
-    part of a value (its last 6 characters, say) fails here even if the scrubber accepts it."""
+    when shorter), once the placeholders minions writes are taken out. Judged on the text alone, not
+    by asking the scrubber, so a redaction that keeps part of a value (its last 6 characters, say)
+    fails here even if the scrubber accepts it."""
+    for det in DETECTORS.values():
+        text = text.replace(det.replacement, "\x00")
+    text = PLACEHOLDER.sub("\x00", text)
     n = min(n, len(planted))
     return next((planted[k : k + n] for k in range(len(planted) - n + 1) if planted[k : k + n] in text), None)
 
@@ -54,8 +59,11 @@ def test_detector_finds_and_redacts_its_samples(name, rng):
 def test_leak_check_catches_partial_redactions():
     value = "ghp_" + "a1B2c3D4e5F6g7H8i9J0"
     assert leaked("token=<GITHUB_TOKEN>", value) is None
-    assert leaked("token=<GITHUB_TOKEN>" + value[-8:], value) == value[-8:], "a kept tail is a leak"
-    assert leaked("ip=<IP>.17", "10.12.4.17") is None and leaked("10.12.4.17", "10.12.4.17") == "10.12.4."
+    assert leaked("token=<GITHUB_TOKEN>" + value[-8:], value) == value[-8:-2], "a kept tail is a leak"
+    assert leaked("token=<GITHUB_TOKEN>" + value[-6:], value) == value[-6:], "so are its last 6 characters"
+    assert leaked("token=<GITHUB_TOKEN>" + value[-5:], value) is None
+    assert leaked("host internal-host.example", "db01.example.internal") is None, "a placeholder is no leak"
+    assert leaked("ip=<IP>.17", "10.12.4.17") is None and leaked("10.12.4.17", "10.12.4.17") == "10.12."
     assert leaked("x=ab", "ab") == "ab", "short values must vanish whole"
 
 
