@@ -197,9 +197,31 @@ def test_finish_reason_says_why_generation_ended(server):
     assert cut["choices"][0]["message"]["content"] != "hi there"
 
 
-def test_the_base_model_answers_without_the_adapter(server):
+def greedy_base_reply(folder, user: str, max_tokens: int) -> str:
+    """The base model's greedy reply computed here with plain transformers, no minions code: the
+    chatml prompt written out, one argmax per step, stopping at <|im_end|>."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    prompt = f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+    ids = tok(prompt, add_special_tokens=False, return_tensors="pt").input_ids
+    end, new = tok.convert_tokens_to_ids("<|im_end|>"), []
+    with torch.no_grad():
+        for _ in range(max_tokens):
+            nxt = int(model(input_ids=ids).logits[0, -1].argmax())
+            if nxt == end:
+                break
+            new.append(nxt)
+            ids = torch.cat([ids, torch.tensor([[nxt]])], dim=1)
+    return tok.decode(new, skip_special_tokens=True).strip()
+
+
+def test_the_base_model_answers_without_the_adapter(server, session_ws):
     base = chat(server, "tiny", max_tokens=8, temperature=0)["choices"][0]["message"]["content"]
-    assert base != "hi there", "the base model must not answer through the adapter"
+    expected = greedy_base_reply(resolve_base_model("tiny", session_ws), "Say hi", 8)
+    assert base == expected, "the base model answers as itself, not through the adapter"
     assert chat(server, "greeter", temperature=0)["choices"][0]["message"]["content"] == "hi there"
 
 
