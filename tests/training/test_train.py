@@ -142,6 +142,41 @@ def test_step_one_loss_is_the_base_models_loss_on_completion_tokens(session_ws, 
     assert manifest["final_loss"] == log[0]["loss"]
 
 
+def test_every_logged_loss_is_the_loss_of_the_weights_at_that_step(session_ws, tmp_path):
+    """Step k's loss is the loss of the weights after k-1 updates: a run of k-1 steps saves exactly
+    those (same seed, whole-dataset batches, constant learning rate), so each logged loss after the
+    first is checked against an independent forward pass of a saved adapter (a smoothed or made-up
+    loss from step 2 on fails here)."""
+    from peft import PeftModel
+
+    dataset, rows = make_dataset(tmp_path / "ds", n=6)
+    base = resolve_base_model("tiny", session_ws)
+
+    def run(steps: int):
+        cfg = TrainConfig(
+            base_model="tiny",
+            steps=steps,
+            batch_size=len(rows),
+            max_length=MAX_LENGTH,
+            learning_rate=5e-3,
+            lora_dropout=0.0,
+        )
+        out = tmp_path / f"adapter-{steps}"
+        out.mkdir()
+        logged = []
+        train_lora(dataset, base, cfg, out, f"s{steps}", lambda s, loss: logged.append(loss))
+        return out, logged
+
+    saved = {k: run(k)[0] for k in (1, 2)}
+    _, logged = run(3)
+    for step in (2, 3):
+        tokenizer, model = load_base(base)
+        adapted = PeftModel.from_pretrained(model, saved[step - 1]).eval()
+        expected = metrics_of(reference_scores(adapted, tokenizer, rows))["eval_loss"]
+        assert logged[step - 1] == pytest.approx(expected, rel=1e-3), f"step {step}"
+    assert logged[2] < logged[1] < logged[0], "the loss falls on data it trains on"
+
+
 def test_the_adapter_has_the_configured_rank_and_target_modules(session_ws, tmp_path):
     dataset, rows = make_dataset(tmp_path / "ds", n=4)
     base = resolve_base_model("tiny", session_ws)
