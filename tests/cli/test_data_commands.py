@@ -107,7 +107,7 @@ def test_scrub_contract_counts_only(tmp_path):
     p = run_cli("scrub", str(EXAMPLE), "--out", str(out), "--config", str(ROOT / "configs" / "quickstart.yaml"))
     assert p.returncode == 0, p.stderr
     report = json.loads((out / "scrub-report.json").read_text())
-    assert set(report) == {"schema_version", "files_scanned", "files_dropped", "findings", "by_file"}
+    assert set(report) == {"schema_version", "files_scanned", "files_dropped", "findings", "by_file", "allowed"}
     assert report["files_dropped"] >= 1 and report["findings"]["aws-access-key-id"] >= 1
     assert not (out / "files" / "deploy" / "keys" / "deploy_id_rsa").exists()
     assert (out / "files" / "shop-service" / "pom.xml").is_file()

@@ -108,4 +108,4 @@ def test_scrub_files_drops_key_files_and_reports_counts_only(fake):
     assert rep["files_scanned"] == 3 and rep["files_dropped"] == 1
     assert rep["findings"]["github-token"] == 1
     assert leaked(json.dumps(rep), secret) is None
-    assert set(rep) == {"schema_version", "files_scanned", "files_dropped", "findings", "by_file"}
+    assert set(rep) == {"schema_version", "files_scanned", "files_dropped", "findings", "by_file", "allowed"}

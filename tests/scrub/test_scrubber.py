@@ -103,6 +103,7 @@ def test_scrub_files_report_counts_exactly(fake):
             "config/secrets.env": {"key-file": 1},
             "ops/hosts.txt": {"private-ip": 2},
         },
+        "allowed": {},
     }
     assert list(report.to_json()["findings"]) == ["github-token", "internal-name", "key-file", "private-ip"]
     assert list(report.by_file["src/example/Billing.java"]) == ["github-token", "internal-name"]

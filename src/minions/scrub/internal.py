@@ -48,6 +48,7 @@ register_detector(
         "modifiers.add(KModifier.INTERNAL); val v = Visibility.Internal",
         "val n = config.internal()",
     ),
+    pseudonym="host",
 )
 
 # Evidence, in the text right before a match, that it is a version and not an address:
@@ -98,4 +99,5 @@ register_detector(
         "lib/mysql-connector-java-10.1.2.3.jar",
         "release 10.1.2.3.4 and 1.10.1.2.3",
     ),
+    pseudonym="ip",
 )

@@ -385,6 +385,7 @@ register_detector(
         " * @author generated",
         "git@github.com:shop-org/orders.git",
     ),
+    pseudonym="name",
 )
 # A free-text person's name from the name lists, only where code names people: a `Given Family` pair
 # in a comment or in a string given to a person field (`customer = "Eleanor Vance, ..."`); a Chinese
@@ -415,6 +416,7 @@ register_detector(
         'title = "张伟"',
         'name = "高级会员"',
     ),
+    pseudonym="name",
 )
 register_detector(
     "email",
@@ -436,6 +438,7 @@ register_detector(
         "url = git@gitlab.example.com:payments/ledger.git",
         "ssh://git@github.com/shop-org/orders.git",
     ),
+    pseudonym="email",
 )
 # Chinese resident ID numbers: 17 digits and a check character, a real birth date inside, and the
 # ISO 7064 MOD 11-2 check right (an 18-digit id that fails it is left alone).
@@ -505,6 +508,7 @@ register_detector(
         "version 2.13800138000",
         "ids: 5 13800138000",
     ),
+    pseudonym="phone",
 )
 # International numbers (+CC or 00CC ...) or the North-American (NNN) NNN-NNNN form, with at least
 # nine digits; bare digit runs in code (ids, amounts) and ISO dates (+2024-01-15) are left alone.
@@ -528,4 +532,5 @@ register_detector(
         'LocalDate.parse("+2024-01-15")',
         "code +1 41 555 01",
     ),
+    pseudonym="phone",
 )

@@ -36,7 +36,7 @@ PLACEHOLDER = re.compile(
 )
 
 
-_PHONE_CHARS = re.compile(r"[+\d][\d .()-]*")
+_PHONE_CHARS = re.compile(r"[+(\d][\d .()-]*")
 
 
 def is_placeholder(value: str) -> bool:

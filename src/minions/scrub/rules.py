@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 Category = Literal["secret", "personal", "internal"]
+# how a finding is replaced when scrubbing with a key: a consistent pseudonym of this kind (see
+# pseudonyms.py); None means the detector's fixed `replacement` (secrets become a typed <SECRET:rule>)
+Pseudonym = Literal["email", "phone", "name", "host", "ip"]
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,8 @@ class Detector:
     given, looks at a match in its text and says whether it is a finding (to rule out look-alikes
     a regex cannot, such as `package com.shop.internal;`). `positives` and `negatives` are its
     labelled samples (templates, see `samples.py`): the tests check that it finds and fully redacts
-    every positive, and that no detector changes a negative.
+    every positive, and that no detector changes a negative. `pseudonym` says which consistent
+    pseudonym replaces a finding when the scrubber has a key.
     """
 
     name: str
@@ -31,6 +35,7 @@ class Detector:
     accept: Callable[[re.Match[str]], bool] | None = None
     positives: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
+    pseudonym: Pseudonym | None = None
 
 
 DETECTORS: dict[str, Detector] = {}
@@ -57,6 +62,7 @@ def register_detector(
     accept: Callable[[re.Match[str]], bool] | None = None,
     positives: tuple[str, ...] = (),
     negatives: tuple[str, ...] = (),
+    pseudonym: Pseudonym | None = None,
 ) -> Detector:
     """Register a detector; duplicate or malformed names are refused."""
     if not _NAME.match(name):
@@ -64,7 +70,16 @@ def register_detector(
     if name in DETECTORS:
         raise ValueError(f"detector {name!r} is already registered")
     det = Detector(
-        name, category, re.compile(pattern, flags), replacement, group, description, accept, positives, negatives
+        name,
+        category,
+        re.compile(pattern, flags),
+        replacement,
+        group,
+        description,
+        accept,
+        positives,
+        negatives,
+        pseudonym,
     )
     DETECTORS[name] = det
     return det

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
+from minions.scrub.pseudonyms import Pseudonyms, is_placeholder
 from minions.scrub.rules import ordered_detectors
 from minions.sources.collect import matches_any
 
@@ -19,6 +20,7 @@ class ScrubReport:
     files_dropped: int = 0
     findings: Counter = field(default_factory=Counter)
     by_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    allowed: Counter = field(default_factory=Counter)  # findings a pragma or the baseline accepted
 
     def to_json(self) -> dict:
         return {
@@ -27,6 +29,7 @@ class ScrubReport:
             "files_dropped": self.files_dropped,
             "findings": dict(sorted(self.findings.items())),
             "by_file": self.by_file,
+            "allowed": dict(sorted(self.allowed.items())),
         }
 
 
@@ -69,34 +72,109 @@ def _replace_name(match: re.Match[str], internal_names: dict[str, str]) -> str:
     return repl
 
 
+ALLOW_PRAGMA = "minions: allow"
+
+
+@dataclass
+class Finding:
+    """One finding, for review: where it is and its value masked (never the value itself)."""
+
+    rule: str
+    path: str
+    line: int
+    masked: str
+    digest: str  # keyed hash of (rule, value): what a baseline file holds
+
+
+@dataclass
+class ScrubOptions:
+    """How to scrub: the config's names and domains; with `pseudonyms` (a key), consistent
+    pseudonyms instead of fixed placeholders; `baseline` digests and `minions: allow` pragmas accept
+    findings. `allowed`, `findings` (when a list) and `mapping` (when a dict) collect as it runs."""
+
+    internal_names: dict[str, str] = field(default_factory=dict)
+    internal_domains: list[str] = field(default_factory=list)
+    pseudonyms: Pseudonyms | None = None
+    baseline: frozenset[str] = frozenset()
+    allowed: Counter = field(default_factory=Counter)
+    findings: list[Finding] | None = None
+    mapping: dict[str, str] | None = None
+
+
+def mask(value: str) -> str:
+    """A value a reviewer can recognise without reading it: `AKIA****XMPL`."""
+    value = value.strip()
+    if len(value) >= 12:
+        return value[:4] + "****" + value[-4:]
+    return value[:2] + "****" if len(value) >= 6 else "****"
+
+
+def _allowed_inline(m: re.Match[str]) -> bool:
+    """`minions: allow` on the finding's line or the line before it."""
+    text, pos = m.string, m.start()
+    start = text.rfind("\n", 0, pos) + 1
+    before = text.rfind("\n", 0, max(start - 1, 0)) + 1 if start else start
+    end = text.find("\n", pos)
+    return ALLOW_PRAGMA in text[before : end if end >= 0 else len(text)]
+
+
+def _replacement(det, value: str, ps: Pseudonyms | None) -> str:
+    if ps is None:
+        return det.replacement
+    if det.category == "secret":
+        return ps.secret(det.name.replace("-", "_"))
+    return getattr(ps, det.pseudonym)(value) if det.pseudonym else det.replacement
+
+
 def scrub_text(
-    text: str, internal_names: dict[str, str] | None = None, internal_domains: list[str] | None = None
+    text: str,
+    internal_names: dict[str, str] | None = None,
+    internal_domains: list[str] | None = None,
+    *,
+    options: ScrubOptions | None = None,
+    path: str = "",
 ) -> tuple[str, Counter]:
     """Redact every detector's findings in a text, then hosts under the company's domains (counted as
-    `internal-host`), then internal names; return the new text and counts per detector."""
+    `internal-host`), then internal names; return the new text and counts per detector.
+
+    Placeholders minions writes are never findings; findings allowed by a pragma or the baseline are
+    kept and counted in `options.allowed`.
+    """
+    opts = options or ScrubOptions(internal_names or {}, internal_domains or [])
     counts: Counter = Counter()
     for det in ordered_detectors():
 
         def sub(m: re.Match[str], det=det) -> str:
             if det.accept is not None and not det.accept(m):
                 return m.group(0)
+            value = m.group(det.group)
+            if is_placeholder(value):
+                return m.group(0)
+            digest = opts.pseudonyms.digest("finding:" + det.name, value)[:32] if opts.pseudonyms else ""
+            if _allowed_inline(m) or (digest and digest in opts.baseline):
+                opts.allowed[det.name] += 1
+                return m.group(0)
             counts[det.name] += 1
-            if det.group == 0:
-                return det.replacement
+            if opts.findings is not None:
+                line = m.string.count("\n", 0, m.start(det.group)) + 1
+                opts.findings.append(Finding(det.name, path, line, mask(value), digest))
+            repl = _replacement(det, value, opts.pseudonyms)
+            if opts.mapping is not None and repl != value:
+                opts.mapping[repl] = value
             start, end = m.span(det.group)
             base = m.start()
-            s = m.group(0)
-            return s[: start - base] + det.replacement + s[end - base :]
+            return m.group(0)[: start - base] + repl + m.group(0)[end - base :]
 
         text = det.pattern.sub(sub, text)
-    domains = _domains_pattern(internal_domains or [])
+    domains = _domains_pattern(opts.internal_domains)
     if domains:
-        text, n = domains.subn(HOST_REPLACEMENT, text)
+        ps = opts.pseudonyms
+        text, n = domains.subn(lambda m: ps.host(m.group(0)) if ps else HOST_REPLACEMENT, text)
         if n:
             counts["internal-host"] += n
-    names = _names_pattern(internal_names or {})
+    names = _names_pattern(opts.internal_names)
     if names:
-        text, n = names.subn(lambda m: _replace_name(m, internal_names or {}), text)
+        text, n = names.subn(lambda m: _replace_name(m, opts.internal_names), text)
         if n:
             counts["internal-name"] += n
     return text, counts
@@ -157,16 +235,18 @@ def scrub_files(
     internal_names: dict[str, str],
     drop_files: list[str],
     internal_domains: list[str] | None = None,
+    options: ScrubOptions | None = None,
 ) -> tuple[list[SourceFile], list[Rejection], ScrubReport]:
     """Scrub each file's text, path and provenance; key and secrets files are dropped whole.
 
     Ids stay those of the raw source, so later stages still line up with provenance.
     """
+    opts = options or ScrubOptions(internal_names, internal_domains or [])
     report = ScrubReport()
     kept, dropped = [], []
     for f in files:
         report.files_scanned += 1
-        path, path_counts = scrub_text(f.path, internal_names, internal_domains)
+        path, path_counts = scrub_text(f.path, options=opts, path=f.path)
         drop = _drop_reason(f, drop_files)
         if drop is not None:
             key, reason = drop
@@ -175,11 +255,12 @@ def scrub_files(
             report.by_file[path] = {key: 1}
             dropped.append(Rejection(id=f.id, task=None, stage="scrub", reason=reason))
             continue
-        text, counts = scrub_text(f.text, internal_names, internal_domains)
-        repo, _ = scrub_text(f.repo, internal_names, internal_domains)
+        text, counts = scrub_text(f.text, options=opts, path=path)
+        repo, _ = scrub_text(f.repo, options=opts)
         counts += path_counts
         if counts:
             report.findings.update(counts)
             report.by_file[path] = dict(sorted(counts.items()))
         kept.append(f.model_copy(update={"text": text, "path": path, "repo": repo, "text_hash": content_hash(text)}))
+    report.allowed = opts.allowed
     return kept, dropped, report

@@ -1,0 +1,92 @@
+"""Scrubbing with a key: consistent pseudonyms, typed secrets, pragmas, baselines and review."""
+
+import pytest
+
+from minions.records import SourceFile
+from minions.scrub import DETECTORS, scan_text, scrub_files, scrub_text
+from minions.scrub.pseudonyms import Pseudonyms
+from minions.scrub.samples import expand
+from minions.scrub.scrubber import ScrubOptions, mask
+
+KEY = Pseudonyms(b"test-key")
+
+
+def opts(**kw) -> ScrubOptions:
+    return ScrubOptions(pseudonyms=KEY, **kw)
+
+
+def test_the_same_value_gets_the_same_pseudonym_in_every_file():
+    files = [
+        SourceFile.from_raw("shop", "c", "a.py", "# mail jane.doe@shop-example.org\nhost = 10.12.4.17\n", "python"),
+        SourceFile.from_raw("shop", "c", "b.md", "Ask jane.doe@shop-example.org on 10.12.4.17.\n", "markdown"),
+    ]
+    kept, _, _ = scrub_files(files, {}, [], options=opts())
+    email, ip = KEY.email("jane.doe@shop-example.org"), KEY.ip("10.12.4.17")
+    assert kept[0].text == f"# mail {email}\nhost = {ip}\n"
+    assert kept[1].text == f"Ask {email} on {ip}.\n"
+    other = scrub_files(files, {}, [], options=ScrubOptions(pseudonyms=Pseudonyms(b"other")))[0]
+    assert other[0].text != kept[0].text, "another key, other pseudonyms"
+
+
+def test_secrets_become_typed_placeholders(fake):
+    token = fake.github()
+    out, counts = scrub_text(f"export GH_TOKEN={token}", options=opts())
+    assert out == "export GH_TOKEN=<SECRET:github_token>" and counts == {"github-token": 1}
+
+
+@pytest.mark.parametrize("name", sorted(DETECTORS))
+def test_pseudonymised_output_triggers_nothing(name, rng):
+    for template in DETECTORS[name].positives:
+        out, counts = scrub_text(expand(template, rng)[0], options=opts())
+        assert counts[name] >= 1
+        assert not scan_text(out), f"placeholders are never findings: {out!r}"
+
+
+def test_a_pragma_on_the_line_or_the_line_before_allows_a_finding(fake):
+    token = fake.github()
+    text = (
+        f"A = '{token}'  # minions: allow\n"
+        f"# minions: allow (a test fixture)\nB = '{token}'\n"
+        f"C = '{token}'\n"
+        "\n"
+        f"D = '{token}'\n"
+    )
+    o = opts()
+    out, counts = scrub_text(text, options=o)
+    lines = out.splitlines()
+    assert token in lines[0] and token in lines[2]
+    assert lines[3] == "C = '<SECRET:github_token>'" and lines[5] == "D = '<SECRET:github_token>'"
+    assert counts == {"github-token": 2} and o.allowed == {"github-token": 2}
+
+
+def test_a_baseline_allows_exactly_the_findings_it_lists(fake):
+    kept_token, other = fake.github(), fake.github()
+    review = opts(findings=[])
+    scrub_text(f"x = '{kept_token}'", options=review, path="a.py")
+    [finding] = review.findings
+    o = opts(baseline=frozenset({finding.digest}))
+    out, counts = scrub_text(f"x = '{kept_token}'\ny = '{other}'", options=o)
+    assert out == f"x = '{kept_token}'\ny = '<SECRET:github_token>'"
+    assert counts == {"github-token": 1} and o.allowed == {"github-token": 1}
+
+
+def test_review_findings_name_rule_file_and_line_with_the_value_masked(fake):
+    token = fake.github()
+    o = opts(findings=[])
+    scrub_text(f"# header\nmail: jane.doe@shop-example.org\ntoken = {token}\n", options=o, path="conf/app.yml")
+    got = [(f.rule, f.path, f.line, f.masked) for f in o.findings]
+    assert got == [
+        ("github-token", "conf/app.yml", 3, token[:4] + "****" + token[-4:]),
+        ("email", "conf/app.yml", 2, "jane****.org"),
+    ]
+    assert all(token not in f.masked and len(f.digest) == 32 for f in o.findings)
+    assert (mask("short1"), mask("abc"), mask("AKIAFAKEFAKEFAKE0000")) == ("sh****", "****", "AKIA****0000")
+
+
+def test_the_mapping_is_kept_only_when_asked():
+    o = opts(mapping={})
+    out, _ = scrub_text("ping 10.12.4.17", options=o)
+    assert o.mapping == {out.split()[-1]: "10.12.4.17"}
+    plain = opts()
+    scrub_text("ping 10.12.4.17", options=plain)
+    assert plain.mapping is None
