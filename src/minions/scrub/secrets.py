@@ -1,20 +1,30 @@
 """Built-in detectors for credentials: cloud keys, tokens, private keys, passwords."""
 
+import base64
+import binascii
 import re
 
-from minions.scrub.rules import register_detector
+from minions.scrub.rules import line_of, register_detector
+
+# Armour lines built from parts, so this file holds no literal private-key header a scanner would flag.
+_PGP_BEGIN = "-----BEGIN PGP " + "PRIVATE KEY BLOCK-----"
+_PGP_END = "-----END PGP " + "PRIVATE KEY BLOCK-----"
 
 register_detector(
     "private-key",
     "secret",
-    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----",
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
     "<PRIVATE_KEY>",
-    description="PEM private key blocks",
+    description="PEM private key blocks and PGP private key blocks",
     positives=(
         "-----BEGIN RSA PRIVATE KEY-----\n⟦«Aa9/:64»⟧\n⟦«Aa9/:64»⟧\n⟦«Aa9/:40»⟧\n-----END RSA PRIVATE KEY-----",
         "-----BEGIN PRIVATE KEY-----\n⟦«Aa9/:64»⟧\n-----END PRIVATE KEY-----",
+        _PGP_BEGIN + "\nVersion: GnuPG v2\n\n⟦«Aa9/:64»⟧\n⟦«Aa9/:64»⟧\n=⟦«Aa9/:4»⟧\n" + _PGP_END,
     ),
-    negatives=("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----",),
+    negatives=(
+        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBFzUeXEBCAC\n-----END PGP PUBLIC KEY BLOCK-----",
+    ),
 )
 register_detector(
     "aws-access-key-id",
@@ -81,13 +91,14 @@ register_detector(
 register_detector(
     "url-credentials",
     "secret",
-    r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:(?!<)([^@\s/'\"]+)@",
+    r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]*:(?!<)([^@\s/'\"]+)@",
     "<PASSWORD>",
     group=1,
-    description="passwords inside connection URLs",
+    description="passwords inside connection URLs, with or without a user (redis://:pw@host)",
     positives=(
         "postgres://shop_admin:⟦«Aa9:12»«9:2»⟧@db.example.com:5432/shop",
         "amqp://guest:⟦«a:6»«9:3»⟧@rabbit.example.com:5672/",
+        "REDIS_URL=redis://:⟦«Aa9:16»⟧@cache.example.com:6379/0",
     ),
     negatives=(
         "jdbc:postgresql://localhost:5432/shop",
@@ -122,9 +133,299 @@ register_detector(
     positives=("Authorization: Bearer ⟦«Aa9:28»⟧",),
     negatives=('headers.set("Authorization", "Bearer " + token);',),
 )
+register_detector(
+    "chat-webhook",
+    "secret",
+    r"(?:oapi\.dingtalk\.com/robot/send\?(?:[^\s\"'#]*&)?access_token="
+    r"|open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/"
+    r"|qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?(?:[^\s\"'#]*&)?key=)"
+    r"(?![$<{%])([A-Za-z0-9_-]{16,})",
+    "<TOKEN>",
+    group=1,
+    description="DingTalk, Feishu/Lark and WeCom bot webhook tokens (the URL stays, the token goes)",
+    positives=(
+        'DINGTALK_WEBHOOK = "https://oapi.dingtalk.com/robot/send?access_token=⟦«x:64»⟧"',
+        "feishu.webhook=https://open.feishu.cn/open-apis/bot/v2/hook/⟦«x:8»-«x:4»-«x:4»-«x:4»-«x:12»⟧",
+        "curl 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=⟦«x:8»-«x:4»-«x:4»-«x:4»-«x:12»⟧' -d @msg.json",
+    ),
+    negatives=(
+        'String url = "https://oapi.dingtalk.com/robot/send?access_token=" + token;',
+        'url = f"https://open.feishu.cn/open-apis/bot/v2/hook/{hook_id}"',
+        "WECOM_URL=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${WECOM_KEY}",
+    ),
+)
+register_detector(
+    "dingtalk-sign-secret",
+    "secret",
+    r"\bSEC[0-9a-f]{64}\b",
+    "<SECRET>",
+    description="DingTalk robot signing secrets (SEC + 64 hex digits)",
+    positives=("dingtalk.secret=⟦SEC«x:64»⟧",),
+    negatives=('if secret.startswith("SEC"):',),
+)
+register_detector(
+    "alibaba-access-key-id",
+    "secret",
+    r"\bLTAI[A-Za-z0-9]{12,20}\b",
+    "<ALIBABA_ACCESS_KEY_ID>",
+    description="Alibaba Cloud AccessKey ids",
+    positives=(
+        "aliyun.oss.access-key-id=⟦LTAI«Aa9:20»⟧",
+        'config.setAccessKeyId("⟦LTAI«Aa9:12»⟧");',
+    ),
+    negatives=('KEY_PREFIX = "LTAI"', "LTAIEXAMPLE"),
+)
+register_detector(
+    "google-api-key",
+    "secret",
+    r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])",
+    "<GOOGLE_API_KEY>",
+    description="Google API keys",
+    positives=('const MAPS_KEY = "⟦AIza«Aa9_:35»⟧";',),
+    negatives=('if (key.startsWith("AIza")) {',),
+)
+register_detector(
+    "azure-storage-key",
+    "secret",
+    r"\b(?:AccountKey|SharedAccessKey)[ \t]*=[ \t]*(?![$<{%])([A-Za-z0-9+/]{20,}={0,2})",
+    "<AZURE_KEY>",
+    group=1,
+    flags=re.IGNORECASE,
+    description="account keys in Azure storage and Service Bus connection strings",
+    positives=(
+        "DefaultEndpointsProtocol=https;AccountName=shopassets;AccountKey=⟦«Aa9/:86»==⟧;EndpointSuffix=core.windows.net",
+        "Endpoint=sb://shop.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=⟦«Aa9/:43»=⟧",
+    ),
+    negatives=(
+        'conn = f"AccountName={name};AccountKey={key}"',
+        "AccountKey=${AZURE_STORAGE_KEY}",
+    ),
+)
+register_detector(
+    "tencent-secret-id",
+    "secret",
+    r"\bAKID[A-Za-z0-9]{13,40}\b",
+    "<TENCENT_SECRET_ID>",
+    description="Tencent Cloud SecretIds",
+    positives=("TENCENTCLOUD_SECRET_ID=⟦AKID«Aa9:32»⟧",),
+    negatives=('ID_PREFIX = "AKID"', "AKIDEXAMPLE"),
+)
+register_detector(
+    "npm-token",
+    "secret",
+    r"\bnpm_[A-Za-z0-9]{36}\b",
+    "<NPM_TOKEN>",
+    description="npm access tokens",
+    positives=("NPM_TOKEN=⟦npm_«Aa9:36»⟧",),
+    negatives=('if (token.startsWith("npm_")) {',),
+)
+register_detector(
+    "npmrc-auth",
+    "secret",
+    r"(?<![\w-])_(?:authToken|auth|password)[ \t]*=[ \t]*(?![$<{%\"'])([^\s\"'#]+)",
+    "<TOKEN>",
+    group=1,
+    description="_authToken, _auth and _password lines of .npmrc files",
+    positives=(
+        "//registry.npmjs.org/:_authToken=⟦«Aa9_:40»⟧",
+        "//npm.example.com/repo/:_password=⟦«Aa9/:24»⟧",
+    ),
+    negatives=("//registry.npmjs.org/:_authToken=${NPM_TOKEN}",),
+)
+
+
+def _is_basic_credentials(m: re.Match[str]) -> bool:
+    """A Basic token is base64 of `user:password`; one that does not decode so (a random template, a
+    truncated value) still counts in an Authorization header unless it is a plain word."""
+    token = m.group(1)
+    try:
+        pair = ":" in base64.b64decode(token).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        pair = False
+    return pair or (not token.isalpha() and "authorization" in line_of(m).lower())
+
+
+register_detector(
+    "basic-auth",
+    "secret",
+    r"\bBasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])",
+    "<TOKEN>",
+    group=1,
+    description="credentials in Authorization: Basic headers",
+    accept=_is_basic_credentials,
+    positives=(
+        "Authorization: Basic ⟦«Aa9:20»7«Aa9:11»⟧",
+        'conn.setRequestProperty("Authorization", "Basic ⟦«Aa9:19»5«Aa9:8»⟧");',
+    ),
+    negatives=(
+        'headers.put("Authorization", "Basic " + encoded);',
+        "Authorization: Basic authentication sends credentials on every request",
+        "WWW-Authenticate: Basic realm=shop",
+    ),
+)
+
+
+def _looks_like_llm_key(m: re.Match[str]) -> bool:
+    """A key body, not a hyphenated name (`sk-fading-circle-spinner-v2`): after `sk-`, 20 or more
+    letters and digits, at least two of them digits."""
+    chars = m.group(0)[3:].replace("-", "").replace("_", "")
+    return len(chars) >= 20 and sum(c.isdigit() for c in chars) >= 2
+
+
+register_detector(
+    "llm-api-key",
+    "secret",
+    r"\bsk-[A-Za-z0-9_-]{20,}",
+    "<API_KEY>",
+    description="OpenAI (sk-, sk-proj-), Anthropic (sk-ant-) and compatible LLM API keys, under any name",
+    accept=_looks_like_llm_key,
+    positives=(
+        "OPENAI_KEY=⟦sk-proj-«Aa9_:40»«9:2»«Aa9_:40»⟧",
+        'client = Anthropic(api_key="⟦sk-ant-api03-«Aa9_:80»«9:2»AA⟧")',
+        "const llm = { key: '⟦sk-«Aa9:20»«9:2»«Aa9:26»⟧' };",
+    ),
+    negatives=(
+        'if key.startswith("sk-"):',
+        '<div class="sk-fading-circle-spinner-v2"></div>',
+    ),
+)
+
+
+# A private key (Alipay's app private key, merchant keys) kept as bare base64 under a private-key name,
+# also when a Java or Python literal splits it over concatenated lines: the whole value goes.
+register_detector(
+    "private-key-setting",
+    "secret",
+    r"[\w.-]*private[_.-]?key[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?"
+    r"((?![$<{%])[A-Za-z0-9+/]{40,}={0,2}"
+    r"(?:[\"'][ \t]*\+?[ \t]*(?:\r?\n[ \t]*\+?[ \t]*)?[\"'][A-Za-z0-9+/]+={0,2})*)",
+    "<PRIVATE_KEY>",
+    group=1,
+    flags=re.IGNORECASE,
+    description="base64 private keys under a private-key setting (alipay.private-key, ALIPAY_PRIVATE_KEY)",
+    positives=(
+        "alipay.private-key=⟦MIIEvQIBADANBgkqhkiG9w0BAQEFAASC«Aa9/:200»⟧",
+        'ALIPAY_PRIVATE_KEY: "⟦«Aa9/:120»⟧"',
+        'static final String APP_PRIVATE_KEY = "⟦«Aa9/:64»⟧" +\n        "⟦«Aa9/:64»⟧";',
+    ),
+    negatives=(
+        "alipay.public-key=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAexample",
+        "private_key = load_pem(os.environ['ALIPAY_PRIVATE_KEY'])",
+    ),
+)
+# Bare base64 DER of an RSA (PKCS#1 or PKCS#8) or EC private key, whatever it is called.
+register_detector(
+    "base64-private-key",
+    "secret",
+    r"\b(?:MII[A-Za-z0-9+/]{3}IBA(?:AK|DAN)|MIG[A-Za-z0-9+/]AgE[AB]|MHcCAQEE)[A-Za-z0-9+/]{40,}={0,2}",
+    "<PRIVATE_KEY>",
+    description="base64 private keys without PEM armour (RSA PKCS#1/PKCS#8, EC)",
+    positives=(
+        'String merchantKey = "⟦MIIEvwIBADANBgkqhkiG9w0BAQEFAASC«Aa9/:200»⟧";',
+        "key: ⟦MIIEpQIBAAKCAQEA«Aa9/:200»⟧",
+    ),
+    negatives=("cert: MIIDdzCCAl+gAwIBAgIUexampleexampleexampleexampleexampleexample",),
+)
+# Passwords in the query or property part of a JDBC/ODBC URL or connection string.
+register_detector(
+    "query-password",
+    "secret",
+    r"[?&;][ \t]?(?:password|passwd|pwd|pass)=(?![$<{%\"'])([^&;\s\"']{3,})",
+    "<PASSWORD>",
+    group=1,
+    flags=re.IGNORECASE,
+    description="passwords in URL query strings and ;-separated connection strings",
+    positives=(
+        "jdbc:mysql://db.example.com:3306/shop?user=shop&password=⟦«Aa9:14»⟧&useSSL=true",
+        "jdbc:sqlserver://db.example.com:1433;databaseName=shop;user=sa;password=⟦«Aa9:14»⟧;",
+        "spring.datasource.url=jdbc:postgresql://db.example.com/shop?password=⟦«Aa9:10»⟧",
+        "Server=db.example.com;Database=shop;User Id=shop; Password=⟦«Aa9:12»⟧;",
+    ),
+    negatives=(
+        'url = base + "?user=" + user + "&password=" + pw',
+        'String.format("jdbc:mysql://%s/shop?password=%s", host, pw)',
+        "jdbc:postgresql://db.example.com/shop?password=${DB_PASSWORD}",
+    ),
+)
+
+
+_ORACLE_TARGET = re.compile(r"//|\(|[\w.-]+:\d{2,5}(?![\w])")
+_ORACLE_TOOL = re.compile(r"\b(?:sqlplus|sqlldr|rman|expdp|impdp|dgmgrl|conn|connect)\b", re.IGNORECASE)
+
+
+def _is_oracle_connect(m: re.Match[str]) -> bool:
+    """`user/pw@` is an Oracle connect string when a database follows (`@//host`, `@(DESCRIPTION`,
+    `@host:1521`) or an Oracle tool on the line runs it (`sqlplus scott/pw@ORCL`); not a Go module or an image
+    digest (`golang.org/x/text@v0.14.0`, `library/nginx@sha256:...`)."""
+    return bool(_ORACLE_TARGET.match(m.string, m.end()) or _ORACLE_TOOL.search(line_of(m)))
+
+
+register_detector(
+    "oracle-connect",
+    "secret",
+    r"(?<![\w/@.$-])[A-Za-z][\w$#]{0,29}/(?![<$])([^\s/@'\"<>;]{3,})@(?=[\w(/])",
+    "<PASSWORD>",
+    group=1,
+    description="passwords in Oracle user/password@database connect strings",
+    accept=_is_oracle_connect,
+    positives=(
+        "jdbc:oracle:thin:scott/⟦«Aa9:10»⟧@//db.example.com:1521/ORCL",
+        "sqlplus -s app_user/⟦«Aa9:10»⟧@SHOPDB @report.sql",
+        "conn = cx_Oracle.connect('shop/⟦«Aa9:12»⟧@db.example.com:1521/XEPDB1')",
+    ),
+    negatives=(
+        "require golang.org/x/text@v0.14.0",
+        "docker pull library/nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac",
+        "npm install @types/node@20.11.5 lodash/fp@4.17.21",
+        "uses: actions/checkout@v4",
+    ),
+)
+
 _KEY = r"[\w.-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token|credentials?)[\w.-]*"
+_XML_KEY = r"[\w.:-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token|credentials?|passphrase)"
+# Words that make a value the name of a secret rather than the secret: a header (`Authorization`,
+# `X-Auth-Token`), a parameter (`password`, `client_secret`) or an environment variable
+# (`DJANGO_SECRET_KEY`).
+_SECRET_WORDS = frozenset(
+    [
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "key",
+        "keys",
+        "apikey",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+        "bearer",
+        "session",
+        "cookie",
+    ]
+)
+_NAME_FORM = re.compile(r"[A-Za-z]+(?:[_.-][A-Za-z]+)*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def _names_a_secret(value: str) -> bool:
+    """`Authorization`, `password`, `DJANGO_SECRET_KEY`, `X-Auth-Token`: a word or words (snake, kebab,
+    dotted or camel case; digits only in an UPPER_SNAKE name) one of which is a secret word. A
+    password with a digit or a symbol is never a name; `mypassword` is one word, not a secret word."""
+    return bool(_NAME_FORM.fullmatch(value)) and any(w.lower() in _SECRET_WORDS for w in _WORDS.findall(value))
+
+
+def _is_a_value(m: re.Match[str]) -> bool:
+    """The last group holds the value: it is a secret unless it only names one."""
+    return not _names_a_secret(m.groups()[-1])
+
+
 # A quoted string assigned to a secret-sounding name, in code or JSON: the whole literal goes.
-# Placeholders (${VAR}, <...>, {x}, %s) are not values.
+# Placeholders (${VAR}, <...>, {x}, %s) are not values, nor are names (TOKEN_HEADER = "Authorization").
 register_detector(
     "password-assignment",
     "secret",
@@ -133,33 +434,109 @@ register_detector(
     group=2,
     flags=re.IGNORECASE,
     description="quoted values assigned to password, secret, api key or token names",
+    accept=_is_a_value,
     positives=(
         'private static final String API_KEY = "⟦«Aa9:12»«9:2»⟧";',
         'db_password_prod = "⟦«Aa9:12»«9:2»⟧"',
         '"password": "⟦correct horse battery staple⟧"',
         "private val token = '⟦«Aa9:12»«9:2»⟧'",
+        'SECRET_KEY = "⟦«a:12»⟧"',
     ),
     negatives=(
         'String pw = System.getenv("DB_PASSWORD");',
         "password: <SECRET>",
         "String password = user.getPassword();",
         'api_key = os.getenv("API_KEY")',
+        'TOKEN_HEADER = "Authorization"',
+        'PASSWORD_PARAM = "password"',
+        'SECRET_ENV = "DJANGO_SECRET_KEY"',
+        'private static final String TOKEN_HEADER_NAME = "X-Auth-Token";',
+        'tokenParam: "access_token",',
     ),
 )
-# An unquoted value on its own line of a config file (.properties, .env, YAML): it must hold a
-# digit, so identifiers and calls (`pwd = Path.cwd()`, `password = secret_value`) are left alone.
+# Secret values in XML: <password>...</password>, and <property name="password" value="..."/> (Spring,
+# Ant, Hibernate; .NET's <add key="ApiKey" value="..."/>).
+register_detector(
+    "xml-secret-element",
+    "secret",
+    r"<(" + _XML_KEY + r")>(?![$<{%])([^<\n]+)</\1>",
+    "<SECRET>",
+    group=2,
+    flags=re.IGNORECASE,
+    description="values of XML elements named password, secret, token or api key",
+    accept=_is_a_value,
+    positives=(
+        "<server><id>nexus</id><username>deploy</username><password>⟦«Aa9:12»⟧</password></server>",
+        "  <jdbc.password>⟦«a:10»;«a:4»⟧</jdbc.password>",
+    ),
+    negatives=(
+        "<password>${env.NEXUS_PASSWORD}</password>",
+        "<tokenizer>whitespace</tokenizer>",
+        "<tokenHeader>Authorization</tokenHeader>",
+    ),
+)
+register_detector(
+    "xml-secret-property",
+    "secret",
+    r"<[\w:.-]+\s[^>]*?\b(?:name|key)[ \t]*=[ \t]*([\"'])"
+    + _XML_KEY
+    + r"\1[ \t]+value[ \t]*=[ \t]*([\"'])(?![$<{%])((?:(?!\2)[^\n])+)\2",
+    "<SECRET>",
+    group=3,
+    flags=re.IGNORECASE,
+    description="value attributes of XML properties named password, secret, token or api key",
+    accept=_is_a_value,
+    positives=(
+        '<property name="password" value="⟦«Aa9:12»⟧"/>',
+        '<add key="PaymentApiKey" value="⟦«Aa9:24»⟧" />',
+        "<property name='hibernate.connection.password' value='⟦«a:12»⟧'/>",
+    ),
+    negatives=(
+        '<property name="password" value="${db.password}"/>',
+        '<property name="passwordEncoder" ref="encoder"/>',
+        '<property name="tokenHeader" value="Authorization"/>',
+        '<entry key="csrf.token" value="X-CSRF-Token"/>',
+    ),
+)
+
+# An unquoted value at the end of a config line (.properties, .env, YAML, shell). Identifiers, dotted
+# names, calls and statements are code (`pwd = Path.cwd()`, `password = secret_value`,
+# `token = tokens[0];`), so a value counts when it
+#   - holds a digit, or a character no identifier or dotted name can (`hunter-two`, `pa;ss`, `s3cr!t`);
+#   - or is a bare word after `=` with no spaces around it (`DB_PASSWORD=changeme`), the .env and
+#     .properties form: code puts spaces around `=` and ends an argument with `,`.
+# A YAML bare word (`password: hunter`) stays: `token: string` is a TypeScript field just the same.
+_CODE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|\[.*\])*[;,]?")
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*")
+
+
+def _is_config_value(m: re.Match[str]) -> bool:
+    before, sep, after, value = m.group(1, 2, 3, 4)
+    if "(" in value or "[" in value or value[-1] in ";,":
+        return not _CODE.fullmatch(value)
+    if _names_a_secret(value):
+        return False
+    if any(c.isdigit() for c in value) or not _DOTTED.fullmatch(value):
+        return True
+    return sep == "=" and not before and not after and "." not in value
+
+
 register_detector(
     "config-secret",
     "secret",
-    r"^[ \t]*(?:export[ \t]+)?" + _KEY + r"[ \t]*[:=][ \t]*(?![$<{%\"'])(?=[^\s]*\d)([^\s#\"'(),;]{6,})[ \t]*$",
+    r"^[ \t]*(?:export[ \t]+)?" + _KEY + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"'])([^\s\"']{6,})(?:[ \t]+#.*)?[ \t]*$",
     "<SECRET>",
-    group=1,
+    group=4,
     flags=re.IGNORECASE | re.MULTILINE,
     description="unquoted secret values in config files",
+    accept=_is_config_value,
     positives=(
         "spring.datasource.password=⟦«Aa9:12»7⟧",
         "  password: ⟦«Aa9:12»7⟧",
         "export DB_PASSWORD=⟦«Aa9:12»7⟧",
+        "DB_PASSWORD=⟦«a:12»⟧",
+        "  password: ⟦«Aa:6»;«Aa:6»⟧  # rotated monthly",
+        "smtp.password = ⟦«a:6»-«a:6»⟧",
     ),
     negatives=(
         "password=${DB_PASSWORD}",
@@ -167,5 +544,11 @@ register_detector(
         "pwd = Path.cwd()",
         "password = secret_value",
         "password: String = generateRandom()",
+        "    password = getPassword();",
+        "token = tokens[0]",
+        "    token=access_token,",
+        "PASSWORD_VAR=DB_PASSWORD",
+        "  token: string",
+        "self.password = password  # kept for later",
     ),
 )

@@ -1,0 +1,286 @@
+"""Regression tests for the secret forms the scrubber used to miss: one focused test per form.
+
+Values are templates filled from the seeded `rng` (see `samples.expand`); each test checks that no
+8 characters of a planted value survive, that the text around the value is kept, and that a
+second pass finds nothing (the replacement triggers no detector).
+"""
+
+import base64
+
+import pytest
+
+from minions.scrub import scan_text, scrub_text
+from minions.scrub.samples import expand
+
+UUID = "«x:8»-«x:4»-«x:4»-«x:4»-«x:12»"
+
+
+def leaked(text: str, planted: str, n: int = 8) -> str | None:
+    """Any n characters of a planted value (the whole value when shorter) still in `text`."""
+    n = min(n, len(planted))
+    return next((planted[k : k + n] for k in range(len(planted) - n + 1) if planted[k : k + n] in text), None)
+
+
+def scrub(template: str, rng) -> tuple[str, dict]:
+    """Expand a template, scrub it, and check that every planted value is gone and a rescan is clean."""
+    text, planted = expand(template, rng)
+    out, counts = scrub_text(text)
+    assert planted, "the template plants a value"
+    for value in planted:
+        assert leaked(out, value) is None, f"{leaked(out, value)!r} of a planted value left in {out!r}"
+    assert not scan_text(out), f"the replacement triggers a detector: {out!r}"
+    return out, dict(counts)
+
+
+def unchanged(text: str) -> None:
+    assert scrub_text(text) == (text, {})
+
+
+def test_chat_webhooks_lose_their_token_and_keep_the_url(rng):
+    assert scrub("https://oapi.dingtalk.com/robot/send?access_token=⟦«x:64»⟧", rng) == (
+        "https://oapi.dingtalk.com/robot/send?access_token=<TOKEN>",
+        {"chat-webhook": 1},
+    )
+    assert scrub(f'hook: "https://open.feishu.cn/open-apis/bot/v2/hook/⟦{UUID}⟧"', rng)[0] == (
+        'hook: "https://open.feishu.cn/open-apis/bot/v2/hook/<TOKEN>"'
+    )
+    assert scrub(f"https://open.larksuite.com/open-apis/bot/v2/hook/⟦{UUID}⟧", rng)[1] == {"chat-webhook": 1}
+    assert scrub(f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?debug=1&key=⟦{UUID}⟧ ok", rng)[0] == (
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?debug=1&key=<TOKEN> ok"
+    )
+    assert scrub("secret: ⟦SEC«x:64»⟧", rng) == ("secret: <SECRET>", {"dingtalk-sign-secret": 1})
+    unchanged('DINGTALK = "https://oapi.dingtalk.com/robot/send?access_token=%s"')
+
+
+def test_alibaba_access_key_id(rng):
+    assert scrub("aliyun.access-key-id=⟦LTAI«Aa9:20»⟧", rng) == (
+        "aliyun.access-key-id=<ALIBABA_ACCESS_KEY_ID>",
+        {"alibaba-access-key-id": 1},
+    )
+    unchanged('if key.startswith("LTAI"):')
+
+
+def test_google_api_key(rng):
+    out, counts = scrub('<meta name="maps" content="⟦AIza«Aa9_:35»⟧">', rng)
+    assert out == '<meta name="maps" content="<GOOGLE_API_KEY>">' and counts == {"google-api-key": 1}
+
+
+def test_azure_account_key_goes_and_the_rest_of_the_connection_string_stays(rng):
+    out, counts = scrub(
+        "AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=⟦«Aa9/:86»==⟧;"
+        "EndpointSuffix=core.windows.net",
+        rng,
+    )
+    assert out == (
+        "AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=<AZURE_KEY>;"
+        "EndpointSuffix=core.windows.net"
+    )
+    assert counts == {"azure-storage-key": 1}
+
+
+def test_tencent_secret_id(rng):
+    assert scrub('cred = credential.Credential("⟦AKID«Aa9:32»⟧", key)', rng) == (
+        'cred = credential.Credential("<TENCENT_SECRET_ID>", key)',
+        {"tencent-secret-id": 1},
+    )
+
+
+def test_pgp_private_key_block(rng):
+    begin, end = "-----BEGIN PGP " + "PRIVATE KEY BLOCK-----", "-----END PGP " + "PRIVATE KEY BLOCK-----"
+    out, counts = scrub(f"key:\n{begin}\n\n⟦«Aa9/:64»⟧\n⟦«Aa9/:64»⟧\n=⟦«Aa9/:4»⟧\n{end}\nrest", rng)
+    assert out == "key:\n<PRIVATE_KEY>\nrest" and counts == {"private-key": 1}
+    unchanged("-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBFzUeXEBCAC\n-----END PGP PUBLIC KEY BLOCK-----")
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (
+            "jdbc:mysql://db.example.com/shop?password=⟦«Aa9:12»⟧",
+            "jdbc:mysql://db.example.com/shop?password=<PASSWORD>",
+        ),
+        (
+            "jdbc:sqlserver://db.example.com:1433;user=sa;password=⟦«Aa9:12»⟧;encrypt=true",
+            "jdbc:sqlserver://db.example.com:1433;user=sa;password=<PASSWORD>;encrypt=true",
+        ),
+        (
+            "jdbc:mysql://db.example.com/shop?user=shop&password=⟦«a:8»⟧&useSSL=true",
+            "jdbc:mysql://db.example.com/shop?user=shop&password=<PASSWORD>&useSSL=true",
+        ),
+    ],
+)
+def test_jdbc_query_passwords(template, expected, rng):
+    assert scrub(template, rng) == (expected, {"query-password": 1})
+
+
+def test_jdbc_query_built_in_code_is_left_alone():
+    unchanged('String url = "jdbc:mysql://" + host + "/shop?user=" + user + "&password=" + password;')
+
+
+def test_xml_passwords(rng):
+    assert scrub("<password>⟦«Aa9:12»⟧</password>", rng) == ("<password><SECRET></password>", {"xml-secret-element": 1})
+    assert scrub('<property name="password" value="⟦«Aa9:12»⟧"/>', rng) == (
+        '<property name="password" value="<SECRET>"/>',
+        {"xml-secret-property": 1},
+    )
+    unchanged("<password>${env.DEPLOY_PASSWORD}</password>")
+    unchanged('<property name="password" value="${jdbc.password}"/>')
+
+
+def test_npmrc_auth_token(rng):
+    assert scrub("//registry.npmjs.org/:_authToken=⟦«Aa9_:36»⟧\nalways-auth=true", rng) == (
+        "//registry.npmjs.org/:_authToken=<TOKEN>\nalways-auth=true",
+        {"npmrc-auth": 1},
+    )
+    assert scrub("//registry.npmjs.org/:_authToken=⟦npm_«Aa9:36»⟧", rng)[1] == {"npm-token": 1}
+    unchanged("//registry.npmjs.org/:_authToken=${NPM_TOKEN}")
+
+
+def test_basic_auth_header(rng):
+    assert scrub("Authorization: Basic ⟦«Aa9:20»7«Aa9:11»⟧", rng) == ("Authorization: Basic <TOKEN>", {"basic-auth": 1})
+    user, _ = expand("«a:6»:«Aa9:12»", rng)
+    token = base64.b64encode(user.encode()).decode()
+    out, counts = scrub_text(f'upstream = {{"X-Upstream-Auth": "Basic {token}"}}')
+    assert out == 'upstream = {"X-Upstream-Auth": "Basic <TOKEN>"}' and counts == {"basic-auth": 1}
+    assert leaked(out, token) is None
+    unchanged("Authorization: Basic authentication sends the password on every request")
+    unchanged("## Basic settings and defaults")
+
+
+def test_url_password_without_a_user(rng):
+    assert scrub("REDIS_URL=redis://:⟦«Aa9:16»⟧@cache.example.com:6379/0", rng) == (
+        "REDIS_URL=redis://:<PASSWORD>@cache.example.com:6379/0",
+        {"url-credentials": 1},
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("scott/⟦«a:5»9x⟧@//db.example.com:1521/ORCL", "scott/<PASSWORD>@//db.example.com:1521/ORCL"),
+        ("sqlplus app/⟦«Aa9:10»⟧@SHOPDB", "sqlplus app/<PASSWORD>@SHOPDB"),
+        (
+            "url=jdbc:oracle:thin:shop/⟦«Aa9:10»⟧@db.example.com:1521:XE",
+            "url=jdbc:oracle:thin:shop/<PASSWORD>@db.example.com:1521:XE",
+        ),
+        (
+            "rman target sys/⟦«Aa9:10»⟧@(DESCRIPTION=(ADDRESS=(HOST=db)))",
+            "rman target sys/<PASSWORD>@(DESCRIPTION=(ADDRESS=(HOST=db)))",
+        ),
+    ],
+)
+def test_oracle_connect_strings(template, expected, rng):
+    assert scrub(template, rng) == (expected, {"oracle-connect": 1})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "go get golang.org/x/text@v0.14.0",
+        "FROM library/nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac",
+        "uses: actions/setup-python@v5",
+        "see docs/setup@home for details",
+        "sqlplus -s @report.sql\ngit push origin/main@upstream",
+    ],
+)
+def test_slash_at_that_is_no_oracle_connect_string(text):
+    unchanged(text)
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("DB_PASSWORD=⟦«a:12»⟧", "DB_PASSWORD=<SECRET>"),
+        ("spring.datasource.password=⟦«Aa:10»⟧", "spring.datasource.password=<SECRET>"),
+        ("  password: ⟦«a:6»;«a:6»⟧", "  password: <SECRET>"),
+        ("smtp.password = ⟦«Aa:6»!«Aa:4»⟧  # rotated", "smtp.password = <SECRET>  # rotated"),
+        ("export API_TOKEN=⟦«a:5»-«a:5»⟧", "export API_TOKEN=<SECRET>"),
+        ("DB_PASSWORD=⟦«a:11»X⟧", "DB_PASSWORD=<SECRET>"),
+    ],
+)
+def test_config_passwords_without_a_digit_or_with_a_semicolon(template, expected, rng):
+    assert scrub(template, rng) == (expected, {"config-secret": 1})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pwd = Path.cwd()",
+        "password = secret_value",
+        "password = self.settings.password",
+        "    password = getPassword();",
+        "    token=access_token,",
+        "token = tokens[0]",
+        "  token: string",
+        "PASSWORD_VAR=DB_PASSWORD",
+        "password = user_input",
+        "  token:string",
+        "token.store.class=org.example.JdbcStore",
+    ],
+)
+def test_code_assignments_are_not_config_values(text):
+    unchanged(text)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "OPENAI_KEY=⟦sk-«Aa9:20»«9:2»«Aa9:26»⟧",
+        'llm = OpenAI(key="⟦sk-proj-«Aa9_:40»«9:2»«Aa9_:40»⟧")',
+        "anthropic: ⟦sk-ant-api03-«Aa9_:80»«9:2»AA⟧",
+        "MODEL_CREDS = '⟦sk-«x:32»⟧' if prod else None",
+        "key: ⟦sk-«a:18»«9:2»⟧",
+    ],
+)
+def test_llm_keys_under_any_name(template, rng):
+    out, counts = scrub(template, rng)
+    assert counts == {"llm-api-key": 1} and "<API_KEY>" in out
+
+
+@pytest.mark.parametrize("text", ["sk-abcdefgh-ijklmnop-12", "sk-abcdefgh_ijklmnop_12", "sk-learn-0.24"])
+def test_sk_names_that_are_no_keys(text):
+    unchanged(text)
+
+
+def test_alipay_private_keys(rng):
+    assert scrub("alipay.private-key=⟦MIIEvQIBADANBgkqhkiG9w0BAQEFAASC«Aa9/:200»⟧", rng) == (
+        "alipay.private-key=<PRIVATE_KEY>",
+        {"private-key-setting": 1},
+    )
+    assert scrub('ALIPAY_PRIVATE_KEY = "⟦«Aa9/:160»⟧"', rng) == (
+        'ALIPAY_PRIVATE_KEY = "<PRIVATE_KEY>"',
+        {"private-key-setting": 1},
+    )
+    java = 'String APP_PRIVATE_KEY = "⟦«Aa9/:64»⟧"\n    + "⟦«Aa9/:64»⟧"\n    + "⟦«Aa9/:20»==⟧";\nint x = 1;'
+    assert scrub(java, rng)[0] == 'String APP_PRIVATE_KEY = "<PRIVATE_KEY>";\nint x = 1;'
+    # an app private key as bare base64, whatever it is called
+    assert scrub('merchant = "⟦MIIEpAIBAAKCAQEA«Aa9/:300»⟧"', rng)[1] == {"base64-private-key": 1}
+    unchanged("alipay.public-key=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAexample")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'TOKEN_HEADER = "Authorization"',
+        'PASSWORD_PARAM = "password"',
+        'SECRET_ENV = "DJANGO_SECRET_KEY"',
+        'static final String API_KEY_HEADER = "X-Api-Key";',
+        'CSRF_TOKEN_FIELD = "csrf_token"',
+        'SESSION_SECRET_VAR: "SESSION_SECRET_2"',
+    ],
+)
+def test_constants_that_name_a_secret_are_left_alone(text):
+    unchanged(text)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'SECRET_KEY = "⟦«a:14»⟧"',
+        'db_secret = "⟦mypassword⟧"',
+        'token = "⟦Password«9:3»⟧"',
+        'API_KEY = "⟦«A:4»_«A9:8»«9:1»⟧"',
+    ],
+)
+def test_values_that_only_resemble_names_are_still_secrets(template, rng):
+    assert scrub(template, rng)[1] == {"password-assignment": 1}
