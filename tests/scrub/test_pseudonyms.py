@@ -35,13 +35,15 @@ def test_shapes():
 @pytest.mark.parametrize(
     "value",
     [A.email("a@b.org"), A.host("x.corp.lan"), A.ip("10.0.0.1"), A.name("Ann Lee"), A.phone("+1 415 555 0134")]
-    + ["<SECRET:aws_access_key_id>", "<NAME>", "0123456789abcdef0123", "ab" * 32],
+    + ["<SECRET:aws_access_key_id>", "<NAME>"],
 )
 def test_placeholders_are_recognised(value):
     assert is_placeholder(value)
 
 
-@pytest.mark.parametrize("value", ["jane@x.org", "10.12.4.17", "+1 415 555 0134", "<secret>", "person-", "12345678"])
+@pytest.mark.parametrize(
+    "value", ["jane@x.org", "10.12.4.17", "+1 415 555 0134", "<secret>", "person-", "12345678", "ab" * 32]
+)
 def test_real_values_are_not_placeholders(value):
     assert not is_placeholder(value)
 
