@@ -1,4 +1,4 @@
-"""Shared fixtures: CPU-only, offline, one thread; the tiny model prepared once per session."""
+"""Shared fixtures: CPU-only, offline, one thread, a fixed scrub key; the tiny model prepared once per session."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import os
 os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
+# a fixed pseudonym key, so commands run by tests never make a key file in a default workspace
+os.environ["MINIONS_SCRUB_KEY"] = "minions-test-key"
 
 import random  # noqa: E402
 import string  # noqa: E402

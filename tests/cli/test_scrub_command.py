@@ -26,7 +26,7 @@ def test_a_single_file_is_scrubbed(tmp_path, fake):
     p = run_cli("scrub", str(src), "--out", str(out), "--json")
     assert p.returncode == 0, p.stderr
     assert stored(out) == {"release.sh"}
-    assert (out / "files" / "release.sh").read_text() == "export GH_TOKEN=<GITHUB_TOKEN>\necho done\n"
+    assert (out / "files" / "release.sh").read_text() == "export GH_TOKEN=<SECRET:github_token>\necho done\n"
     manifest = json.loads((out / "manifest.json").read_text())
     [entry] = manifest["files"]
     assert (entry["repo"], entry["path"]) == ("shop", "release.sh") and entry["commit"].startswith("worktree-")
@@ -88,3 +88,90 @@ def test_rules_lists_every_detector_with_an_example():
 def test_scrub_without_a_path_names_the_fix():
     p = run_cli("scrub")
     assert p.returncode == 2 and "minions scrub PATH --out DIR" in p.stderr and "--rules" in p.stderr
+
+
+def leaky_repo(tmp_path, token: str):
+    src = tmp_path / "repo"
+    (src / "conf").mkdir(parents=True)
+    (src / "conf" / "app.properties").write_text(f"github.token={token}\nowner=jane.doe@shop-example.org\n")
+    (src / "README.md").write_text(
+        "Ask jane.doe@shop-example.org.\n# minions: allow\nfixture: jane.doe@shop-example.org\n"
+    )
+    return src
+
+
+def test_review_prints_masked_findings_and_writes_nothing(tmp_path, fake):
+    token = fake.github()
+    src = leaky_repo(tmp_path, token)
+    p = run_cli("scrub", str(src), "--review")
+    assert p.returncode == 0, p.stderr
+    assert token not in p.stdout and "jane.doe@shop-example.org" not in p.stdout
+    assert f"conf/app.properties:1  {token[:4]}****{token[-4:]}" in p.stdout
+    assert "README.md:1  jane****.org" in p.stdout and "README.md:3" not in p.stdout
+    assert p.stdout.strip().endswith("3 findings, 1 allowed (pragma or baseline)")
+    rows = json.loads(run_cli("scrub", str(src), "--review", "--json").stdout)
+    assert {(r["rule"], r["path"], r["line"]) for r in rows} == {
+        ("github-token", "conf/app.properties", 1),
+        ("email", "conf/app.properties", 2),
+        ("email", "README.md", 1),
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]
+
+
+def test_a_baseline_accepts_reviewed_findings(tmp_path, fake):
+    token = fake.github()
+    src = leaky_repo(tmp_path, token)
+    baseline = tmp_path / "baseline.json"
+    made = run_cli("scrub", str(src), "--baseline", str(baseline), "--update-baseline")
+    assert made.returncode == 0, made.stderr
+    assert token not in baseline.read_text() and len(json.loads(baseline.read_text())["findings"]) == 3
+    (src / "conf" / "app.properties").write_text(f"github.token={token}\nnew.token={fake.github()}\n")
+    out = tmp_path / "out"
+    p = run_cli("scrub", str(src), "--out", str(out), "--baseline", str(baseline), "--json")
+    assert p.returncode == 0, p.stderr
+    report = json.loads(p.stdout)
+    assert report["findings"] == {"github-token": 1}
+    assert report["allowed"] == {"github-token": 1, "config-secret": 1, "email": 2}, (
+        "one value, allowed under every rule"
+    )
+    text = (out / "files" / "conf" / "app.properties").read_text()
+    assert text.startswith(f"github.token={token}\nnew.token=<SECRET:github_token>")
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    p = run_cli("scrub", str(src), "--out", str(tmp_path / "o2"), "--baseline", str(bad))
+    assert p.returncode == 2 and "not a minions baseline" in p.stderr
+
+
+def test_pseudonyms_are_consistent_and_keyed_by_the_workspace_key_file(tmp_path, fake):
+    import stat
+
+    src = leaky_repo(tmp_path, fake.github())
+    env = {"MINIONS_SCRUB_KEY": "", "MINIONS_WORKSPACE": str(tmp_path / "ws")}
+    outs = []
+    for n in (1, 2):
+        out = tmp_path / f"out{n}"
+        assert run_cli("scrub", str(src), "--out", str(out), env=env).returncode == 0
+        outs.append(out)
+    key = tmp_path / "ws" / "scrub.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    conf = (outs[0] / "files" / "conf" / "app.properties").read_text()
+    pseudonym = conf.split("owner=")[1].strip()
+    assert pseudonym.startswith("user-") and pseudonym.endswith("@example.com")
+    assert f"Ask {pseudonym}." in (outs[0] / "files" / "README.md").read_text(), "one value, one pseudonym"
+    assert conf == (outs[1] / "files" / "conf" / "app.properties").read_text(), "the same in every run"
+    other = run_cli("scrub", str(src), "--out", str(tmp_path / "o3"), env={"MINIONS_SCRUB_KEY": "another"})
+    assert other.returncode == 0 and pseudonym not in (tmp_path / "o3" / "files" / "README.md").read_text()
+
+
+def test_mapping_is_written_only_when_asked_and_private(tmp_path, fake):
+    import stat
+
+    token = fake.github()
+    src = leaky_repo(tmp_path, token)
+    mapping = tmp_path / "mapping.json"
+    p = run_cli("scrub", str(src), "--out", str(tmp_path / "out"), "--mapping", str(mapping))
+    assert p.returncode == 0, p.stderr
+    assert stat.S_IMODE(mapping.stat().st_mode) == 0o600
+    data = json.loads(mapping.read_text())
+    assert data["<SECRET:github_token>"] == token and "jane.doe@shop-example.org" in data.values()
+    assert token not in p.stdout + p.stderr

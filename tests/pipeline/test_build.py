@@ -115,3 +115,26 @@ def test_no_scrub_flag_on_the_command_line(git_repo, tmp_path):
     assert p.returncode == 0, p.stderr
     assert "scrub is OFF" in p.stderr
     assert json.loads((out / "manifest.json").read_text())["config"]["scrub"]["enabled"] is False
+
+
+def test_with_a_key_records_hold_typed_secrets_and_the_manifest_keyed_hashes_of_names(git_repo, tmp_path, fake):
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    files["src/main/java/com/shop/payment/Gateway.java"] = gateway_class(fake.github())
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=git_repo(files))],
+        scrub={"internal_names": {"pricing": "costing"}, "internal_domains": ["shop.lan"]},
+        split={"eval_share": 0.3},
+        tasks={"names": ["implement-method"]},
+    )
+    out = tmp_path / "ds"
+    out.mkdir()
+    manifest = build_dataset(cfg, out, key=b"k1")
+    records = [r for s in ("train", "eval") for _, r in read_json_objects(out / f"{s}.jsonl")]
+    [connect] = [r for r in records if "Client connect(String host)" in r["output"]]
+    assert '"<SECRET:github_token>"' in connect["output"]
+    scrub = manifest["config"]["scrub"]
+    assert len(scrub["internal_names"]) == 1 and len(scrub["internal_names"][0]) == 16
+    assert "pricing" not in json.dumps(manifest).lower() and "shop.lan" not in json.dumps(manifest)
+    again = tmp_path / "ds2"
+    again.mkdir()
+    assert build_dataset(cfg, again, key=b"k1")["config"]["scrub"] == scrub, "same key, same hashes"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import typer
@@ -11,10 +13,12 @@ from minions.cli.common import (
     ForceOpt,
     JsonOpt,
     ResumeOpt,
+    WorkspaceOpt,
     config_or_default,
     log,
     progress,
     result,
+    workspace,
 )
 from minions.errors import UserError
 from minions.workspace import (
@@ -66,30 +70,67 @@ def scrub(
     force: bool = ForceOpt,
     resume: bool = ResumeOpt,
     rules: bool = typer.Option(False, "--rules", help="List the detection rules, one example each, and exit."),
+    review: bool = typer.Option(
+        False, "--review", help="Print the findings by rule, file and line, values masked; write nothing."
+    ),
+    baseline: Path = typer.Option(
+        None, "--baseline", help="JSON file of accepted findings (digests, no values): these are kept as they are."
+    ),
+    update_baseline: bool = typer.Option(
+        False, "--update-baseline", help="Write every current finding into --baseline (after a review)."
+    ),
+    mapping: Path = typer.Option(
+        None, "--mapping", help="Also write placeholder -> original value to this file (mode 0600; keep it safe)."
+    ),
+    ws: Path = WorkspaceOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Remove secrets, personal data and internal names; write the scrubbed files and a report.
 
-    The report holds counts per detector and file, never the values found. Internal names and domains
-    come from the config's `scrub.internal_names` and `scrub.internal_domains`.
+    Values become consistent pseudonyms (user-3f2a@example.com, host-9c1d.example, 192.0.2.x,
+    person-3f2a, a phone number of zeros and four digits) or typed secrets (<SECRET:github_token>),
+    keyed by $MINIONS_SCRUB_KEY or a key file made once in the workspace. The report holds counts per
+    rule and file, never the values found. Internal names and domains come from the config's
+    `scrub.internal_names` and `scrub.internal_domains`. A finding is kept (and counted as allowed)
+    when its line, or the line before, says `minions: allow`, or when --baseline lists it.
 
     Example: minions scrub examples/acme-shop --out scrubbed/ --config configs/quickstart.yaml
+    Review:  minions scrub src/ --review --baseline .minions-baseline.json
     """
     from minions.scrub import scrub_files
+    from minions.scrub.pseudonyms import Pseudonyms, load_key
+    from minions.scrub.scrubber import ScrubOptions
     from minions.sources.collect import collect, write_snapshot
 
     if rules:
         list_rules(as_json)
         return
-    if path is None or out is None:
+    if path is None or (out is None and not review and not update_baseline):
         raise UserError("name what to scrub and where: minions scrub PATH --out DIR (or --rules to list the rules)")
+    if update_baseline and baseline is None:
+        raise UserError("--update-baseline writes the file named by --baseline; pass --baseline FILE")
     check_input_path(path, "input")
     cfg = config_or_default(config)
+    opts = ScrubOptions(
+        cfg.scrub.internal_names,
+        cfg.scrub.internal_domains,
+        Pseudonyms(load_key(workspace(ws).root)),
+        read_baseline(baseline) if baseline is not None and not update_baseline else frozenset(),
+        findings=[] if (review or update_baseline) else None,
+        mapping={} if mapping is not None else None,
+    )
+    if review or update_baseline:
+        files, _ = collect(path)
+        scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
+        if update_baseline:
+            write_baseline(baseline, opts.findings)
+            log(f"{len(opts.findings)} findings written to {baseline} as accepted")
+        if review:
+            print_review(opts, as_json)
+        return
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect(path)
-        kept, dropped, report = scrub_files(
-            files, cfg.scrub.internal_names, cfg.scrub.drop_files, cfg.scrub.internal_domains
-        )
+        kept, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
         entries = write_snapshot(tmp, kept)
         write_json(tmp / "scrub-report.json", report.to_json())
         rejected = [r.model_dump() for r in skipped + dropped]
@@ -101,10 +142,56 @@ def scrub(
             files=entries,
             skipped=rejected,
         )
+    if mapping is not None:
+        write_private_json(mapping, opts.mapping)
+        log(f"placeholder -> value mapping written to {mapping} (mode 0600; it holds the values: keep it safe)")
     summary = report.to_json()
-    n = sum(summary["findings"].values())
-    log(f"{summary['files_scanned']} files scanned, {n} findings, {summary['files_dropped']} files dropped")
+    n, allowed = sum(summary["findings"].values()), sum(summary["allowed"].values())
+    log(
+        f"{summary['files_scanned']} files scanned, {n} findings, {allowed} allowed, "
+        f"{summary['files_dropped']} files dropped"
+    )
     result({"out": str(out.resolve()), **summary}, as_json, str(out.resolve()))
+
+
+def read_baseline(path: Path) -> frozenset[str]:
+    """The digests of accepted findings in a baseline file."""
+    check_input_path(path, "baseline")
+    try:
+        data = json.loads(path.read_text())
+        return frozenset(f["digest"] for f in data["findings"])
+    except (ValueError, KeyError, TypeError):
+        raise UserError(f"{path} is not a minions baseline; make one with --baseline FILE --update-baseline") from None
+
+
+def write_baseline(path: Path, findings: list) -> None:
+    rows = sorted(({"rule": f.rule, "path": f.path, "line": f.line, "digest": f.digest} for f in findings), key=str)
+    write_json(path, {"schema_version": 1, "findings": rows})
+
+
+def write_private_json(path: Path, data: object) -> None:
+    """A JSON file only its owner can read (created with mode 0600, never wider)."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=2, sort_keys=True)
+
+
+def print_review(opts, as_json: bool) -> None:
+    """Findings by rule, then file and line, values masked; allowed ones counted."""
+    rows = sorted(opts.findings, key=lambda f: (f.rule, f.path, f.line))
+    if as_json:
+        result([{"rule": f.rule, "path": f.path, "line": f.line, "value": f.masked} for f in rows], True)
+        return
+    lines, rule = [], None
+    for f in rows:
+        if f.rule != rule:
+            rule = f.rule
+            lines.append(f"{rule} ({sum(1 for g in rows if g.rule == rule)})")
+        lines.append(f"  {f.path}:{f.line}  {f.masked}")
+    allowed = sum(opts.allowed.values())
+    lines.append(f"{len(rows)} findings, {allowed} allowed (pragma or baseline)")
+    result(None, False, "\n".join(lines))
 
 
 def list_rules(as_json: bool) -> None:
@@ -183,6 +270,7 @@ def build(
     no_scrub: bool = typer.Option(
         False, "--no-scrub", help="Skip scrubbing files (the final gate still runs; the card and manifest say so)."
     ),
+    ws: Path = WorkspaceOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Build an instruction dataset: collect, scrub, parse, tasks, filters, split, decontaminate, gate.
@@ -195,12 +283,14 @@ def build(
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
     """
     from minions.pipeline.build import build_dataset
+    from minions.scrub.pseudonyms import load_key
 
     cfg = config_or_default(config, sources)
     if no_scrub:
         cfg.scrub.enabled = False
+    key = load_key(workspace(ws).root)  # pseudonyms in the data, keyed hashes of names in the manifest
     with output_folder(out, force, resume) as tmp:
-        manifest = build_dataset(cfg, tmp, log)
+        manifest = build_dataset(cfg, tmp, log, key)
     counts = manifest["counts"]
     result({"out": str(out.resolve()), **counts}, as_json, str(out.resolve()))
 

@@ -14,35 +14,46 @@ from minions.filters.decontaminate import decontaminate
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
 from minions.scrub import ScrubReport, scrub_files, scrub_text
+from minions.scrub.pseudonyms import Pseudonyms
+from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
 from minions.tasks import TaskOptions, build_records
 
 Log = Callable[[str], None]
 
 
-def manifest_config(cfg: PipelineConfig) -> dict:
-    """The resolved config as recorded in manifests: source paths scrubbed, internal names counted."""
+def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
+    """The resolved config as recorded in manifests: source paths scrubbed; internal names and
+    domains as keyed hashes (with a key: the same config gives the same hashes) or counted."""
     data = json.loads(cfg.model_dump_json())
     names, domains = cfg.scrub.internal_names, cfg.scrub.internal_domains
     for src in data["sources"]:
         src["path"] = scrub_text(src["path"], names, domains)[0]
         if src.get("name"):
             src["name"] = scrub_text(src["name"], names, domains)[0]
-    data["scrub"]["internal_names"] = f"{len(names)} configured (not recorded)"
-    data["scrub"]["internal_domains"] = f"{len(domains)} configured (not recorded)"
+    if key is None:
+        data["scrub"]["internal_names"] = f"{len(names)} configured (not recorded)"
+        data["scrub"]["internal_domains"] = f"{len(domains)} configured (not recorded)"
+    else:
+        ps = Pseudonyms(key)
+        data["scrub"]["internal_names"] = sorted(ps.digest("internal-name", n.lower())[:16] for n in names)
+        data["scrub"]["internal_domains"] = sorted(ps.digest("internal-domain", d.lower())[:16] for d in domains)
     return data
 
 
-def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> dict:
-    """Build the dataset folder at `out` (already created, empty); return its manifest."""
+def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key: bytes | None = None) -> dict:
+    """Build the dataset folder at `out` (already created, empty); return its manifest.
+
+    With a key, scrub writes consistent pseudonyms and typed secrets (see scrub/pseudonyms.py);
+    without one, fixed placeholders.
+    """
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
-        files, dropped, report = scrub_files(
-            files, cfg.scrub.internal_names, cfg.scrub.drop_files, cfg.scrub.internal_domains
-        )
+        opts = ScrubOptions(cfg.scrub.internal_names, cfg.scrub.internal_domains, Pseudonyms(key) if key else None)
+        files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
         rejected += dropped
         log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
     else:
@@ -85,7 +96,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None) -> 
         cfg.name,
         split,
         _unique(rejected),
-        manifest_config(cfg),
+        manifest_config(cfg, key),
         inputs,
         summary,
         cfg.scrub.internal_names,

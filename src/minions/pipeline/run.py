@@ -16,6 +16,7 @@ from minions.adapters import register_adapter
 from minions.config import PipelineConfig
 from minions.errors import UserError
 from minions.pipeline.build import Log, build_dataset, manifest_config
+from minions.scrub.pseudonyms import load_key
 from minions.workspace import Workspace, read_manifest, write_manifest
 
 
@@ -87,7 +88,8 @@ def _run_stages(
     from minions.training.train import train_lora
 
     dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"
-    _stage(dataset, lambda out: build_dataset(cfg, out, log), log)
+    key = load_key(ws.root)
+    _stage(dataset, lambda out: build_dataset(cfg, out, log, key), log)
     ds = read_manifest(dataset)
     ws.catalog.put(
         "datasets",
@@ -130,6 +132,8 @@ def _run_stages(
         dataset_id=ds["id"],
         created=time.time(),
     )
-    write_manifest(run_dir, "run", manifest_config(cfg), {}, parents=[ds["id"], ev["id"]], run_id=run_id)
+    write_manifest(
+        run_dir, "run", manifest_config(cfg, load_key(ws.root)), {}, parents=[ds["id"], ev["id"]], run_id=run_id
+    )
     ws.catalog.put("runs", id=run_id, name=cfg.name, path=str(run_dir), status="done", created=time.time())
     return (run_dir / "report.html").resolve()

@@ -83,7 +83,7 @@ class Finding:
     path: str
     line: int
     masked: str
-    digest: str  # keyed hash of (rule, value): what a baseline file holds
+    digest: str  # keyed hash of the value: what a baseline file holds (accepted under every rule)
 
 
 @dataclass
@@ -150,7 +150,7 @@ def scrub_text(
             value = m.group(det.group)
             if is_placeholder(value):
                 return m.group(0)
-            digest = opts.pseudonyms.digest("finding:" + det.name, value)[:32] if opts.pseudonyms else ""
+            digest = opts.pseudonyms.digest("finding", value)[:32] if opts.pseudonyms else ""  # any rule: a value
             if _allowed_inline(m) or (digest and digest in opts.baseline):
                 opts.allowed[det.name] += 1
                 return m.group(0)
