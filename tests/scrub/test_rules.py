@@ -151,3 +151,26 @@ def test_internal_host_judged_on_its_own_line(text, out):
 )
 def test_private_ip_judged_on_its_own_line(text, out):
     assert scrub_text(text) == (out, {"private-ip": 1})
+
+
+def test_keywords_are_a_pre_filter(registry):
+    seen = []
+
+    def accept(m: re.Match[str]) -> bool:
+        seen.append(m.group(0))
+        return True
+
+    register_detector("test-kw", "secret", r"\bZZ-\d+", "<ZZ>", accept=accept, keywords=("ZZ-",))
+    assert registry["test-kw"].keywords == ("zz-",), "keywords are kept in lower case"
+    assert scrub_text("id zz-12 and ZZ-34") == ("id zz-12 and <ZZ>", {"test-kw": 1})
+    assert seen == ["ZZ-34"]
+    assert registry["test-kw"].may_match("no such thing here") is False
+    assert scrub_text("no such thing here") == ("no such thing here", {})
+
+
+def test_every_positive_sample_holds_one_of_its_detectors_keywords():
+    from minions.scrub.samples import example
+
+    for det in DETECTORS.values():
+        for template in det.positives:
+            assert det.may_match(example(template).lower()), f"{det.name}: {template!r} holds none of {det.keywords}"

@@ -49,6 +49,7 @@ register_detector(
         "val n = config.internal()",
     ),
     pseudonym="host",
+    keywords=("internal", "corp", "intranet", "lan"),
 )
 
 # Evidence, in the text right before a match, that it is a version and not an address:
@@ -100,4 +101,5 @@ register_detector(
         "release 10.1.2.3.4 and 1.10.1.2.3",
     ),
     pseudonym="ip",
+    keywords=("10.", "192.168", "172."),
 )

@@ -386,6 +386,7 @@ register_detector(
         "git@github.com:shop-org/orders.git",
     ),
     pseudonym="name",
+    keywords=("@", "email"),
 )
 # A free-text person's name from the name lists, only where code names people: a `Given Family` pair
 # in a comment or in a string given to a person field (`customer = "Eleanor Vance, ..."`); a Chinese
@@ -439,6 +440,7 @@ register_detector(
         "ssh://git@github.com/shop-org/orders.git",
     ),
     pseudonym="email",
+    keywords=("@",),
 )
 # Chinese resident ID numbers: 17 digits and a check character, a real birth date inside, and the
 # ISO 7064 MOD 11-2 check right (an 18-digit id that fails it is left alone).

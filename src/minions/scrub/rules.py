@@ -23,7 +23,8 @@ class Detector:
     a regex cannot, such as `package com.shop.internal;`). `positives` and `negatives` are its
     labelled samples (templates, see `samples.py`): the tests check that it finds and fully redacts
     every positive, and that no detector changes a negative. `pseudonym` says which consistent
-    pseudonym replaces a finding when the scrubber has a key.
+    pseudonym replaces a finding when the scrubber has a key. `keywords` (lower case) are strings
+    every match contains: text holding none of them is not searched (most files skip most rules).
     """
 
     name: str
@@ -36,6 +37,11 @@ class Detector:
     positives: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
     pseudonym: Pseudonym | None = None
+    keywords: tuple[str, ...] = ()
+
+    def may_match(self, lowered: str) -> bool:
+        """The pre-filter: a detector with keywords runs only on text (lower-cased) holding one."""
+        return not self.keywords or any(k in lowered for k in self.keywords)
 
 
 DETECTORS: dict[str, Detector] = {}
@@ -63,6 +69,7 @@ def register_detector(
     positives: tuple[str, ...] = (),
     negatives: tuple[str, ...] = (),
     pseudonym: Pseudonym | None = None,
+    keywords: tuple[str, ...] = (),
 ) -> Detector:
     """Register a detector; duplicate or malformed names are refused."""
     if not _NAME.match(name):
@@ -80,6 +87,7 @@ def register_detector(
         positives,
         negatives,
         pseudonym,
+        tuple(k.lower() for k in keywords),
     )
     DETECTORS[name] = det
     return det

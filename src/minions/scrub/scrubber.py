@@ -142,7 +142,10 @@ def scrub_text(
     """
     opts = options or ScrubOptions(internal_names or {}, internal_domains or [])
     counts: Counter = Counter()
+    lowered = text.lower()  # replacements only add placeholders, so the pre-filter can use the original
     for det in ordered_detectors():
+        if not det.may_match(lowered):
+            continue
 
         def sub(m: re.Match[str], det=det) -> str:
             if det.accept is not None and not det.accept(m):
@@ -203,8 +206,9 @@ MOSTLY_SECRETS_MIN_LINES = 3
 def _secret_line_share(text: str) -> tuple[int, int]:
     """(non-blank lines holding a secret finding, non-blank lines): a finding holds every line it spans."""
     held: set[int] = set()
+    lowered = text.lower()
     for det in ordered_detectors():
-        if det.category != "secret":
+        if det.category != "secret" or not det.may_match(lowered):
             continue
         for m in det.pattern.finditer(text):
             if det.accept is None or det.accept(m):

@@ -25,6 +25,7 @@ register_detector(
         "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----",
         "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBFzUeXEBCAC\n-----END PGP PUBLIC KEY BLOCK-----",
     ),
+    keywords=("private key",),
 )
 register_detector(
     "aws-access-key-id",
@@ -40,6 +41,7 @@ register_detector(
         'KEY_PREFIX = "AKIA"',
         "AKIAEXAMPLE",
     ),
+    keywords=("akia", "asia"),
 )
 register_detector(
     "aws-secret-access-key",
@@ -54,6 +56,7 @@ register_detector(
         'AWS_SECRET_ACCESS_KEY: "⟦«Aa9/:40»⟧"',
     ),
     negatives=('aws_secret_access_key = os.environ["AWS_SECRET_ACCESS_KEY"]',),
+    keywords=("aws",),
 )
 register_detector(
     "github-token",
@@ -69,6 +72,7 @@ register_detector(
         'GITHUB_TOKEN = os.getenv("GITHUB_TOKEN")',
         'if token.startswith("ghp_"):',
     ),
+    keywords=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
 )
 register_detector(
     "slack-token",
@@ -78,6 +82,7 @@ register_detector(
     description="Slack tokens",
     positives=('private static final String HOOK = "⟦xoxb-«9:12»-«9:13»-«Aa9:24»⟧";',),
     negatives=('String prefix = "xoxb-" + team;',),
+    keywords=("xox",),
 )
 register_detector(
     "jwt",
@@ -87,6 +92,7 @@ register_detector(
     description="JSON web tokens",
     positives=('String token = "⟦eyJ«Aa9:20».eyJ«Aa9:30».«Aa9_:43»⟧";',),
     negatives=('if (header.startsWith("eyJ")) {',),
+    keywords=("eyj",),
 )
 register_detector(
     "url-credentials",
@@ -104,6 +110,7 @@ register_detector(
         "jdbc:postgresql://localhost:5432/shop",
         "https://example.com:8443/path?user=admin",
     ),
+    keywords=("://",),
 )
 register_detector(
     "stripe-key",
@@ -113,6 +120,7 @@ register_detector(
     description="Stripe secret keys",
     positives=("STRIPE_KEY=⟦sk_live_«Aa9:24»⟧",),
     negatives=('stripe.api_key = os.environ["STRIPE_KEY"]',),
+    keywords=("k_live_", "k_test_"),
 )
 register_detector(
     "gitlab-token",
@@ -122,6 +130,7 @@ register_detector(
     description="GitLab access tokens",
     positives=("GITLAB=⟦glpat-«Aa9:28»⟧",),
     negatives=('if token.startswith("glpat-"):',),
+    keywords=("glpat-",),
 )
 register_detector(
     "bearer-token",
@@ -132,6 +141,7 @@ register_detector(
     description="bearer tokens in Authorization headers",
     positives=("Authorization: Bearer ⟦«Aa9:28»⟧",),
     negatives=('headers.set("Authorization", "Bearer " + token);',),
+    keywords=("bearer",),
 )
 register_detector(
     "chat-webhook",
@@ -153,6 +163,7 @@ register_detector(
         'url = f"https://open.feishu.cn/open-apis/bot/v2/hook/{hook_id}"',
         "WECOM_URL=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${WECOM_KEY}",
     ),
+    keywords=("dingtalk", "feishu", "larksuite", "qyapi"),
 )
 register_detector(
     "dingtalk-sign-secret",
@@ -162,6 +173,7 @@ register_detector(
     description="DingTalk robot signing secrets (SEC + 64 hex digits)",
     positives=("dingtalk.secret=⟦SEC«x:64»⟧",),
     negatives=('if secret.startswith("SEC"):',),
+    keywords=("sec",),
 )
 register_detector(
     "alibaba-access-key-id",
@@ -174,6 +186,7 @@ register_detector(
         'config.setAccessKeyId("⟦LTAI«Aa9:12»⟧");',
     ),
     negatives=('KEY_PREFIX = "LTAI"', "LTAIEXAMPLE"),
+    keywords=("ltai",),
 )
 register_detector(
     "google-api-key",
@@ -183,6 +196,7 @@ register_detector(
     description="Google API keys",
     positives=('const MAPS_KEY = "⟦AIza«Aa9_:35»⟧";',),
     negatives=('if (key.startsWith("AIza")) {',),
+    keywords=("aiza",),
 )
 register_detector(
     "azure-storage-key",
@@ -200,6 +214,7 @@ register_detector(
         'conn = f"AccountName={name};AccountKey={key}"',
         "AccountKey=${AZURE_STORAGE_KEY}",
     ),
+    keywords=("accountkey", "sharedaccesskey"),
 )
 register_detector(
     "tencent-secret-id",
@@ -209,6 +224,7 @@ register_detector(
     description="Tencent Cloud SecretIds",
     positives=("TENCENTCLOUD_SECRET_ID=⟦AKID«Aa9:32»⟧",),
     negatives=('ID_PREFIX = "AKID"', "AKIDEXAMPLE"),
+    keywords=("akid",),
 )
 register_detector(
     "npm-token",
@@ -218,6 +234,7 @@ register_detector(
     description="npm access tokens",
     positives=("NPM_TOKEN=⟦npm_«Aa9:36»⟧",),
     negatives=('if (token.startsWith("npm_")) {',),
+    keywords=("npm_",),
 )
 register_detector(
     "npmrc-auth",
@@ -231,6 +248,7 @@ register_detector(
         "//npm.example.com/repo/:_password=⟦«Aa9/:24»⟧",
     ),
     negatives=("//registry.npmjs.org/:_authToken=${NPM_TOKEN}",),
+    keywords=("_auth", "_password"),
 )
 
 
@@ -262,6 +280,7 @@ register_detector(
         "Authorization: Basic authentication sends credentials on every request",
         "WWW-Authenticate: Basic realm=shop",
     ),
+    keywords=("basic",),
 )
 
 
@@ -288,6 +307,7 @@ register_detector(
         'if key.startswith("sk-"):',
         '<div class="sk-fading-circle-spinner-v2"></div>',
     ),
+    keywords=("sk-",),
 )
 
 
@@ -296,7 +316,7 @@ register_detector(
 register_detector(
     "private-key-setting",
     "secret",
-    r"[\w.-]*private[_.-]?key[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?"
+    r"(?<![\w.-])[\w.-]*private[_.-]?key[\"']?[ \t]*(?:[:=]|=>)[ \t]*[\"']?"
     r"((?![$<{%])[A-Za-z0-9+/]{40,}={0,2}"
     r"(?:[\"'][ \t]*\+?[ \t]*(?:\r?\n[ \t]*\+?[ \t]*)?[\"'][A-Za-z0-9+/]+={0,2})*)",
     "<PRIVATE_KEY>",
@@ -312,6 +332,7 @@ register_detector(
         "alipay.public-key=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAexample",
         "private_key = load_pem(os.environ['ALIPAY_PRIVATE_KEY'])",
     ),
+    keywords=("private",),
 )
 # Bare base64 DER of an RSA (PKCS#1 or PKCS#8) or EC private key, whatever it is called.
 register_detector(
@@ -325,6 +346,7 @@ register_detector(
         "key: ⟦MIIEpQIBAAKCAQEA«Aa9/:200»⟧",
     ),
     negatives=("cert: MIIDdzCCAl+gAwIBAgIUexampleexampleexampleexampleexampleexample",),
+    keywords=("mii", "mig", "mhccaqee"),
 )
 # Passwords in the query or property part of a JDBC/ODBC URL or connection string.
 register_detector(
@@ -346,6 +368,7 @@ register_detector(
         'String.format("jdbc:mysql://%s/shop?password=%s", host, pw)',
         "jdbc:postgresql://db.example.com/shop?password=${DB_PASSWORD}",
     ),
+    keywords=("pass", "pwd"),
 )
 
 
@@ -379,6 +402,7 @@ register_detector(
         "npm install @types/node@20.11.5 lodash/fp@4.17.21",
         "uses: actions/checkout@v4",
     ),
+    keywords=("@",),
 )
 
 _KEY = r"[\w.-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token|credentials?)[\w.-]*"
@@ -429,7 +453,8 @@ def _is_a_value(m: re.Match[str]) -> bool:
 register_detector(
     "password-assignment",
     "secret",
-    _KEY + r"[\"']?[ \t]*(?:[:=]|=>)[ \t]*([\"'])(?![$<{%])([^\"'\n]{6,})\1",
+    # starting only where an identifier starts: no retry at every letter inside one (3x faster)
+    r"(?<![\w.-])" + _KEY + r"[\"']?[ \t]*(?:[:=]|=>)[ \t]*([\"'])(?![$<{%])([^\"'\n]{6,})\1",
     "<SECRET>",
     group=2,
     flags=re.IGNORECASE,
@@ -453,6 +478,7 @@ register_detector(
         'private static final String TOKEN_HEADER_NAME = "X-Auth-Token";',
         'tokenParam: "access_token",',
     ),
+    keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
 # Secret values in XML: <password>...</password>, and <property name="password" value="..."/> (Spring,
 # Ant, Hibernate; .NET's <add key="ApiKey" value="..."/>).
@@ -474,6 +500,7 @@ register_detector(
         "<tokenizer>whitespace</tokenizer>",
         "<tokenHeader>Authorization</tokenHeader>",
     ),
+    keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
 register_detector(
     "xml-secret-property",
@@ -497,6 +524,7 @@ register_detector(
         '<property name="tokenHeader" value="Authorization"/>',
         '<entry key="csrf.token" value="X-CSRF-Token"/>',
     ),
+    keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
 
 # An unquoted value at the end of a config line (.properties, .env, YAML, shell). Identifiers, dotted
@@ -551,4 +579,5 @@ register_detector(
         "  token: string",
         "self.password = password  # kept for later",
     ),
+    keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
