@@ -174,3 +174,11 @@ def test_every_positive_sample_holds_one_of_its_detectors_keywords():
     for det in DETECTORS.values():
         for template in det.positives:
             assert det.may_match(example(template).lower()), f"{det.name}: {template!r} holds none of {det.keywords}"
+
+
+def test_the_readme_lists_every_rule():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in DETECTORS if f"| `{name}` |" not in readme]
+    assert not missing, f"README's 'What scrub does' table lacks {missing}"
