@@ -182,7 +182,9 @@ def test_private_ips_are_caught_whatever_the_line_says(text, out):
 @pytest.mark.parametrize(
     "text",
     [
-        "ojdbc14:10.2.0.4",
+        # a coordinate needs its group or a dependency line: a bare `db:10.1.2.3` is an address
+        "com.oracle:ojdbc14:10.2.0.4",
+        'runtimeOnly "ojdbc14:10.2.0.4"',
         "<version>10.2.0.4</version>",
         "<ojdbc.Version>10.2.0.4</ojdbc.Version>",
         'version = "10.1.2.3"',

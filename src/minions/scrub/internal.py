@@ -61,6 +61,9 @@ _VERSION_BEFORE = re.compile(
 # `host:10.1.2.3` and `tcp:10.1.2.3` name an address, not a Maven coordinate
 _ADDRESS_KEY = re.compile(r"(?:host|hostname|ip|addr|address|server|url|uri|endpoint|proxy|gateway|tcp|udp)$", re.I)
 _MORE_DIGITS = re.compile(r"\.\d")
+_DEPENDENCY_LINE = re.compile(
+    r"dependenc|implementation|compile|runtimeOnly|classpath|artifact|\.jar\b|<version|\bpom\b", re.IGNORECASE
+)
 
 
 def _not_a_version(m: re.Match[str]) -> bool:
@@ -69,10 +72,19 @@ def _not_a_version(m: re.Match[str]) -> bool:
     text = m.string
     if _MORE_DIGITS.match(text, m.end()):
         return False
-    before = _VERSION_BEFORE.search(text[text.rfind("\n", 0, m.start()) + 1 : m.start()])
+    prefix = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    before = _VERSION_BEFORE.search(prefix)
     if before is None:
         return True
-    return before.group("key") is not None and _ADDRESS_KEY.search(before.group("key")) is not None
+    key = before.group("key")
+    if key is None:
+        return False  # version=, <version>, artifact-10.1.2.3, 1.10.1.2.3
+    if _ADDRESS_KEY.search(key):
+        return True
+    # `name:10.1.2.3` is a coordinate only as `group:artifact:version` or on a dependency line;
+    # `mysql-master:172.16.0.10`, `--add-host=db:10.1.2.3`, `broker:10.2.3.4:9092` are addresses
+    coordinate = prefix.endswith(":" + key + ":") or _DEPENDENCY_LINE.search(line_of(m))
+    return coordinate is None or coordinate is False
 
 
 register_detector(
@@ -88,6 +100,10 @@ register_detector(
         "host=⟦10.12.4.17⟧  # version 2",
         "redis: host:⟦172.16.0.5⟧",
         "version 3 runs on ⟦10.0.0.7⟧:8080",
+        '  - "mysql-master:⟦172.16.0.10⟧"',
+        "docker run --add-host=db:⟦10.1.2.3⟧ app",
+        "kafka.bootstrap=broker:⟦10.2.3.4⟧:9092",
+        "REDIS_NODES=redis-1:⟦10.0.0.11⟧,redis-2:⟦10.0.0.12⟧",
     ),
     negatives=(
         "version 1.2.3.4 and 8.8.8.8",
