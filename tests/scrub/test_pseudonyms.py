@@ -65,3 +65,12 @@ def test_key_file_is_made_once_private_and_reused(tmp_path, monkeypatch):
         load_key(tmp_path / "ws")
     with pytest.raises(UserError, match=KEY_ENV):
         load_key(None)
+
+
+def test_an_empty_or_short_key_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    path = tmp_path / KEY_FILE
+    path.write_text("\n")
+    os.chmod(path, 0o600)
+    with pytest.raises(UserError, match="no usable key"):
+        load_key(tmp_path)

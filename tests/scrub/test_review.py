@@ -80,7 +80,9 @@ def test_review_findings_name_rule_file_and_line_with_the_value_masked(fake):
         ("email", "conf/app.yml", 2, "jane****.org"),
     ]
     assert all(token not in f.masked and len(f.digest) == 32 for f in o.findings)
-    assert (mask("short1"), mask("abc"), mask("AKIAFAKEFAKEFAKE0000")) == ("sh****", "****", "AKIA****0000")
+    # at most a third of a value shows
+    assert (mask("short1"), mask("abc"), mask("Zq81mLk2Pw9xT4")) == ("****", "****", "Zq****T4")
+    assert mask("AKIAFAKEFAKEFAKE0000") == "AK****00" and mask("ghp_" + "x" * 32 + "Xq2Z") == "ghp_****Xq2Z"
 
 
 def test_the_mapping_is_kept_only_when_asked():
@@ -90,3 +92,22 @@ def test_the_mapping_is_kept_only_when_asked():
     plain = opts()
     scrub_text("ping 10.12.4.17", options=plain)
     assert plain.mapping is None
+
+
+def test_a_value_the_baseline_accepts_is_accepted_by_every_rule_that_matches_it(rng):
+    # with redaction, the first rule's placeholder hides the value from the second rule; with the
+    # baseline applied the value stays, and the second rule must not redact what was accepted
+    text = 'AUTH_TOKEN = "Bearer ' + expand("«Aa9:28»", rng)[0] + '"\n'
+    review = opts(findings=[])
+    scrub_text(text, options=review)
+    baseline = frozenset(f.digest for f in review.findings)
+    o = opts(baseline=baseline)
+    assert scrub_text(text, options=o) == (text, {}) and o.baseline_hits >= 1
+
+
+def test_findings_in_paths_are_reported_under_the_scrubbed_path():
+    files = [SourceFile.from_raw("shop", "c", "conf/ops@globex.com.yaml", "x: 1\n", "yaml")]
+    o = opts(findings=[])
+    kept, _, _ = scrub_files(files, {"globex": "example"}, [], options=o)
+    [finding] = o.findings
+    assert finding.path == kept[0].path and "globex" not in finding.path.lower() and "ops@" not in finding.path

@@ -122,6 +122,7 @@ def scrub(
     if review or update_baseline:
         files, _ = collect(path)
         scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
+        warn_unused_baseline(opts)
         if update_baseline:
             write_baseline(baseline, opts.findings)
             log(f"{len(opts.findings)} findings written to {baseline} as accepted")
@@ -131,6 +132,7 @@ def scrub(
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect(path)
         kept, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
+        warn_unused_baseline(opts)
         entries = write_snapshot(tmp, kept)
         write_json(tmp / "scrub-report.json", report.to_json())
         rejected = [r.model_dump() for r in skipped + dropped]
@@ -152,6 +154,14 @@ def scrub(
         f"{summary['files_dropped']} files dropped"
     )
     result({"out": str(out.resolve()), **summary}, as_json, str(out.resolve()))
+
+
+def warn_unused_baseline(opts) -> None:
+    if opts.baseline and not opts.baseline_hits:
+        log(
+            f"warning: the baseline's {len(opts.baseline)} accepted values matched no finding; a baseline made "
+            "under another key (MINIONS_SCRUB_KEY or the workspace's scrub.key) accepts nothing"
+        )
 
 
 def read_baseline(path: Path) -> frozenset[str]:

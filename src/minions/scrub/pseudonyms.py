@@ -19,6 +19,7 @@ import hmac
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,15 @@ def load_key(workspace_root: Path | None) -> bytes:
                 f.write(secrets.token_hex(32) + "\n")
     if path.stat().st_mode & 0o077:
         raise UserError(f"{path} is readable by others; run `chmod 600 {path}`")
-    return path.read_text().strip().encode()
+    for _ in range(20):  # another process may have made the file and not yet written it
+        key = path.read_text().strip()
+        if len(key) >= 32:
+            return key.encode()
+        time.sleep(0.05)
+    raise UserError(
+        f"{path} holds no usable key (under 32 characters); delete it to make a new one (pseudonyms will "
+        f"change) or set {KEY_ENV}"
+    )
 
 
 @dataclass(frozen=True)

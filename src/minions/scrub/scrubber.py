@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
 from minions.scrub.pseudonyms import Pseudonyms, is_placeholder
@@ -97,16 +97,18 @@ class ScrubOptions:
     pseudonyms: Pseudonyms | None = None
     baseline: frozenset[str] = frozenset()
     allowed: Counter = field(default_factory=Counter)
+    baseline_hits: int = 0
     findings: list[Finding] | None = None
     mapping: dict[str, str] | None = None
 
 
 def mask(value: str) -> str:
-    """A value a reviewer can recognise without reading it: `AKIA****XMPL`."""
+    """A value a reviewer can recognise without reading it: at most a third of it shows
+    (`ghp_****Xq2Z` for a 40-character token, `Zq****T4` for a 14-character password)."""
     value = value.strip()
-    if len(value) >= 12:
+    if len(value) >= 24:
         return value[:4] + "****" + value[-4:]
-    return value[:2] + "****" if len(value) >= 6 else "****"
+    return value[:2] + "****" + value[-2:] if len(value) >= 12 else "****"
 
 
 def _allowed_inline(m: re.Match[str]) -> bool:
@@ -142,6 +144,7 @@ def scrub_text(
     """
     opts = options or ScrubOptions(internal_names or {}, internal_domains or [])
     counts: Counter = Counter()
+    kept: list[str] = []  # values the baseline accepted: a later rule matching one is allowed too
     lowered = text.lower()  # replacements only add placeholders, so the pre-filter can use the original
     for det in ordered_detectors():
         if not det.may_match(lowered):
@@ -154,8 +157,12 @@ def scrub_text(
             if is_placeholder(value):
                 return m.group(0)
             digest = opts.pseudonyms.digest("finding", value)[:32] if opts.pseudonyms else ""  # any rule: a value
-            if _allowed_inline(m) or (digest and digest in opts.baseline):
+            in_baseline = bool(digest) and digest in opts.baseline
+            if in_baseline or _allowed_inline(m) or any(v in m.group(0) or value in v for v in kept):
                 opts.allowed[det.name] += 1
+                if in_baseline:
+                    opts.baseline_hits += 1
+                    kept.append(value)
                 return m.group(0)
             counts[det.name] += 1
             if opts.findings is not None:
@@ -250,7 +257,9 @@ def scrub_files(
     kept, dropped = [], []
     for f in files:
         report.files_scanned += 1
-        path, path_counts = scrub_text(f.path, options=opts, path=f.path)
+        # findings in a path are reported under the scrubbed path (a review never prints a raw one)
+        path = scrub_text(f.path, options=replace(opts, findings=None, mapping=None, allowed=Counter()))[0]
+        _, path_counts = scrub_text(f.path, options=opts, path=path)
         drop = _drop_reason(f, drop_files)
         if drop is not None:
             key, reason = drop
