@@ -84,3 +84,15 @@ def test_jsonl_is_scanned_as_the_records_read_not_as_one_escaped_line(tmp_path, 
     (tmp_path / "train.jsonl").write_text(json.dumps(row) + "\nnot json " + "\n")
     with pytest.raises(GateFailure, match=r"train\.jsonl \(github-token\)"):
         gate_folder(tmp_path, {})
+
+
+def test_run_keeps_the_gate_report_where_it_says(tmp_path):
+    cfg = tmp_path / "leaky.yaml"
+    tiny = (ROOT / "configs" / "tiny.yaml").read_text().replace("../examples/acme-shop", str(EXAMPLE))
+    cfg.write_text(tiny.replace("name: tiny", "name: jenkins.corp"))
+    ws = tmp_path / "ws"
+    p = run_cli("run", str(cfg), "--workspace", str(ws))
+    assert p.returncode == 3, p.stderr[-2000:]
+    [report] = list(ws.glob("runs/*/dataset/" + GATE_REPORT))
+    assert [f.name for f in report.parent.iterdir()] == [GATE_REPORT]
+    assert str(report.parent) in p.stderr, "the error names the folder that holds the report"

@@ -138,3 +138,27 @@ def test_with_a_key_records_hold_typed_secrets_and_the_manifest_keyed_hashes_of_
     again = tmp_path / "ds2"
     again.mkdir()
     assert build_dataset(cfg, again, key=b"k1")["config"]["scrub"] == scrub, "same key, same hashes"
+
+
+def test_a_rebuilt_folder_keeps_nothing_of_an_earlier_build(git_repo, tmp_path):
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    cfg = PipelineConfig(sources=[SourceConfig(path=git_repo(files))], tasks={"names": ["implement-method"]})
+    out = tmp_path / "ds"
+    out.mkdir()
+    for stale in ("test.jsonl", "gate-report.json"):
+        (out / stale).write_text("{}\n")
+    (out / "old").mkdir()
+    manifest = build_dataset(cfg, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["outputs"], "manifest.json"])
+    assert not (out / "test.jsonl").exists() and not (out / "gate-report.json").exists()
+
+
+def test_values_a_pragma_allows_are_counted_in_the_card(git_repo, tmp_path, fake):
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    files["src/main/resources/app.properties"] = f"api.token={fake.github()}  # minions: allow (test fixture)\n"
+    cfg = PipelineConfig(sources=[SourceConfig(path=git_repo(files))], tasks={"names": ["implement-method"]})
+    out = tmp_path / "ds"
+    out.mkdir()
+    manifest = build_dataset(cfg, out)
+    assert manifest["summary"]["scrub_allowed"] == 1
+    assert "- scrub_allowed: 1" in (out / "card.md").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,20 +43,27 @@ def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
 
 
 def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key: bytes | None = None) -> dict:
-    """Build the dataset folder at `out` (already created, empty); return its manifest.
+    """Build the dataset folder at `out` (already created; whatever is in it is replaced, so a resumed
+    build keeps nothing of an earlier one); return its manifest.
 
     With a key, scrub writes consistent pseudonyms and typed secrets (see scrub/pseudonyms.py);
     without one, fixed placeholders.
     """
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
+    for child in out.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
         opts = ScrubOptions(cfg.scrub.internal_names, cfg.scrub.internal_domains, Pseudonyms(key) if key else None)
         files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
         rejected += dropped
-        log(f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped")
+        allowed = sum(report.allowed.values())
+        log(
+            f"scrubbed: {sum(report.findings.values())} findings, {report.files_dropped} files dropped, "
+            f"{allowed} allowed by a pragma or baseline (kept as they are)"
+        )
     else:
         report = ScrubReport()
         log("scrub is OFF (--no-scrub): files go to parsing as they are; the final gate still runs")
@@ -88,6 +96,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     summary = {
         **{f"parse_{k}": v for k, v in summary.items() if k != "pairs_by_rule"},
         "scrub_findings": sum(report.findings.values()),
+        "scrub_allowed": sum(report.allowed.values()),
         "records_built": len(records),
         "records_rejected": len(rejected),
     }

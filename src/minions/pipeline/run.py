@@ -14,7 +14,7 @@ from pathlib import Path
 
 from minions.adapters import register_adapter
 from minions.config import PipelineConfig
-from minions.errors import UserError
+from minions.errors import GateFailure, UserError
 from minions.pipeline.build import Log, build_dataset, manifest_config
 from minions.scrub.pseudonyms import load_key
 from minions.workspace import Workspace, read_manifest, write_manifest
@@ -29,6 +29,11 @@ def _stage(folder: Path, work: Callable[[Path], object], log: Log) -> None:
     partial.mkdir(parents=True)
     try:
         work(partial)
+    except GateFailure:
+        # the gate left only its report: it stays where the error message says, as the stage's folder
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+        raise
     except UserError:
         shutil.rmtree(partial, ignore_errors=True)  # bad input: nothing half-written stays
         raise
@@ -67,6 +72,9 @@ def run_pipeline(
     log(f"run {run_id} in {run_dir}")
     try:
         return _run_stages(cfg, ws, run_id, run_dir, log, on_train_step, on_eval_batch)
+    except GateFailure as e:
+        ws.catalog.put("runs", id=run_id, name=cfg.name, path=str(run_dir), status="gate-failed", created=time.time())
+        raise GateFailure(f"{e} (the run's dataset folder: {run_dir / 'dataset'})") from None
     except UserError:
         if not resume:
             shutil.rmtree(run_dir, ignore_errors=True)
