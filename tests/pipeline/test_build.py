@@ -160,5 +160,5 @@ def test_values_a_pragma_allows_are_counted_in_the_card(git_repo, tmp_path, fake
     out = tmp_path / "ds"
     out.mkdir()
     manifest = build_dataset(cfg, out)
-    assert manifest["summary"]["scrub_allowed"] == 1
-    assert "- scrub_allowed: 1" in (out / "card.md").read_text()
+    assert manifest["summary"]["scrub_allowed"] == 2, "one value, allowed under both rules that match it"
+    assert "- scrub_allowed: 2" in (out / "card.md").read_text()
