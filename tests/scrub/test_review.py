@@ -86,9 +86,27 @@ def test_review_findings_name_rule_file_and_line_with_the_value_masked(fake):
 
 
 def test_the_mapping_is_kept_only_when_asked():
-    o = opts(mapping={})
-    out, _ = scrub_text("ping 10.12.4.17", options=o)
-    assert o.mapping == {out.split()[-1]: "10.12.4.17"}
+    o = opts(mapping=[])
+    out, _ = scrub_text(
+        "ping 10.12.4.17\npassword = 'Hunter2Rocks99'\ndb_password = 'Other5Secret77'", options=o, path="a.py"
+    )
+    assert sorted(o.mapping, key=lambda e: e["line"]) == [
+        {"rule": "private-ip", "path": "a.py", "line": 1, "placeholder": out.split()[1], "value": "10.12.4.17"},
+        {
+            "rule": "password-assignment",
+            "path": "a.py",
+            "line": 2,
+            "placeholder": "<SECRET:password_assignment>",
+            "value": "Hunter2Rocks99",
+        },
+        {
+            "rule": "password-assignment",
+            "path": "a.py",
+            "line": 3,
+            "placeholder": "<SECRET:password_assignment>",
+            "value": "Other5Secret77",
+        },
+    ], "one entry per finding: two secrets of one rule share a placeholder, not an entry"
     plain = opts()
     scrub_text("ping 10.12.4.17", options=plain)
     assert plain.mapping is None

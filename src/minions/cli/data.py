@@ -80,7 +80,9 @@ def scrub(
         False, "--update-baseline", help="Write every current finding into --baseline (after a review)."
     ),
     mapping: Path = typer.Option(
-        None, "--mapping", help="Also write placeholder -> original value to this file (mode 0600; keep it safe)."
+        None,
+        "--mapping",
+        help="Also write each replaced value with its placeholder, rule, file and line to this file (0600).",
     ),
     ws: Path = WorkspaceOpt,
     as_json: bool = JsonOpt,
@@ -117,7 +119,7 @@ def scrub(
         Pseudonyms(load_key(workspace(ws).root)),
         read_baseline(baseline) if baseline is not None and not update_baseline else frozenset(),
         findings=[] if (review or update_baseline) else None,
-        mapping={} if mapping is not None else None,
+        mapping=[] if mapping is not None else None,
     )
     if review or update_baseline:
         files, _ = collect(path)

@@ -90,7 +90,8 @@ class Finding:
 class ScrubOptions:
     """How to scrub: the config's names and domains; with `pseudonyms` (a key), consistent
     pseudonyms instead of fixed placeholders; `baseline` digests and `minions: allow` pragmas accept
-    findings. `allowed`, `findings` (when a list) and `mapping` (when a dict) collect as it runs."""
+    findings. `allowed`, `findings` and `mapping` (each when a list) collect as it runs; `mapping` gets one
+    entry per replaced finding (several values can share a placeholder: a typed secret, a pseudonym)."""
 
     internal_names: dict[str, str] = field(default_factory=dict)
     internal_domains: list[str] = field(default_factory=list)
@@ -99,7 +100,7 @@ class ScrubOptions:
     allowed: Counter = field(default_factory=Counter)
     baseline_hits: int = 0
     findings: list[Finding] | None = None
-    mapping: dict[str, str] | None = None
+    mapping: list[dict] | None = None
 
 
 def mask(value: str) -> str:
@@ -169,8 +170,9 @@ def scrub_text(
                 line = m.string.count("\n", 0, m.start(det.group)) + 1
                 opts.findings.append(Finding(det.name, path, line, mask(value), digest))
             repl = _replacement(det, value, opts.pseudonyms)
-            if opts.mapping is not None and repl != value:
-                opts.mapping[repl] = value
+            if opts.mapping is not None:
+                line = m.string.count("\n", 0, m.start(det.group)) + 1
+                opts.mapping.append({"rule": det.name, "path": path, "line": line, "placeholder": repl, "value": value})
             start, end = m.span(det.group)
             base = m.start()
             return m.group(0)[: start - base] + repl + m.group(0)[end - base :]
