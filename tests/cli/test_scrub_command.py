@@ -175,3 +175,17 @@ def test_mapping_is_written_only_when_asked_and_private(tmp_path, fake):
     data = {(e["placeholder"], e["value"]) for e in json.loads(mapping.read_text())}
     assert ("<SECRET:github_token>", token) in data and "jane.doe@shop-example.org" in {v for _, v in data}
     assert token not in p.stdout + p.stderr
+
+
+def test_a_file_and_a_folder_that_scrub_to_one_name_are_both_kept(tmp_path):
+    src = tmp_path / "src"
+    (src / "example").mkdir(parents=True)
+    (src / "example" / "A.java").write_text("class A {}\n")
+    (src / "acme").write_text("notes about acme\n")
+    out = tmp_path / "out"
+    p = run_cli("scrub", str(src), "--out", str(out), "--config", str(config(tmp_path, {"acme": "example"})))
+    assert p.returncode == 0, p.stderr
+    entries = {e["path"]: e["stored"] for e in json.loads((out / "manifest.json").read_text())["files"]}
+    assert set(entries) == {"example", "example/A.java"} and len(set(entries.values())) == 2
+    assert (out / "files" / entries["example"]).read_text() == "notes about example\n"
+    assert not (tmp_path / "out.partial").exists()

@@ -184,12 +184,21 @@ def write_snapshot(folder: Path, files: list[SourceFile]) -> list[dict]:
             stem, dot, ext = rel.rpartition(".") if "." in rel.rsplit("/", 1)[-1] else (rel, "", "")
             rel = f"{stem}~{f.id[:8]}{dot}{ext}"
         used.add(rel.casefold())
-        target = folder / "files" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f.text)
+        try:
+            _write_text(folder / "files" / rel, f.text)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            # a file where a folder must go, or the other way round (`acme` and `example/` with
+            # acme -> example): stored apart, under a folder of its own
+            rel = f"~{f.id[:8]}/{rel}"
+            _write_text(folder / "files" / rel, f.text)
         entries.append({**f.model_dump(exclude={"text"}), "stored": rel})
     (folder / "files").mkdir(exist_ok=True)
     return entries
+
+
+def _write_text(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
 
 
 def load_snapshot(folder: Path) -> tuple[list[SourceFile], list[Rejection]]:
