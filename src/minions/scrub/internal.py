@@ -8,7 +8,8 @@ import re
 
 from minions.scrub.rules import line_of, register_detector
 
-_CODE_LINE = re.compile(r"^\s*(?:package|import|from\s+[\w.]+\s+import)\b")
+# also when commented out (`// import ...`, `# from x.internal import y`)
+_CODE_LINE = re.compile(r"^\s*(?:(?://|#|\*|--)\s*)?(?:package|import|from\s+[\w.]+\s+import)\b")
 # `self.internal`, `this.corp`: an attribute of an object in code, not a two-label host
 _RECEIVERS = frozenset({"self", "this", "cls", "super", "it", "obj"})
 
@@ -41,6 +42,8 @@ register_detector(
     ),
     negatives=(
         "import io.netty.util.internal.PlatformDependent;",
+        "// import io.netty.util.internal.PlatformDependent;",
+        "    # from minions.scrub.internal import rules",
         "package com.shop.billing.internal;",
         "return self.internal",
         "from minions.scrub.internal import _CODE_LINE",
