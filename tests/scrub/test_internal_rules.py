@@ -9,7 +9,7 @@ from minions.config import PipelineConfig, ScrubConfig, SourceConfig
 from minions.datasets import gate_records
 from minions.pipeline.build import manifest_config
 from minions.records import InstructionRecord, Rejection, SourceFile
-from minions.scrub import DETECTORS, register_detector, scan_text, scrub_files, scrub_text
+from minions.scrub import register_detector, scan_text, scrub_files, scrub_text
 from minions.scrub.samples import expand
 
 HOST = "internal-host.example"
@@ -381,14 +381,6 @@ def test_only_secret_findings_count_toward_a_secrets_file():
     text = "a=10.1.1.1\nb=10.1.1.2\nc=10.1.1.3\n"  # internal, not secret
     kept, dropped, _ = scrub_files([one_file("hosts.txt", text)], {}, [])
     assert dropped == [] and kept[0].text == "a=192.0.2.1\nb=192.0.2.1\nc=192.0.2.1\n"
-
-
-@pytest.fixture
-def registry():
-    saved = dict(DETECTORS)
-    yield DETECTORS
-    DETECTORS.clear()
-    DETECTORS.update(saved)
 
 
 def test_a_turned_down_look_alike_does_not_hold_its_line(registry):

@@ -8,15 +8,6 @@ from minions.scrub import DETECTORS, Detector, register_detector, scan_text, scr
 from minions.scrub.rules import char_after, line_of
 
 
-@pytest.fixture
-def registry():
-    """The live registry, restored (contents and order) after the test, so plugins stay local to it."""
-    saved = dict(DETECTORS)
-    yield DETECTORS
-    DETECTORS.clear()
-    DETECTORS.update(saved)
-
-
 def test_register_detector_with_defaults(registry):
     det = register_detector("test-ticket", "internal", r"TICKET-\d+", "<TICKET>")
     assert det == Detector(
