@@ -129,3 +129,60 @@ def test_findings_in_paths_are_reported_under_the_scrubbed_path():
     kept, _, _ = scrub_files(files, {"globex": "example"}, [], options=o)
     [finding] = o.findings
     assert finding.path == kept[0].path and "globex" not in finding.path.lower() and "ops@" not in finding.path
+
+
+def github(rng) -> str:
+    return expand("ghp_«Aa9:36»", rng)[0]
+
+
+@pytest.mark.parametrize(
+    ("layout", "allowed"),
+    [
+        ("T # minions: allow", True),
+        ("x\nT # minions: allow\ny", True),
+        ("# minions: allow\nT", True),
+        ("x\n# minions: allow\nT\ny", True),
+        ("\n# minions: allow\nT", True),
+        ("# minions: allow\nx\nT", False),  # two lines above
+        ("T\n# minions: allow", False),  # the line after
+        ("x\nT\ny # minions: allow", False),
+        ("T\nx\n# minions: allow", False),
+        ("# minions: allow\n\nT", False),
+        ("x\nyy\nT", False),
+    ],
+)
+def test_the_pragma_covers_its_line_and_the_line_before_only(layout, allowed, rng):
+    token = github(rng)
+    text = layout.replace("T", f"t = '{token}'")
+    o = opts()
+    out, counts = scrub_text(text, options=o)
+    assert (token in out) is allowed and (o.allowed == {"github-token": 1}) is allowed
+    assert counts == ({} if allowed else {"github-token": 1})
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("a" * 24, "aaaa****aaaa"), ("b" * 23, "bb****bb"), ("c" * 12, "cc****cc"), ("d" * 11, "****")],
+)
+def test_mask_boundaries(value, shown):
+    assert mask(value) == shown
+
+
+def test_domain_hosts_get_host_pseudonyms():
+    o = opts(internal_domains=["acme.local"])
+    out, counts = scrub_text("db01.acme.local and DB01.acme.local", options=o)
+    assert out == f"{KEY.host('db01.acme.local')} and {KEY.host('db01.acme.local')}"
+    assert counts == {"internal-host": 2}
+    assert scrub_text("db01.acme.local", internal_domains=["acme.local"])[0] == "internal-host.example"
+
+
+def test_baseline_digests_are_stable_and_counted(rng):
+    a, b = github(rng), github(rng)
+    review = opts(findings=[])
+    scrub_text(f"\nx = '{a}'\ny = '{b}'", options=review)
+    assert [f.line for f in review.findings] == [2, 3] and [f.path for f in review.findings] == ["", ""]
+    # the format of a baseline: the first 32 hex digits of HMAC(key, "finding" + 0x1f + value)
+    assert [f.digest for f in review.findings] == [KEY.digest("finding", v)[:32] for v in (a, b)]
+    o = opts(baseline=frozenset(f.digest for f in review.findings))
+    scrub_text(f"x = '{a}'\ny = '{b}'\nz = '{a}'", options=o)
+    assert o.baseline_hits == 3 and o.allowed == {"github-token": 3}
