@@ -399,3 +399,17 @@ def test_hosts_and_domains_add_up():
 def test_an_internal_git_remote_loses_its_host_not_its_shape():
     out, counts = scrub_text("url = git@gitlab.corp:payments/ledger.git")
     assert out == "url = git@internal-host.example:payments/ledger.git" and counts == {"internal-host": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("<Export-Package>com.google.gson.internal</Export-Package>", None),
+        ("Bundle: org.example.shop.internal", None),
+        ("url = http://dev.shop.corp/x", "dev.shop.corp"),
+        ("ssh cn.build.corp", "cn.build.corp"),
+    ],
+)
+def test_package_names_are_not_hosts_but_env_and_region_prefixes_are(text, host):
+    out, counts = scrub_text(text)
+    assert (out == text) is (host is None) and (host is None or host not in out)

@@ -14,6 +14,10 @@ _CODE_LINE = re.compile(r"^\s*(?:(?://|#|\*|--)\s*)?(?:package|import|from\s+[\w
 _RECEIVERS = frozenset({"self", "this", "cls", "super", "it", "obj"})
 
 
+# first labels of package names that no host starts with (region or env prefixes such as cn. or dev. can)
+_PACKAGE_ROOTS = frozenset({"com", "org", "net", "io", "edu", "gov"})
+
+
 def _a_host_not_code(m: re.Match[str]) -> bool:
     """`package com.shop.internal;`, `from a.internal import b`, `self.internal`, `x.internal()` and
     `Visibility.INTERNAL` are code, not hosts: a host's labels are each in one case (`DB01.corp.LAN`)."""
@@ -22,6 +26,8 @@ def _a_host_not_code(m: re.Match[str]) -> bool:
         return False
     if labels[0].lower() in _RECEIVERS or m.string[m.end() : m.end() + 1] == "(":
         return False
+    if len(labels) > 2 and labels[0].lower() in _PACKAGE_ROOTS:
+        return False  # `com.google.gson.internal` (a package in a pom or a manifest): hosts end in a TLD
     return not _CODE_LINE.match(line_of(m))
 
 
@@ -41,6 +47,7 @@ register_detector(
         "host: ⟦nas-01⟧.lan",
     ),
     negatives=(
+        "<Export-Package>com.google.gson.internal</Export-Package>",
         "import io.netty.util.internal.PlatformDependent;",
         "// import io.netty.util.internal.PlatformDependent;",
         "    # from minions.scrub.internal import rules",

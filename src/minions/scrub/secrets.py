@@ -94,6 +94,14 @@ register_detector(
     negatives=('if (header.startsWith("eyJ")) {',),
     keywords=("eyj",),
 )
+_FORMAT_PLACEHOLDER = re.compile(r"\{\w*\}|%[sd]|\$\w+")
+
+
+def _not_a_format_placeholder(m: re.Match[str]) -> bool:
+    """`http://{}:{}@host`, `{USER}:{PASSWORD}@`, `%s:%s@` are templates, not credentials."""
+    return not _FORMAT_PLACEHOLDER.fullmatch(m.group(1))
+
+
 register_detector(
     "url-credentials",
     "secret",
@@ -107,10 +115,14 @@ register_detector(
         "REDIS_URL=redis://:⟦«Aa9:16»⟧@cache.example.com:6379/0",
     ),
     negatives=(
+        'url = "http://{}:{}@{}".format(user, pw, host)',
+        "proxy = http://{ENCODED_USER}:{ENCODED_PASSWORD}@host",
+        "dsn = postgres://%s:%s@%s/db",
         "jdbc:postgresql://localhost:5432/shop",
         "https://example.com:8443/path?user=admin",
     ),
     keywords=("://",),
+    accept=_not_a_format_placeholder,
 )
 register_detector(
     "stripe-key",
