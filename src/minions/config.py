@@ -38,6 +38,7 @@ class SourceConfig(_Section):
 
 
 class ScrubConfig(_Section):
+    workers: int = Field(0, ge=0, description="processes that scrub files (0: one per CPU core); output is the same")
     enabled: bool = Field(
         True, description="scrub files before parsing; false (or `build --no-scrub`) is written into the card"
     )
@@ -210,3 +211,10 @@ def load_config(path: Path) -> PipelineConfig:
     if not model.is_absolute() and (base / model).exists():  # a local model folder or .gguf file
         cfg.train.base_model = str((base / model).resolve())
     return cfg
+
+
+def scrub_workers(cfg: ScrubConfig) -> int:
+    """The number of scrub processes: the configured one, or one per CPU core."""
+    import os
+
+    return cfg.workers or os.cpu_count() or 1

@@ -186,3 +186,21 @@ def test_baseline_digests_are_stable_and_counted(rng):
     o = opts(baseline=frozenset(f.digest for f in review.findings))
     scrub_text(f"x = '{a}'\ny = '{b}'\nz = '{a}'", options=o)
     assert o.baseline_hits == 3 and o.allowed == {"github-token": 3}
+
+
+def test_two_processes_give_byte_identical_output(rng):
+    texts = [
+        f"# owner jane.doe@shop-example.org\nt = '{github(rng)}'\nhost = 10.1.{i}.7\n" + "x = 1\n" * (i % 7)
+        for i in range(40)
+    ]
+    files = [SourceFile.from_raw("shop", "c", f"src/m{i}.py", t, "python") for i, t in enumerate(texts)]
+    files.append(SourceFile.from_raw("shop", "c", "deploy/id_rsa", "key", None))
+
+    def run(workers: int):
+        o = opts(findings=[], mapping=[])
+        kept, dropped, report = scrub_files(files, {}, ["id_rsa"], options=o, workers=workers)
+        return [(k.path, k.text) for k in kept], dropped, report.to_json(), o.findings, o.mapping, o.allowed
+
+    one, two = run(1), run(2)
+    assert one == two
+    assert len(one[0]) == 40 and len(one[1]) == 1 and len(one[3]) == 120

@@ -99,6 +99,7 @@ def scrub(
     Example: minions scrub examples/acme-shop --out scrubbed/ --config configs/quickstart.yaml
     Review:  minions scrub src/ --review --baseline .minions-baseline.json
     """
+    from minions.config import scrub_workers
     from minions.scrub import scrub_files
     from minions.scrub.pseudonyms import Pseudonyms, load_key
     from minions.scrub.scrubber import ScrubOptions
@@ -133,7 +134,9 @@ def scrub(
         return
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect(path)
-        kept, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
+        kept, dropped, report = scrub_files(
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=scrub_workers(cfg.scrub)
+        )
         warn_unused_baseline(opts)
         entries = write_snapshot(tmp, kept)
         write_json(tmp / "scrub-report.json", report.to_json())

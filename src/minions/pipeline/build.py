@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from minions.config import PipelineConfig
+from minions.config import PipelineConfig, scrub_workers
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
 from minions.filters import apply_filters
@@ -57,7 +57,9 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
         opts = ScrubOptions(cfg.scrub.internal_names, cfg.scrub.internal_domains, Pseudonyms(key) if key else None)
-        files, dropped, report = scrub_files(files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts)
+        files, dropped, report = scrub_files(
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=scrub_workers(cfg.scrub)
+        )
         rejected += dropped
         allowed = sum(report.allowed.values())
         log(

@@ -249,33 +249,73 @@ def scrub_files(
     drop_files: list[str],
     internal_domains: list[str] | None = None,
     options: ScrubOptions | None = None,
+    workers: int = 1,
 ) -> tuple[list[SourceFile], list[Rejection], ScrubReport]:
     """Scrub each file's text, path and provenance; key and secrets files are dropped whole.
 
-    Ids stay those of the raw source, so later stages still line up with provenance.
+    Ids stay those of the raw source, so later stages still line up with provenance. With
+    `workers` > 1 the files are scrubbed in a process pool and the results put back in input
+    order: the output is byte-identical to one process.
     """
     opts = options or ScrubOptions(internal_names, internal_domains or [])
+    jobs = [(f, drop_files, _fresh(opts)) for f in files]
+    if workers > 1 and len(files) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: workers see the detectors registered in this process, plugins included
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            results = list(pool.map(_scrub_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        results = [_scrub_one(job) for job in jobs]
     report = ScrubReport()
     kept, dropped = [], []
-    for f in files:
+    for out, rejection, counts, path, part in results:
         report.files_scanned += 1
-        # findings in a path are reported under the scrubbed path (a review never prints a raw one)
-        path = scrub_text(f.path, options=replace(opts, findings=None, mapping=None, allowed=Counter()))[0]
-        _, path_counts = scrub_text(f.path, options=opts, path=path)
-        drop = _drop_reason(f, drop_files)
-        if drop is not None:
-            key, reason = drop
+        opts.allowed.update(part.allowed)
+        opts.baseline_hits += part.baseline_hits
+        if opts.findings is not None:
+            opts.findings.extend(part.findings)
+        if opts.mapping is not None:
+            opts.mapping.extend(part.mapping)
+        if rejection is not None:
             report.files_dropped += 1
-            report.findings[key] += 1
-            report.by_file[path] = {key: 1}
-            dropped.append(Rejection(id=f.id, task=None, stage="scrub", reason=reason))
+            report.findings.update(counts)
+            report.by_file[path] = dict(counts)
+            dropped.append(rejection)
             continue
-        text, counts = scrub_text(f.text, options=opts, path=path)
-        repo, _ = scrub_text(f.repo, options=opts)
-        counts += path_counts
         if counts:
             report.findings.update(counts)
             report.by_file[path] = dict(sorted(counts.items()))
-        kept.append(f.model_copy(update={"text": text, "path": path, "repo": repo, "text_hash": content_hash(text)}))
+        kept.append(out)
     report.allowed = opts.allowed
     return kept, dropped, report
+
+
+def _fresh(opts: ScrubOptions) -> ScrubOptions:
+    """The same settings with empty collectors: what one file's scrub fills (merged in order)."""
+    return replace(
+        opts,
+        allowed=Counter(),
+        baseline_hits=0,
+        findings=[] if opts.findings is not None else None,
+        mapping=[] if opts.mapping is not None else None,
+    )
+
+
+def _scrub_one(job: tuple[SourceFile, list[str], ScrubOptions]):
+    """One file: (scrubbed file or None, rejection or None, counts, scrubbed path, its collectors)."""
+    f, drop_files, opts = job
+    # findings in a path are reported under the scrubbed path (a review never prints a raw one)
+    path = scrub_text(f.path, options=replace(opts, findings=None, mapping=None, allowed=Counter()))[0]
+    _, path_counts = scrub_text(f.path, options=opts, path=path)
+    drop = _drop_reason(f, drop_files)
+    if drop is not None:
+        key, reason = drop
+        return None, Rejection(id=f.id, task=None, stage="scrub", reason=reason), Counter({key: 1}), path, opts
+    text, counts = scrub_text(f.text, options=opts, path=path)
+    repo, _ = scrub_text(f.repo, options=opts)
+    counts += path_counts
+    out = f.model_copy(update={"text": text, "path": path, "repo": repo, "text_hash": content_hash(text)})
+    return out, None, counts, path, opts
