@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
+
 from minions.config import PipelineConfig, SourceConfig
+from minions.errors import UserError
 from minions.pipeline.build import build_dataset
 from minions.workspace import read_json_objects
 
@@ -147,10 +150,13 @@ def test_a_rebuilt_folder_keeps_nothing_of_an_earlier_build(git_repo, tmp_path):
     out.mkdir()
     for stale in ("test.jsonl", "gate-report.json"):
         (out / stale).write_text("{}\n")
-    (out / "old").mkdir()
     manifest = build_dataset(cfg, out)
     assert sorted(p.name for p in out.iterdir()) == sorted([*manifest["outputs"], "manifest.json"])
     assert not (out / "test.jsonl").exists() and not (out / "gate-report.json").exists()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(UserError, match="holds files a build does not write"):
+        build_dataset(cfg, out)
+    assert (out / "notes.txt").read_text() == "mine" and (out / "manifest.json").exists(), "nothing removed"
 
 
 def test_values_a_pragma_allows_are_counted_in_the_card(git_repo, tmp_path, fake):

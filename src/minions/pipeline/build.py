@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,8 +50,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     """
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
-    for child in out.iterdir():
-        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    _clear_earlier_build(out)
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
@@ -114,6 +112,20 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         scrubbed=cfg.scrub.enabled,
         internal_domains=cfg.scrub.internal_domains,
     )
+
+
+BUILD_OUTPUTS = ("*.jsonl", "card.md", "manifest.json", "gate-report.json")
+
+
+def _clear_earlier_build(out: Path) -> None:
+    """Remove what an earlier (resumed) build wrote; refuse a folder holding anything else."""
+    others = [p.name for p in out.iterdir() if not any(p.is_file() and p.match(g) for g in BUILD_OUTPUTS)]
+    if others:
+        raise UserError(
+            f"{out} holds files a build does not write ({', '.join(sorted(others)[:3])}); pass an empty folder"
+        )
+    for p in out.iterdir():
+        p.unlink()
 
 
 def _unique(rejected: list[Rejection]) -> list[Rejection]:
