@@ -8,8 +8,13 @@ import re
 
 from minions.scrub.rules import line_of, register_detector
 
-# also when commented out (`// import ...`, `# from x.internal import y`)
-_CODE_LINE = re.compile(r"^\s*(?:(?://|#|\*|--)\s*)?(?:package|import|from\s+[\w.]+\s+import)\b")
+# package and import lines, also commented out (`// import io.x.internal.Y;`), but then only as code:
+# `# import data from legacy.internal` is prose about a host
+_CODE_LINE = re.compile(
+    r"^\s*(?:(?:package|import|from\s+[\w.]+\s+import)\b"
+    r"|(?://|#|\*|--)\s*(?:package\s+[\w.]+;?|import\s+(?:static\s+)?[\w.*]+;?(?:\s+as\s+\w+)?"
+    r"|from\s+[\w.]+\s+import\s+[\w., *]+)\s*$)"
+)
 # `self.internal`, `this.corp`: an attribute of an object in code, not a two-label host
 _RECEIVERS = frozenset({"self", "this", "cls", "super", "it", "obj"})
 
@@ -40,6 +45,9 @@ register_detector(
     description="host names under internal top-level domains, any case, two labels or more (not code)",
     accept=_a_host_not_code,
     positives=(
+        "# package mirror lives at ⟦nexus.build⟧.corp",
+        "-- import nightly dump from ⟦db01.prod⟧.corp",
+        "# import data from ⟦legacy⟧.internal",
         "url = http://⟦db01.corp.shop⟧.internal:8080/x",
         "jdbc:postgresql://⟦DB01.CORP.SHOP⟧.INTERNAL:5432/orders",
         "ssh ⟦build⟧.corp",
@@ -72,7 +80,9 @@ _VERSION_BEFORE = re.compile(
 _ADDRESS_KEY = re.compile(r"(?:host|hostname|ip|addr|address|server|url|uri|endpoint|proxy|gateway|tcp|udp)$", re.I)
 _MORE_DIGITS = re.compile(r"\.\d")
 _DEPENDENCY_LINE = re.compile(
-    r"dependenc|implementation|compile|runtimeOnly|classpath|artifact|\.jar\b|<version|\bpom\b", re.IGNORECASE
+    r"\b(?:dependency|dependencies|implementation|api|compile|compileOnly|runtimeOnly|testImplementation|classpath"
+    r"|artifactId)\b|<dependency>|\.jar\b",
+    re.IGNORECASE,
 )
 
 
@@ -93,8 +103,11 @@ def _not_a_version(m: re.Match[str]) -> bool:
         return True
     # `name:10.1.2.3` is a coordinate only as `group:artifact:version` or on a dependency line;
     # `mysql-master:172.16.0.10`, `--add-host=db:10.1.2.3`, `broker:10.2.3.4:9092` are addresses
-    coordinate = prefix.endswith(":" + key + ":") or _DEPENDENCY_LINE.search(line_of(m))
-    return coordinate is None or coordinate is False
+    if prefix.endswith(":" + key + ":"):
+        return False
+    # on a dependency line, a coordinate is quoted or an element's text: `'ojdbc14:10.2.0.4'`, `>ojdbc14:...`
+    opens = prefix[-len(key) - 2 : -len(key) - 1]
+    return not (opens in ("'", '"', ">", "(") and _DEPENDENCY_LINE.search(line_of(m)))
 
 
 register_detector(
@@ -105,6 +118,9 @@ register_detector(
     description="private IPv4 addresses (replaced by a documentation address), not version numbers",
     accept=_not_a_version,
     positives=(
+        "ARTIFACTORY_HOST=artifactory:⟦10.20.30.40⟧",
+        "--add-host=artifact-cache:⟦10.1.2.3⟧",
+        "echo compile on build-box:⟦10.9.8.7⟧",
         "host=⟦10.12.4.17⟧",
         "⟦192.168.1.20⟧",
         "host=⟦10.12.4.17⟧  # version 2",

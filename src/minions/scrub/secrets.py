@@ -94,7 +94,8 @@ register_detector(
     negatives=('if (header.startsWith("eyJ")) {',),
     keywords=("eyj",),
 )
-_FORMAT_PLACEHOLDER = re.compile(r"\{\w*\}|%[sd]|\$\w+")
+# `{}`, `{PASSWORD}`, `%s`, `${DB_PASSWORD}`, `$DB_PASSWORD` (upper-case: an env var); `$3cr3t` is a password
+_FORMAT_PLACEHOLDER = re.compile(r"\{\w*\}|%[sd]|\$\{\w+\}|\$[A-Z_][A-Z0-9_]*")
 
 
 def _not_a_format_placeholder(m: re.Match[str]) -> bool:
@@ -110,11 +111,14 @@ register_detector(
     group=1,
     description="passwords inside connection URLs, with or without a user (redis://:pw@host)",
     positives=(
+        "REDIS_URL=redis://:⟦$«Aa9:14»⟧@cache.example.com:6379",
         "postgres://shop_admin:⟦«Aa9:12»«9:2»⟧@db.example.com:5432/shop",
         "amqp://guest:⟦«a:6»«9:3»⟧@rabbit.example.com:5672/",
         "REDIS_URL=redis://:⟦«Aa9:16»⟧@cache.example.com:6379/0",
     ),
     negatives=(
+        "redis://:$REDIS_PASSWORD@cache:6379",
+        "redis://:${REDIS_PASSWORD}@cache:6379",
         'url = "http://{}:{}@{}".format(user, pw, host)',
         "proxy = http://{ENCODED_USER}:{ENCODED_PASSWORD}@host",
         "dsn = postgres://%s:%s@%s/db",
