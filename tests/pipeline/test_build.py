@@ -157,6 +157,11 @@ def test_a_rebuilt_folder_keeps_nothing_of_an_earlier_build(git_repo, tmp_path):
     with pytest.raises(UserError, match="holds files a build does not write"):
         build_dataset(cfg, out)
     assert (out / "notes.txt").read_text() == "mine" and (out / "manifest.json").exists(), "nothing removed"
+    (out / "notes.txt").unlink()
+    bad = cfg.model_copy(update={"sources": [*cfg.sources, cfg.sources[0]]})
+    with pytest.raises(UserError, match="distinct name"):
+        build_dataset(bad, out)
+    assert (out / "manifest.json").exists(), "bad input found on the way leaves the earlier build be"
 
 
 def test_values_a_pragma_allows_are_counted_in_the_card(git_repo, tmp_path, fake):

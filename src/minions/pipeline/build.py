@@ -50,7 +50,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     """
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
-    _clear_earlier_build(out)
+    _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
@@ -100,6 +100,8 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         "records_built": len(records),
         "records_rejected": len(rejected),
     }
+    for stale in _earlier_build_outputs(out):  # only now: bad input found on the way leaves them be
+        stale.unlink()
     return write_dataset(
         out,
         cfg.name,
@@ -117,15 +119,16 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
 BUILD_OUTPUTS = ("*.jsonl", "card.md", "manifest.json", "gate-report.json")
 
 
-def _clear_earlier_build(out: Path) -> None:
-    """Remove what an earlier (resumed) build wrote; refuse a folder holding anything else."""
-    others = [p.name for p in out.iterdir() if not any(p.is_file() and p.match(g) for g in BUILD_OUTPUTS)]
+def _earlier_build_outputs(out: Path) -> list[Path]:
+    """What an earlier (resumed) build wrote in `out`; a folder holding anything else is refused."""
+    others = [
+        p.name for p in out.iterdir() if p.is_symlink() or not any(p.is_file() and p.match(g) for g in BUILD_OUTPUTS)
+    ]
     if others:
         raise UserError(
             f"{out} holds files a build does not write ({', '.join(sorted(others)[:3])}); pass an empty folder"
         )
-    for p in out.iterdir():
-        p.unlink()
+    return sorted(out.iterdir())
 
 
 def _unique(rejected: list[Rejection]) -> list[Rejection]:
