@@ -214,7 +214,10 @@ def load_config(path: Path) -> PipelineConfig:
 
 
 def scrub_workers(cfg: ScrubConfig) -> int:
-    """The number of scrub processes: the configured one, or one per CPU core."""
+    """The number of scrub processes: the configured one, or one per CPU core this process may use."""
     import os
 
-    return cfg.workers or os.cpu_count() or 1
+    if cfg.workers:
+        return cfg.workers
+    # the cores this process may use (a container's limit), not every core of the host
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1

@@ -196,11 +196,24 @@ def test_two_processes_give_byte_identical_output(rng):
     files = [SourceFile.from_raw("shop", "c", f"src/m{i}.py", t, "python") for i, t in enumerate(texts)]
     files.append(SourceFile.from_raw("shop", "c", "deploy/id_rsa", "key", None))
 
-    def run(workers: int):
-        o = opts(findings=[], mapping=[])
-        kept, dropped, report = scrub_files(files, {}, ["id_rsa"], options=o, workers=workers)
-        return [(k.path, k.text) for k in kept], dropped, report.to_json(), o.findings, o.mapping, o.allowed
+    accepted = frozenset({KEY.digest("finding", "jane.doe@shop-example.org")[:32]})
 
-    one, two = run(1), run(2)
-    assert one == two
-    assert len(one[0]) == 40 and len(one[1]) == 1 and len(one[3]) == 120
+    def run(workers: int):
+        o = opts(findings=[], mapping=[], baseline=accepted, internal_names={"shop": "store"})
+        kept, dropped, report = scrub_files(files, {}, ["id_rsa"], options=o, workers=workers)
+        collected = (o.findings, o.mapping, o.allowed, o.baseline_hits)
+        return [(k.path, k.text) for k in kept], dropped, report.to_json(), collected
+
+    one, two, three = run(1), run(2), run(3)
+    assert one == two == three
+    assert len(one[0]) == 40 and len(one[1]) == 1 and len(one[3][0]) == 80
+    assert one[3][3] == 40 and one[3][2] == {"email": 40}, "baseline hits and allowed counts merge"
+    assert {e["rule"] for e in one[3][1]} == {"github-token", "private-ip", "internal-name"}
+
+
+def test_the_mapping_records_internal_names_and_domains_too():
+    o = opts(mapping=[], internal_names={"acme": "example"}, internal_domains=["acme.local"])
+    scrub_text("db01.acme.local\nAcmeClient", options=o, path="a.txt")
+    got = [(e["rule"], e["line"], e["value"]) for e in o.mapping]
+    assert got == [("internal-host", 1, "db01.acme.local"), ("internal-name", 2, "Acme")]
+    assert o.mapping[1]["placeholder"] == "Example"

@@ -178,15 +178,31 @@ def scrub_text(
             return m.group(0)[: start - base] + repl + m.group(0)[end - base :]
 
         text = det.pattern.sub(sub, text)
+    ps = opts.pseudonyms
+
+    def noted(rule: str, replace_with):
+        """A substitution that records each replacement in the mapping when one is asked for."""
+
+        def sub(m: re.Match[str]) -> str:
+            repl = replace_with(m)
+            if opts.mapping is not None:
+                line = m.string.count("\n", 0, m.start()) + 1
+                opts.mapping.append(
+                    {"rule": rule, "path": path, "line": line, "placeholder": repl, "value": m.group(0)}
+                )
+            return repl
+
+        return sub
+
     domains = _domains_pattern(opts.internal_domains)
     if domains:
-        ps = opts.pseudonyms
-        text, n = domains.subn(lambda m: ps.host(m.group(0)) if ps else HOST_REPLACEMENT, text)
+        host = noted("internal-host", lambda m: ps.host(m.group(0)) if ps else HOST_REPLACEMENT)
+        text, n = domains.subn(host, text)
         if n:
             counts["internal-host"] += n
     names = _names_pattern(opts.internal_names)
     if names:
-        text, n = names.subn(lambda m: _replace_name(m, opts.internal_names), text)
+        text, n = names.subn(noted("internal-name", lambda m: _replace_name(m, opts.internal_names)), text)
         if n:
             counts["internal-name"] += n
     return text, counts
@@ -257,18 +273,21 @@ def scrub_files(
     `workers` > 1 the files are scrubbed in a process pool and the results put back in input
     order: the output is byte-identical to one process.
     """
+    import multiprocessing
+
     opts = options or ScrubOptions(internal_names, internal_domains or [])
-    jobs = [(f, drop_files, _fresh(opts)) for f in files]
-    if workers > 1 and len(files) > 1:
-        import multiprocessing
+    # fork: workers see the detectors registered in this process, plugins included (one process where
+    # fork is missing); a few chunks per worker, so the options (a baseline can be large) travel rarely
+    pool_size = min(workers, len(files)) if "fork" in multiprocessing.get_all_start_methods() else 1
+    if pool_size > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork: workers see the detectors registered in this process, plugins included
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            results = list(pool.map(_scrub_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+        step = max(1, -(-len(files) // (pool_size * 4)))
+        chunks = [(files[i : i + step], drop_files, opts) for i in range(0, len(files), step)]
+        with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = [r for part in pool.map(_scrub_chunk, chunks) for r in part]
     else:
-        results = [_scrub_one(job) for job in jobs]
+        results = _scrub_chunk((files, drop_files, opts))
     report = ScrubReport()
     kept, dropped = [], []
     for out, rejection, counts, path, part in results:
@@ -304,9 +323,13 @@ def _fresh(opts: ScrubOptions) -> ScrubOptions:
     )
 
 
-def _scrub_one(job: tuple[SourceFile, list[str], ScrubOptions]):
+def _scrub_chunk(job: tuple[list[SourceFile], list[str], ScrubOptions]) -> list:
+    files, drop_files, opts = job
+    return [_scrub_one(f, drop_files, _fresh(opts)) for f in files]
+
+
+def _scrub_one(f: SourceFile, drop_files: list[str], opts: ScrubOptions):
     """One file: (scrubbed file or None, rejection or None, counts, scrubbed path, its collectors)."""
-    f, drop_files, opts = job
     # findings in a path are reported under the scrubbed path (a review never prints a raw one)
     path = scrub_text(f.path, options=replace(opts, findings=None, mapping=None, allowed=Counter()))[0]
     _, path_counts = scrub_text(f.path, options=opts, path=path)
