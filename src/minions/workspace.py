@@ -198,6 +198,19 @@ def check_input_path(path: Path, what: str = "input") -> Path:
     return path
 
 
+def create_private_file(path: Path, text: str) -> bool:
+    """Create `path` readable by its owner only (mode 0600 from the start, never wider) holding `text`;
+    False when it already exists (another process made it first)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return True
+
+
 @contextlib.contextmanager
 def output_folder(out: Path, force: bool = False, resume: bool = False) -> Iterator[Path]:
     """Yield a folder to write into; it appears at `out` only when the work succeeds.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -23,6 +22,7 @@ from minions.cli.common import (
 from minions.errors import UserError
 from minions.workspace import (
     check_input_path,
+    create_private_file,
     output_folder,
     read_json_objects,
     write_json,
@@ -187,9 +187,7 @@ def write_baseline(path: Path, findings: list) -> None:
 def write_private_json(path: Path, data: object) -> None:
     """A JSON file only its owner can read (created with mode 0600, never wider)."""
     path.unlink(missing_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=2, sort_keys=True)
+    create_private_file(path, json.dumps(data, indent=2, sort_keys=True))
 
 
 def print_review(opts, as_json: bool) -> None:

@@ -140,8 +140,6 @@ def _run_stages(
         dataset_id=ds["id"],
         created=time.time(),
     )
-    write_manifest(
-        run_dir, "run", manifest_config(cfg, load_key(ws.root)), {}, parents=[ds["id"], ev["id"]], run_id=run_id
-    )
+    write_manifest(run_dir, "run", manifest_config(cfg, key), {}, parents=[ds["id"], ev["id"]], run_id=run_id)
     ws.catalog.put("runs", id=run_id, name=cfg.name, path=str(run_dir), status="done", created=time.time())
     return (run_dir / "report.html").resolve()

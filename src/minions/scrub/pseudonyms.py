@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minions.errors import UserError
+from minions.workspace import create_private_file
 
 KEY_ENV = "MINIONS_SCRUB_KEY"
 KEY_FILE = "scrub.key"
@@ -57,14 +58,7 @@ def load_key(workspace_root: Path | None) -> bytes:
         raise UserError(f"no pseudonym key: set {KEY_ENV} or pass a workspace (--workspace)")
     path = workspace_root / KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first; read theirs
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32) + "\n")
+        create_private_file(path, secrets.token_hex(32) + "\n")  # False: another process made it; read theirs
     if path.stat().st_mode & 0o077:
         raise UserError(f"{path} is readable by others; run `chmod 600 {path}`")
     for _ in range(20):  # another process may have made the file and not yet written it

@@ -112,6 +112,10 @@ def mask(value: str) -> str:
     return value[:2] + "****" + value[-2:] if len(value) >= 12 else "****"
 
 
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
 def _allowed_inline(m: re.Match[str]) -> bool:
     """`minions: allow` on the finding's line or the line before it."""
     text, pos = m.string, m.start()
@@ -157,7 +161,9 @@ def scrub_text(
             value = m.group(det.group)
             if is_placeholder(value):
                 return m.group(0)
-            digest = opts.pseudonyms.digest("finding", value)[:32] if opts.pseudonyms else ""  # any rule: a value
+            # keyed digest of the value (any rule), needed only to match or write a baseline
+            wanted = opts.pseudonyms and (opts.baseline or opts.findings is not None)
+            digest = opts.pseudonyms.digest("finding", value)[:32] if wanted else ""
             in_baseline = bool(digest) and digest in opts.baseline
             if in_baseline or _allowed_inline(m) or any(v in m.group(0) or value in v for v in kept):
                 opts.allowed[det.name] += 1
@@ -167,11 +173,11 @@ def scrub_text(
                 return m.group(0)
             counts[det.name] += 1
             if opts.findings is not None:
-                line = m.string.count("\n", 0, m.start(det.group)) + 1
+                line = _line_at(m.string, m.start(det.group))
                 opts.findings.append(Finding(det.name, path, line, mask(value), digest))
             repl = _replacement(det, value, opts.pseudonyms)
             if opts.mapping is not None:
-                line = m.string.count("\n", 0, m.start(det.group)) + 1
+                line = _line_at(m.string, m.start(det.group))
                 opts.mapping.append({"rule": det.name, "path": path, "line": line, "placeholder": repl, "value": value})
             start, end = m.span(det.group)
             base = m.start()
@@ -186,7 +192,7 @@ def scrub_text(
         def sub(m: re.Match[str]) -> str:
             repl = replace_with(m)
             if opts.mapping is not None:
-                line = m.string.count("\n", 0, m.start()) + 1
+                line = _line_at(m.string, m.start())
                 opts.mapping.append(
                     {"rule": rule, "path": path, "line": line, "placeholder": repl, "value": m.group(0)}
                 )
@@ -331,8 +337,12 @@ def _scrub_chunk(job: tuple[list[SourceFile], list[str], ScrubOptions]) -> list:
 def _scrub_one(f: SourceFile, drop_files: list[str], opts: ScrubOptions):
     """One file: (scrubbed file or None, rejection or None, counts, scrubbed path, its collectors)."""
     # findings in a path are reported under the scrubbed path (a review never prints a raw one)
-    path = scrub_text(f.path, options=replace(opts, findings=None, mapping=None, allowed=Counter()))[0]
-    _, path_counts = scrub_text(f.path, options=opts, path=path)
+    seen = (len(opts.findings or ()), len(opts.mapping or ()))
+    path, path_counts = scrub_text(f.path, options=opts)
+    for entry in (opts.findings or [])[seen[0] :]:
+        entry.path = path
+    for entry in (opts.mapping or [])[seen[1] :]:
+        entry["path"] = path
     drop = _drop_reason(f, drop_files)
     if drop is not None:
         key, reason = drop
