@@ -362,7 +362,7 @@ register_detector(
     r"|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=,? [(<]?[^\s<>()\"']+@[\w-]+\.)"
     rf"|(?<![{_CJK}])[{_CJK}]{{2,4}}(?= ?[(<（][^\s<>()\"']+@[\w-]+\.)"
     r"|(?m:(?<![^\n])|(?<=^# )|(?<=^// )|(?<=^ \* ))[a-z][a-z0-9_.-]*(?= <[^\s<>()\"']+@[\w-]+\.)"
-    r"|(?<=name = \")[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=\",\s*email)",
+    r"|(?<=name = \")[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=\",[ \t]*email)",
     "<NAME>",
     description="names in @author tags, before an e-mail address, and in name/email metadata",
     accept=_is_person_name,
@@ -418,6 +418,7 @@ register_detector(
         'name = "高级会员"',
     ),
     pseudonym="name",
+    shapes=("a Aa", "中中"),
 )
 register_detector(
     "email",
@@ -442,6 +443,9 @@ register_detector(
     pseudonym="email",
     keywords=("@",),
 )
+# What every line holding a long number or a phone number holds (see Detector.shapes): a run of four
+# digits, or a `+` before a digit.
+NUMBER_SHAPES = ("0000", "+0")
 # Chinese resident ID numbers: 17 digits and a check character, a real birth date inside, and the
 # ISO 7064 MOD 11-2 check right (an 18-digit id that fails it is left alone).
 register_detector(
@@ -461,6 +465,7 @@ register_detector(
         "traceId=440304200002308763",
         "orderNo = 320102198501010021",
     ),
+    shapes=NUMBER_SHAPES,
 )
 # Bank card numbers: 13-19 digits (grouped by spaces or dashes, or not), Luhn-valid, and a card or
 # account keyword on the line; a long numeric id without one is not touched.
@@ -485,6 +490,7 @@ register_detector(
         "long orderId = 4000000000000002L;",
         "account_version = 0000000000000000",
     ),
+    shapes=NUMBER_SHAPES,
 )
 # Mainland-China mobile numbers: 1[3-9] and nine digits, with or without +86 / 0086 and separators,
 # not part of a longer digit run (ids, timestamps, order numbers). Runs before "phone", which would
@@ -511,6 +517,7 @@ register_detector(
         "ids: 5 13800138000",
     ),
     pseudonym="phone",
+    shapes=NUMBER_SHAPES,
 )
 # International numbers (+CC or 00CC ...) or the North-American (NNN) NNN-NNNN form, with at least
 # nine digits; bare digit runs in code (ids, amounts) and ISO dates (+2024-01-15) are left alone.
@@ -535,4 +542,5 @@ register_detector(
         "code +1 41 555 01",
     ),
     pseudonym="phone",
+    shapes=NUMBER_SHAPES,
 )

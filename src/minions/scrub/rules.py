@@ -25,6 +25,10 @@ class Detector:
     every positive, and that no detector changes a negative. `pseudonym` says which consistent
     pseudonym replaces a finding when the scrubber has a key. `keywords` (lower case) are strings
     every match contains: text holding none of them is not searched (most files skip most rules).
+    `shapes`, for a detector no keyword fits (a phone number), are strings of which the shape of
+    every line holding a match holds one; only those lines are searched. A line's shape has `0` for
+    each digit, `A` for each ASCII capital, `a` for each ASCII small letter and `中` for each CJK
+    ideograph (U+4000-U+9FFF); other characters stay as they are (`+0000` finds `+8613...`).
     """
 
     name: str
@@ -38,6 +42,7 @@ class Detector:
     negatives: tuple[str, ...] = ()
     pseudonym: Pseudonym | None = None
     keywords: tuple[str, ...] = ()
+    shapes: tuple[str, ...] = ()
 
     def may_match(self, lowered: str) -> bool:
         """The pre-filter: a detector with keywords runs only on text (lower-cased) holding one."""
@@ -70,6 +75,7 @@ def register_detector(
     negatives: tuple[str, ...] = (),
     pseudonym: Pseudonym | None = None,
     keywords: tuple[str, ...] = (),
+    shapes: tuple[str, ...] = (),
 ) -> Detector:
     """Register a detector; duplicate or malformed names are refused."""
     if not _NAME.match(name):
@@ -88,6 +94,7 @@ def register_detector(
         negatives,
         pseudonym,
         tuple(k.lower() for k in keywords),
+        shapes,
     )
     DETECTORS[name] = det
     return det

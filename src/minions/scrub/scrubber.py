@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
+from minions.scrub.engine import plan_for
 from minions.scrub.pseudonyms import Pseudonyms, is_placeholder
 from minions.scrub.rules import ordered_detectors
 from minions.sources.collect import matches_any
@@ -133,6 +135,38 @@ def _replacement(det, value: str, ps: Pseudonyms | None) -> str:
     return getattr(ps, det.pseudonym)(value) if det.pseudonym else det.replacement
 
 
+class _LineMap:
+    """Current lines of a text being scrubbed vs its original lines: a multi-line finding (a PEM
+    block) collapses the lines it spans into one, and findings are reported on original lines."""
+
+    def __init__(self, count: int) -> None:
+        self.first = list(range(count))  # per current line: the first original line it holds
+        self.count = count
+
+    def original(self, current: int) -> int:
+        return self.first[current]
+
+    def originals(self, current: int) -> range:
+        end = self.first[current + 1] if current + 1 < len(self.first) else self.count
+        return range(self.first[current], end)
+
+    def current(self, originals: list[int]) -> list[int]:
+        """Sorted original lines -> the current lines holding them, sorted, each once."""
+        if len(self.first) == self.count:
+            return originals
+        out: list[int] = []
+        for o in originals:
+            c = bisect_right(self.first, o) - 1
+            if not out or out[-1] != c:
+                out.append(c)
+        return out
+
+    def collapse(self, spans: list[tuple[int, int]]) -> None:
+        """Each (current line, k): that line and the k after it became one line."""
+        for c, k in sorted(spans, reverse=True):
+            del self.first[c + 1 : c + 1 + k]
+
+
 def scrub_text(
     text: str,
     internal_names: dict[str, str] | None = None,
@@ -148,42 +182,82 @@ def scrub_text(
     kept and counted in `options.allowed`.
     """
     opts = options or ScrubOptions(internal_names or {}, internal_domains or [])
+    return _scrub(text, opts, path, None)
+
+
+def _scrub(text: str, opts: ScrubOptions, path: str, secret_lines: set[int] | None) -> tuple[str, Counter]:
+    """`scrub_text`; `secret_lines`, when a set, collects the (0-based, original) lines a secret
+    finding spans (what decides whether a file is mostly secrets)."""
     counts: Counter = Counter()
     kept: list[str] = []  # values the baseline accepted: a later rule matching one is allowed too
-    lowered = text.lower()  # replacements only add placeholders, so the pre-filter can use the original
-    for det in ordered_detectors():
-        if not det.may_match(lowered):
-            continue
+    plan = plan_for(tuple(ordered_detectors()))
+    # replacements only add placeholders, so the lines to scan can be found once, on the original
+    todo = plan.candidates(text, text.lower())
+    lines = text.split("\n")
+    where = _LineMap(len(lines))
 
-        def sub(m: re.Match[str], det=det) -> str:
-            if det.accept is not None and not det.accept(m):
-                return m.group(0)
-            value = m.group(det.group)
-            if is_placeholder(value):
-                return m.group(0)
-            # keyed digest of the value (any rule), needed only to match or write a baseline
-            wanted = opts.pseudonyms and (opts.baseline or opts.findings is not None)
-            digest = opts.pseudonyms.digest("finding", value)[:32] if wanted else ""
-            in_baseline = bool(digest) and digest in opts.baseline
-            if in_baseline or _allowed_inline(m) or any(v in m.group(0) or value in v for v in kept):
-                opts.allowed[det.name] += 1
-                if in_baseline:
-                    opts.baseline_hits += 1
-                    kept.append(value)
-                return m.group(0)
-            counts[det.name] += 1
+    def on_match(m: re.Match[str], det, line_at, allowed) -> str:
+        """The replacement of one match; `line_at(pos)` is the current line of a position in
+        `m.string`, `allowed(m)` whether a pragma accepts it."""
+        if det.accept is not None and not det.accept(m):
+            return m.group(0)
+        value = m.group(det.group)
+        if secret_lines is not None and det.category == "secret":
+            first = line_at(m.start())
+            for c in range(first, first + m.group(0).rstrip("\n").count("\n") + 1):
+                secret_lines.update(where.originals(c))
+        if is_placeholder(value):
+            return m.group(0)
+        # keyed digest of the value (any rule), needed only to match or write a baseline
+        wanted = opts.pseudonyms and (opts.baseline or opts.findings is not None)
+        digest = opts.pseudonyms.digest("finding", value)[:32] if wanted else ""
+        in_baseline = bool(digest) and digest in opts.baseline
+        if in_baseline or allowed(m) or any(v in m.group(0) or value in v for v in kept):
+            opts.allowed[det.name] += 1
+            if in_baseline:
+                opts.baseline_hits += 1
+                kept.append(value)
+            return m.group(0)
+        counts[det.name] += 1
+        repl = _replacement(det, value, opts.pseudonyms)
+        if opts.findings is not None or opts.mapping is not None:
+            line = where.original(line_at(m.start(det.group))) + 1
             if opts.findings is not None:
-                line = _line_at(m.string, m.start(det.group))
                 opts.findings.append(Finding(det.name, path, line, mask(value), digest))
-            repl = _replacement(det, value, opts.pseudonyms)
             if opts.mapping is not None:
-                line = _line_at(m.string, m.start(det.group))
                 opts.mapping.append({"rule": det.name, "path": path, "line": line, "placeholder": repl, "value": value})
-            start, end = m.span(det.group)
-            base = m.start()
-            return m.group(0)[: start - base] + repl + m.group(0)[end - base :]
+        start, end = m.span(det.group)
+        base = m.start()
+        return m.group(0)[: start - base] + repl + m.group(0)[end - base :]
 
-        text = det.pattern.sub(sub, text)
+    for d, det in enumerate(plan.detectors):
+        want = todo[d]
+        if not want:
+            continue
+        if plan.multiline[d]:
+            joined = "\n".join(lines)
+            spans: list[tuple[int, int]] = []
+
+            def whole(m: re.Match[str], det=det, joined=joined, spans=spans) -> str:
+                out = on_match(m, det, lambda pos: joined.count("\n", 0, pos), _allowed_inline)
+                gone = m.group(det.group).count("\n") if out != m.group(0) else 0
+                if gone:
+                    spans.append((joined.count("\n", 0, m.start(det.group)), gone))
+                return out
+
+            new = det.pattern.sub(whole, joined)
+            if new != joined:
+                lines = new.split("\n")
+                where.collapse(spans)
+            continue
+        for c in where.current(want):
+            line = lines[c]
+
+            def one(m: re.Match[str], det=det, c=c, lines=lines) -> str:
+                return on_match(m, det, lambda _pos: c, lambda _m: _pragma_near(lines, c))
+
+            lines[c] = det.pattern.sub(one, line)
+    text = "\n".join(lines)
     ps = opts.pseudonyms
 
     def noted(rule: str, replace_with):
@@ -192,7 +266,7 @@ def scrub_text(
         def sub(m: re.Match[str]) -> str:
             repl = replace_with(m)
             if opts.mapping is not None:
-                line = _line_at(m.string, m.start())
+                line = where.original(_line_at(m.string, m.start()) - 1) + 1
                 opts.mapping.append(
                     {"rule": rule, "path": path, "line": line, "placeholder": repl, "value": m.group(0)}
                 )
@@ -212,6 +286,11 @@ def scrub_text(
         if n:
             counts["internal-name"] += n
     return text, counts
+
+
+def _pragma_near(lines: list[str], c: int) -> bool:
+    """`minions: allow` on line c or the line before it."""
+    return ALLOW_PRAGMA in lines[c] or (c > 0 and ALLOW_PRAGMA in lines[c - 1])
 
 
 def scan_text(
@@ -234,34 +313,25 @@ _PEM_FILE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----\n.*-----END [A-Z0-9 ]+-----"
 MOSTLY_SECRETS_MIN_LINES = 3
 
 
-def _secret_line_share(text: str) -> tuple[int, int]:
-    """(non-blank lines holding a secret finding, non-blank lines): a finding holds every line it spans."""
-    held: set[int] = set()
-    lowered = text.lower()
-    for det in ordered_detectors():
-        if det.category != "secret" or not det.may_match(lowered):
-            continue
-        for m in det.pattern.finditer(text):
-            if det.accept is None or det.accept(m):
-                first = text.count("\n", 0, m.start())
-                held.update(range(first, first + m.group(0).rstrip("\n").count("\n") + 1))
+def _mostly_secrets(text: str, secret_lines: set[int]) -> str | None:
+    """The rejection reason when more than half of a text's non-blank lines, at least 3 of them, hold a
+    secret finding (`secret_lines`: 0-based line numbers), else None."""
     nonblank = [i for i, line in enumerate(text.split("\n")) if line.strip()]
-    return len(held.intersection(nonblank)), len(nonblank)
+    held = len(secret_lines.intersection(nonblank))
+    if len(nonblank) >= MOSTLY_SECRETS_MIN_LINES and 2 * held > len(nonblank):
+        return f"mostly secrets ({held} of {len(nonblank)} lines)"
+    return None
 
 
 def _drop_reason(f: SourceFile, drop_files: list[str]) -> tuple[str, str] | None:
-    """(report key, rejection reason) for a file dropped whole, None for one to keep and scrub.
-
-    By name (a `drop_files` glob), by content: a PEM block, or mostly secrets (more than half of its
-    non-blank lines, at least 3 of them, hold a secret finding). Reasons name a rule, never a value."""
+    """(report key, rejection reason) for a file dropped whole by name (a `drop_files` glob) or for
+    being a PEM block; None for one to scrub (which `_mostly_secrets` may still drop).
+    Reasons name a rule, never a value."""
     glob = _dropped_by_name(f.path, drop_files)
     if glob is not None:
         return "key-file", f"key file by name ({glob})"
     if _PEM_FILE.fullmatch(f.text.strip()):
         return "key-file", "key file by content (PEM block)"
-    held, lines = _secret_line_share(f.text)
-    if lines >= MOSTLY_SECRETS_MIN_LINES and 2 * held > lines:
-        return "secrets-file", f"mostly secrets ({held} of {lines} lines)"
     return None
 
 
@@ -298,12 +368,7 @@ def scrub_files(
     kept, dropped = [], []
     for out, rejection, counts, path, part in results:
         report.files_scanned += 1
-        opts.allowed.update(part.allowed)
-        opts.baseline_hits += part.baseline_hits
-        if opts.findings is not None:
-            opts.findings.extend(part.findings)
-        if opts.mapping is not None:
-            opts.mapping.extend(part.mapping)
+        _merge(opts, part)
         if rejection is not None:
             report.files_dropped += 1
             report.findings.update(counts)
@@ -329,6 +394,16 @@ def _fresh(opts: ScrubOptions) -> ScrubOptions:
     )
 
 
+def _merge(into: ScrubOptions, part: ScrubOptions) -> None:
+    """Add what one part's scrub collected to `into`'s collectors."""
+    into.allowed.update(part.allowed)
+    into.baseline_hits += part.baseline_hits
+    if into.findings is not None:
+        into.findings.extend(part.findings)
+    if into.mapping is not None:
+        into.mapping.extend(part.mapping)
+
+
 def _scrub_chunk(job: tuple[list[SourceFile], list[str], ScrubOptions]) -> list:
     files, drop_files, opts = job
     return [_scrub_one(f, drop_files, _fresh(opts)) for f in files]
@@ -344,10 +419,16 @@ def _scrub_one(f: SourceFile, drop_files: list[str], opts: ScrubOptions):
     for entry in (opts.mapping or [])[seen[1] :]:
         entry["path"] = path
     drop = _drop_reason(f, drop_files)
+    if drop is None:
+        # the text is scrubbed with its own collectors: a file dropped for being mostly secrets adds none
+        body, secret_lines = _fresh(opts), set()
+        text, counts = _scrub(f.text, body, path, secret_lines)
+        reason = _mostly_secrets(f.text, secret_lines)
+        drop = None if reason is None else ("secrets-file", reason)
     if drop is not None:
         key, reason = drop
         return None, Rejection(id=f.id, task=None, stage="scrub", reason=reason), Counter({key: 1}), path, opts
-    text, counts = scrub_text(f.text, options=opts, path=path)
+    _merge(opts, body)
     repo, _ = scrub_text(f.repo, options=opts)
     counts += path_counts
     out = f.model_copy(update={"text": text, "path": path, "repo": repo, "text_hash": content_hash(text)})

@@ -348,7 +348,7 @@ register_detector(
         "alipay.public-key=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAexample",
         "private_key = load_pem(os.environ['ALIPAY_PRIVATE_KEY'])",
     ),
-    keywords=("private",),
+    keywords=("privatekey", "private_key", "private-key", "private.key"),
 )
 # Bare base64 DER of an RSA (PKCS#1 or PKCS#8) or EC private key, whatever it is called.
 register_detector(
