@@ -83,6 +83,8 @@ def test_rules_lists_every_detector_with_an_example():
     text = run_cli("scrub", "--rules")
     assert text.returncode == 0 and text.stdout.strip().endswith(f"{len(DETECTORS)} rules")
     assert all(f"{name} (" in text.stdout for name in DETECTORS)
+    assert [r["id"] for r in rows if r["gate_only"]] == ["high-entropy-secret"]
+    assert "high-entropy-secret (secret, gate only)" in text.stdout
 
 
 def test_scrub_without_a_path_names_the_fix():

@@ -45,7 +45,17 @@ def test_sample_templates_expand_to_fresh_random_values(rng):
     assert set(expand("«/_:400»", rng)[0]) == set("+/_-")
 
 
-@pytest.mark.parametrize("name", sorted(DETECTORS))
+@pytest.mark.parametrize("name", sorted(n for n, d in DETECTORS.items() if d.gate_only))
+def test_a_gate_only_rule_flags_its_samples_and_rewrites_nothing(name, rng):
+    for template in DETECTORS[name].positives:
+        sample, _ = expand(template, rng)
+        assert scan_text(sample)[name] >= 1, f"the gate's {name} missed {sample!r}"
+        assert name not in scrub_text(sample)[1], f"{name} is for the gate only, yet it rewrote {sample!r}"
+    for sample in [*DETECTORS[name].negatives, *GENERAL_NEGATIVES]:
+        assert name not in scan_text(sample), f"the gate's {name} flagged {sample!r}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, d in DETECTORS.items() if not d.gate_only))
 def test_detector_finds_and_redacts_its_samples(name, rng):
     for template in DETECTORS[name].positives:
         sample, planted = expand(template, rng)

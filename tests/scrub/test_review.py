@@ -34,7 +34,7 @@ def test_secrets_become_typed_placeholders(fake):
     assert out == "export GH_TOKEN=<SECRET:github_token>" and counts == {"github-token": 1}
 
 
-@pytest.mark.parametrize("name", sorted(DETECTORS))
+@pytest.mark.parametrize("name", sorted(n for n, d in DETECTORS.items() if not d.gate_only))
 def test_pseudonymised_output_triggers_nothing(name, rng):
     for template in DETECTORS[name].positives:
         out, counts = scrub_text(expand(template, rng)[0], options=opts())

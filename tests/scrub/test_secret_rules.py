@@ -6,6 +6,7 @@ second pass finds nothing (the replacement triggers no detector).
 """
 
 import base64
+import string
 
 import pytest
 
@@ -284,3 +285,35 @@ def test_constants_that_name_a_secret_are_left_alone(text):
 )
 def test_values_that_only_resemble_names_are_still_secrets(template, rng):
     assert scrub(template, rng)[1] == {"password-assignment": 1}
+
+
+@pytest.mark.parametrize(
+    "value, random_",
+    [
+        ("aGVsbG8gd29ybGQgdGhpcyBpcyBh", True),
+        ("404E635266556A586E3272357538782F413F4428472B4B6250645367566B5970", True),
+        ("AB1CD2EF3GH4IJ5K", True),
+        ("orders-by-customer-v2", False),  # one character class for long runs
+        ("HuggingFaceTokenizer2", False),  # camel-case words
+        ("X-Request-Id-Header-2024", False),
+        ("user_id_1234567890", False),
+        ("ABCD1234EFGH5678", False),  # one case: the class changes too rarely
+        ("deadbeefdeadbeef1234", False),  # hex with too little entropy
+        ("0d3593ad699fc1f", False),  # hex under 20 characters
+        ("1234567890123456789", False),  # no letter
+    ],
+)
+def test_looks_random_tells_generated_keys_from_names(value, random_):
+    from minions.scrub.secrets import looks_random
+
+    assert looks_random(value) is random_
+
+
+def test_looks_random_finds_random_keys_of_every_alphabet(rng):
+    """Generated keys are found nearly always (a random run can read as words now and then)."""
+    from minions.scrub.secrets import looks_random
+
+    alphabets = [string.ascii_letters + string.digits, string.ascii_letters + string.digits + "+/", "0123456789abcdef"]
+    for chars in alphabets:
+        found = sum(looks_random("".join(rng.choice(chars) for _ in range(40))) for _ in range(500))
+        assert found >= 490, (chars, found)

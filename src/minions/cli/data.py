@@ -220,12 +220,14 @@ def list_rules(as_json: bool) -> None:
             "replacement": d.replacement,
             "description": d.description,
             "example": example(d.positives[0]) if d.positives else "",
+            "gate_only": d.gate_only,
         }
-        for d in ordered_detectors()
+        for d in ordered_detectors(gate=True)
     ]
     shown = [r["example"] if len(r["example"]) <= 100 else r["example"][:99] + "…" for r in rows]
     lines = [
-        f"{r['id']} ({r['category']}): {r['description']}\n    e.g. {e!r}" for r, e in zip(rows, shown, strict=True)
+        f"{r['id']} ({r['category']}{', gate only' if r['gate_only'] else ''}): {r['description']}\n    e.g. {e!r}"
+        for r, e in zip(rows, shown, strict=True)
     ]
     result(rows, as_json, "\n".join(lines) + f"\n{len(DETECTORS)} rules")
 

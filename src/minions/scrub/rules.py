@@ -29,6 +29,8 @@ class Detector:
     every line holding a match holds one; only those lines are searched. A line's shape has `0` for
     each digit, `A` for each ASCII capital, `a` for each ASCII small letter and `中` for each CJK
     ideograph (U+4000-U+9FFF); other characters stay as they are (`+0000` finds `+8613...`).
+    A `gate_only` rule is tuned for recall, too noisy to rewrite code by: only the gate runs it (a
+    record it flags is rejected, a released file it flags fails the build).
     """
 
     name: str
@@ -43,6 +45,7 @@ class Detector:
     pseudonym: Pseudonym | None = None
     keywords: tuple[str, ...] = ()
     shapes: tuple[str, ...] = ()
+    gate_only: bool = False
 
     def may_match(self, lowered: str) -> bool:
         """The pre-filter: a detector with keywords runs only on text (lower-cased) holding one."""
@@ -53,10 +56,13 @@ DETECTORS: dict[str, Detector] = {}
 CATEGORY_ORDER: tuple[Category, ...] = ("secret", "personal", "internal")
 
 
-def ordered_detectors() -> list[Detector]:
+def ordered_detectors(gate: bool = False) -> list[Detector]:
     """Detectors in the order they must run: secrets first (a URL password before its e-mail-like
-    tail), then personal data, then internal names; registration order within a category."""
-    return sorted(DETECTORS.values(), key=lambda d: CATEGORY_ORDER.index(d.category))
+    tail), then personal data, then internal names; registration order within a category. Gate-only
+    rules are among them only for the gate."""
+    return sorted(
+        (d for d in DETECTORS.values() if gate or not d.gate_only), key=lambda d: CATEGORY_ORDER.index(d.category)
+    )
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -76,6 +82,7 @@ def register_detector(
     pseudonym: Pseudonym | None = None,
     keywords: tuple[str, ...] = (),
     shapes: tuple[str, ...] = (),
+    gate_only: bool = False,
 ) -> Detector:
     """Register a detector; duplicate or malformed names are refused."""
     if not _NAME.match(name):
@@ -95,6 +102,7 @@ def register_detector(
         pseudonym,
         tuple(k.lower() for k in keywords),
         shapes,
+        gate_only,
     )
     DETECTORS[name] = det
     return det

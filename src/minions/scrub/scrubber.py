@@ -185,12 +185,14 @@ def scrub_text(
     return _scrub(text, opts, path, None)
 
 
-def _scrub(text: str, opts: ScrubOptions, path: str, secret_lines: set[int] | None) -> tuple[str, Counter]:
+def _scrub(
+    text: str, opts: ScrubOptions, path: str, secret_lines: set[int] | None, gate: bool = False
+) -> tuple[str, Counter]:
     """`scrub_text`; `secret_lines`, when a set, collects the (0-based, original) lines a secret
-    finding spans (what decides whether a file is mostly secrets)."""
+    finding spans (what decides whether a file is mostly secrets); `gate` adds the gate-only rules."""
     counts: Counter = Counter()
     kept: list[str] = []  # values the baseline accepted: a later rule matching one is allowed too
-    plan = plan_for(tuple(ordered_detectors()))
+    plan = plan_for(tuple(ordered_detectors(gate)))
     # replacements only add placeholders, so the lines to scan can be found once, on the original
     todo = plan.candidates(text, text.lower())
     lines = text.split("\n")
@@ -296,8 +298,9 @@ def _pragma_near(lines: list[str], c: int) -> bool:
 def scan_text(
     text: str, internal_names: dict[str, str] | None = None, internal_domains: list[str] | None = None
 ) -> Counter:
-    """Findings per detector in a text, without changing it (the gate uses this)."""
-    return scrub_text(text, internal_names, internal_domains)[1]
+    """Findings per detector in a text, without changing it, by every rule, gate-only ones too (the
+    gate uses this)."""
+    return _scrub(text, ScrubOptions(internal_names or {}, internal_domains or []), "", None, gate=True)[1]
 
 
 def _dropped_by_name(path: str, drop_files: list[str]) -> str | None:

@@ -2,7 +2,9 @@
 
 import base64
 import binascii
+import math
 import re
+from collections import Counter
 
 from minions.scrub.rules import line_of, register_detector
 
@@ -421,8 +423,9 @@ register_detector(
     keywords=("@",),
 )
 
-_KEY = r"[\w.-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token|credentials?)[\w.-]*"
-_XML_KEY = r"[\w.:-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token|credentials?|passphrase)"
+# `token` but not `tokenizer`, `tokenise`
+_KEY = r"[\w.-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token(?!i[sz])|credentials?)[\w.-]*"
+_XML_KEY = r"[\w.:-]*(?:password|passwd|pwd|secret|api[_-]?key|apikey|token(?!i[sz])|credentials?|passphrase)"
 # Words that make a value the name of a secret rather than the secret: a header (`Authorization`,
 # `X-Auth-Token`), a parameter (`password`, `client_secret`) or an environment variable
 # (`DJANGO_SECRET_KEY`).
@@ -596,4 +599,64 @@ register_detector(
         "self.password = password  # kept for later",
     ),
     keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
+)
+
+
+_HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+_TOKENS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def looks_random(value: str) -> bool:
+    """A generated key rather than a name: at least 3 bits of entropy per character and a letter,
+    and then by its alphabet: hex (20+ characters, a digit among them); mixed case, with words
+    (camel case, runs of digits) under 3.3 characters long on average; one case and digits, the
+    character class (letter or digit) changing at least every third character.
+    `HuggingFaceTokenizer2`, `X-Request-Id-Header-2024` and `orders-by-customer-v2` are names."""
+    n = len(value)
+    if not any(c.isalpha() for c in value) or -sum(k / n * math.log2(k / n) for k in Counter(value).values()) < 3.0:
+        return False
+    digits = any(c.isdigit() for c in value)
+    if _HEX.fullmatch(value):
+        return n >= 20 and digits
+    if any(c.isupper() for c in value) and any(c.islower() for c in value):
+        words = _TOKENS.findall(value)
+        return sum(map(len, words)) < 3.3 * len(words)
+    alnum = [c.isdigit() for c in value if c.isalnum()]
+    return digits and sum(a != b for a, b in zip(alnum, alnum[1:], strict=False)) >= 0.3 * (len(alnum) - 1)
+
+
+def _is_random_value(m: re.Match[str]) -> bool:
+    return looks_random(m.group(1))
+
+
+# Gate only (too noisy to rewrite code by): any random-looking 16+ character value assigned to a
+# name that sounds like a secret, key, salt or signature, quoted or not, in code or config.
+register_detector(
+    "high-entropy-secret",
+    "secret",
+    r"(?<![\w.-])[\w.-]*(?:secret|token(?!i[sz])|passw|pwd|key|salt|credential|auth|signature|cipher)[\w.-]*[\"']?"
+    r"[ \t]*(?:[:=]|=>|:=)[ \t]*[bru]?[\"']?([A-Za-z0-9+/=_-]{16,})(?![\w+/=-])",
+    "<SECRET>",
+    group=1,
+    flags=re.IGNORECASE,
+    description="random-looking values next to secret-like names (gate only: rejects, never rewrites)",
+    accept=_is_random_value,
+    positives=(
+        # random runs broken by digits: a 40-character random run reads as words once in a thousand
+        "jwt.signing-key: ⟦" + "«Aa:2»«9:1»" * 12 + "⟧",
+        'private static final String ENCRYPTION_KEY = "⟦' + "«Aa:2»«9:1»" * 10 + '⟧";',
+        "HMAC_SALT = b'⟦«x:39»7⟧'",
+        'val cipherKey = "⟦' + "«A:2»«9:1»" * 8 + '⟧"',
+    ),
+    negatives=(
+        'ORDER_CACHE_KEY = "orders-by-customer-v2"',
+        'tokenizer = "HuggingFaceTokenizer2"',
+        'AUTH_HEADER = "X-Request-Id-Header-2024"',
+        "primaryKey: user_id_1234567890",
+        "signing_key = ${JWT_SIGNING_KEY}",
+        "keyLength = 2048",
+        'authorName = "OrderServiceMaintainers"',
+    ),
+    keywords=("secret", "token", "passw", "pwd", "key", "salt", "credential", "auth", "signature", "cipher"),
+    gate_only=True,
 )
