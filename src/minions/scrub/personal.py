@@ -361,7 +361,8 @@ register_detector(
     rf"(?<=@author )(?:[A-Z][\w'-]+(?: [A-Z][\w'-]+)*|[a-z][a-z0-9_.-]*(?![\w.@-])|[{_CJK}]{{2,4}}(?![\w]))"
     r"|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=,? [(<]?[^\s<>()\"']+@[\w-]+\.)"
     rf"|(?<![{_CJK}])[{_CJK}]{{2,4}}(?= ?[(<（][^\s<>()\"']+@[\w-]+\.)"
-    r"|(?m:(?<![^\n])|(?<=^# )|(?<=^// )|(?<=^ \* ))[a-z][a-z0-9_.-]*(?= <[^\s<>()\"']+@[\w-]+\.)"
+    # a login first on its line, or first in a comment or a string (indented ones too)
+    r"|(?:(?<![^\n])|(?<=# )|(?<=// )|(?<=\* )|(?<=<!-- )|(?<=[\"']))[a-z][a-z0-9_.-]*(?= <[^\s<>()\"']+@[\w-]+\.)"
     r"|(?<=name = \")[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=\",[ \t]*email)",
     "<NAME>",
     description="names in @author tags, before an e-mail address, and in name/email metadata",
@@ -378,6 +379,9 @@ register_detector(
         "⟦张伟⟧ <⟦«a:8»@example.com⟧>",
         "维护者：⟦李秀英⟧（⟦«a:6»@shop-example.org⟧）",
         "⟦«a:8»⟧ <⟦«a:8»@shop-example.org⟧>",
+        "    # ⟦«a:8»⟧ <⟦«a:8»@shop-example.org⟧>",
+        '    owner = "⟦«a:8»⟧ <⟦«a:8»@shop-example.org⟧>"',
+        "<!-- ⟦«a:8»⟧ <⟦«a:8»@shop-example.org⟧> -->",
     ),
     negatives=(
         "@author <NAME>",

@@ -571,7 +571,10 @@ def _is_config_value(m: re.Match[str]) -> bool:
 register_detector(
     "config-secret",
     "secret",
-    r"^[ \t]*(?:export[ \t]+)?" + _KEY + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"'])([^\s\"']{6,})(?:[ \t]+#.*)?[ \t]*$",
+    # a commented-out setting is still a secret: `#spring.datasource.password=...`, `// token: ...`
+    r"^[ \t]*(?:(?:#|//|;|--)[ \t]*)?(?:export[ \t]+)?"
+    + _KEY
+    + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"'])([^\s\"']{6,})(?:[ \t]+#.*)?[ \t]*$",
     "<SECRET>",
     group=4,
     flags=re.IGNORECASE | re.MULTILINE,
@@ -584,6 +587,9 @@ register_detector(
         "DB_PASSWORD=⟦«a:12»⟧",
         "  password: ⟦«Aa:6»;«Aa:6»⟧  # rotated monthly",
         "smtp.password = ⟦«a:6»-«a:6»⟧",
+        "# password: ⟦«Aa:6»;«Aa:6»⟧  # rotated monthly",
+        "#spring.datasource.password=⟦«Aa9:12»7⟧",
+        "  // DB_TOKEN=⟦«a:12»⟧",
     ),
     negatives=(
         "password=${DB_PASSWORD}",
@@ -597,6 +603,8 @@ register_detector(
         "PASSWORD_VAR=DB_PASSWORD",
         "  token: string",
         "self.password = password  # kept for later",
+        "# password: must be at least 8 characters",
+        "# token: required",
     ),
     keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
