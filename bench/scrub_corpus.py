@@ -3,7 +3,7 @@
 Files are Java, Kotlin, Python, YAML, XML, .properties, .env-like and hashed requirements files made
 of ordinary code lines, many of them look-alikes that no rule should flag (getenv calls,
 placeholders, versions, UUIDs, lock-file hashes, base64 test data, and every detector's negative
-samples). Planted values come from every registered detector's positive samples (`DETECTORS` is
+samples). Planted values come from every registered rewriting rule's positive samples (`DETECTORS` is
 read at run time, so rules added later are planted too), each placed in a file kind where such a
 line occurs. `truth.jsonl` lists every plant: file, lines, rule id and the planted (fake) value;
 it lives only in the output folder, which is never committed.
@@ -515,7 +515,8 @@ class Filler:
 
 def build(out: Path, mb: float, seed: int) -> dict:
     rng = random.Random(seed)
-    positives = [(d.name, t) for d in DETECTORS.values() for t in d.positives]
+    # gate-only rules never rewrite, so their samples are not scrub's to find: look-alikes only
+    positives = [(d.name, t) for d in DETECTORS.values() if not d.gate_only for t in d.positives]
     sample_no = {(d.name, t): k for d in DETECTORS.values() for k, t in enumerate(d.positives)}
     by_kind: dict[str, list[tuple[str, str, Placement]]] = {k: [] for k in KINDS}
     for name, t in positives:
