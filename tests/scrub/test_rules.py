@@ -173,3 +173,6 @@ def test_the_readme_lists_every_rule():
     readme = (ROOT / "README.md").read_text()
     missing = [name for name in DETECTORS if f"| `{name}` |" not in readme]
     assert not missing, f"README's 'What scrub does' table lacks {missing}"
+    rewriting = sum(not d.gate_only for d in DETECTORS.values())
+    gate = len(DETECTORS) - rewriting
+    assert f"runs {rewriting} rules (the gate {'one' if gate == 1 else gate} more)" in readme

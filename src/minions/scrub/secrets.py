@@ -610,6 +610,64 @@ register_detector(
 )
 
 
+_NUMBER_OR_FLAG = re.compile(r"\d+(?:\.\d+)?|true|false|yes|no|on|off|null|none", re.IGNORECASE)
+
+
+def _is_default_secret(m: re.Match[str]) -> bool:
+    value = m.group(1)
+    return not _NUMBER_OR_FLAG.fullmatch(value) and not _names_a_secret(value)
+
+
+# The default of a Spring/shell placeholder is a real value: `password: ${DB_PASSWORD:s3cret}`.
+register_detector(
+    "placeholder-default",
+    "secret",
+    r"(?:(?<![\w.-])" + _KEY + r"[\"']?[ \t]*[:=][ \t]*[\"']?\$\{[\w.-]*|\$\{" + _KEY + r")"
+    r":-?(?![-$<{%\"'])([^}\s\"']{3,})\}",
+    "<SECRET>",
+    group=1,
+    flags=re.IGNORECASE,
+    description="defaults of ${VAR:default} placeholders for secret settings",
+    accept=_is_default_secret,
+    positives=(
+        "  password: ${DB_PASSWORD:⟦«Aa9:10»⟧}",
+        "spring.datasource.password=${DB_PASS:⟦«a:8»⟧}",
+        'jwt.secret="${JWT_SECRET_KEY:⟦«Aa9:32»⟧}"',
+        "API_TOKEN=${API_TOKEN:-⟦«a:6»«9:4»⟧}",
+    ),
+    negatives=(
+        "url: ${DB_URL:jdbc:mysql://localhost/shop}",
+        "jwt.secret=${JWT_SECRET:}",
+        "password: ${DB_PASSWORD}",
+        "token.ttl: ${TOKEN_TTL:3600}",
+        "header: ${TOKEN_HEADER:Authorization}",
+        "secure: ${COOKIE_SECRET_ENABLED:false}",
+    ),
+    keywords=("${",),
+)
+# Spring Security's stored-password prefixes: the rest is a password or its hash.
+register_detector(
+    "encoded-password",
+    "secret",
+    r"\{(?:noop|bcrypt|pbkdf2|scrypt|sha256|argon2|md4|md5|sha|ssha|ldap|sha-1|sha-256)\}([^\s\"'<>]{3,})",
+    "<SECRET>",
+    group=1,
+    flags=re.IGNORECASE,
+    description="passwords and hashes behind {noop}, {bcrypt} and the other Spring Security prefixes",
+    positives=(
+        '.password("{noop}⟦«a:8»«9:2»⟧")',
+        'password: "{bcrypt}⟦$2a$10$«Aa9/:53»⟧"',
+        "spring.security.user.password={noop}⟦«Aa9:12»⟧",
+    ),
+    negatives=(
+        'String prefix = "{noop}";',
+        'return "{bcrypt}" + encoder.encode(raw);',
+        "idForEncode = {bcrypt}",
+    ),
+    keywords=("{noop}", "{bcrypt}", "{pbkdf2}", "{scrypt}", "{sha", "{argon2}", "{md", "{ssha}", "{ldap}"),
+)
+
+
 _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 _TOKENS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
