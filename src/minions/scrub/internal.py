@@ -33,6 +33,8 @@ def _a_host_not_code(m: re.Match[str]) -> bool:
         return False
     if len(labels) > 2 and labels[0].lower() in _PACKAGE_ROOTS:
         return False  # `com.google.gson.internal` (a package in a pom or a manifest): hosts end in a TLD
+    if m.string[m.start() - 1 : m.start()] in ("'", '"') and m.string[m.end() : m.end() + 1] in ("/", "'", '"'):
+        return True  # a quoted host, on an import line too: Go's `import "git.shop.corp/pay/ledger"`
     return not _CODE_LINE.match(line_of(m))
 
 
@@ -53,6 +55,7 @@ register_detector(
         "ssh ⟦build⟧.corp",
         "see https://⟦jenkins⟧.intranet/job/x",
         "host: ⟦nas-01⟧.lan",
+        'import "⟦git.shop⟧.corp/payments/ledger"',
     ),
     negatives=(
         "<Export-Package>com.google.gson.internal</Export-Package>",
@@ -65,6 +68,7 @@ register_detector(
         "if (this.internal) { x = obj.corp; }",
         "modifiers.add(KModifier.INTERNAL); val v = Visibility.Internal",
         "val n = config.internal()",
+        'import "github.com/shop/orders/internal"',
     ),
     pseudonym="host",
     keywords=("internal", "corp", "intranet", "lan"),
