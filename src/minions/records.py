@@ -91,6 +91,7 @@ class CodeUnit(_Model):
     file_id: str
     source: Provenance
     module: str = Field(description="build module or top-level package the file belongs to")
+    package: str = Field("", description="the file's package (Java, Kotlin), '' where the language has none")
     name: str
     class_name: str | None = Field(None, description="enclosing class, or the file's stem for top-level functions")
     scope: Literal["class", "file"] = Field("class", description="a class member, or a top-level function")
@@ -99,7 +100,10 @@ class CodeUnit(_Model):
     code: str
     context: str = Field("", description="for members: the enclosing class with member bodies elided")
     calls: list[str] = Field(default_factory=list, description="names of methods this unit calls")
-    http: dict[str, str] | None = Field(None, description="for endpoints: {method, path}")
+    http: dict[str, str] | None = Field(
+        None,
+        description="for endpoints: {method, path, returns}: method is a verb or ANY, returns is body or view",
+    )
     pairs: list[PairLink] = Field(default_factory=list, description="for tests: the units they test")
 
     @staticmethod

@@ -1,5 +1,5 @@
 from minions.parsing import parse_files
-from minions.records import SourceFile
+from minions.records import CodeUnit, SourceFile
 
 CONTROLLER = """package com.shop.order;
 
@@ -68,8 +68,8 @@ def test_classes_methods_endpoints_queries_tests():
     assert ("test", "cancel_refundsPayment") in kinds and ("method", "order") in kinds
     endpoints = {u.name: u.http for u in res.units if u.kind == "endpoint"}
     assert endpoints == {
-        "get": {"method": "GET", "path": "/api/orders/{id}"},
-        "cancel": {"method": "POST", "path": "/api/orders/{id}/cancel"},
+        "get": {"method": "GET", "path": "/api/orders/{id}", "returns": "body"},
+        "cancel": {"method": "POST", "path": "/api/orders/{id}/cancel", "returns": "body"},
     }
     get = next(u for u in res.units if u.kind == "method" and u.name == "get")
     assert get.span == (9, 12), "span starts at the annotations, 1-based"
@@ -95,3 +95,85 @@ def test_units_on_one_line_have_distinct_ids():
     res = _parse([("Point.java", "public class Point { int x() { return 1; } int y() { return 2; } }")])
     assert [u.span for u in res.units] == [(1, 1)] * 3
     assert len({u.id for u in res.units}) == 3
+
+
+def test_tab_indented_code_dedents_without_a_stray_space():
+    from minions.tasks.registry import dedent
+
+    src = 'class A {\n\t@Override\n\tpublic String toString() {\n\t\treturn "a";\n\t}\n}\n'
+    method = next(u for u in _parse([("A.java", src)]).units if u.kind == "method")
+    assert method.code.startswith("\t@Override\n\tpublic")
+    assert dedent(method.code) == '@Override\npublic String toString() {\n\treturn "a";\n}'
+
+
+VETS = """package org.shop.vet;
+
+@Controller
+@RequestMapping({"/clinic", "/c"})
+class VetController {
+    private static final String VETS = "/vets";
+    static final String VET = VETS + "/{id}";
+
+    @GetMapping({"/vets", "/vets.html"})
+    public String showVetList(Model model) { return "vets/list"; }
+
+    @RequestMapping(value = VET, method = {RequestMethod.GET, RequestMethod.POST})
+    @ResponseBody
+    public Vet vet(@PathVariable int id) { return null; }
+
+    @RequestMapping("/any")
+    public String any() { return "any"; }
+
+    @GetMapping(path = Paths.SPECIALTIES)
+    public ResponseEntity<List<String>> specialties() { return null; }
+}
+"""
+
+
+def test_mapping_arrays_constants_verb_lists_and_view_controllers():
+    res = _parse([("vet/VetController.java", VETS)])
+    endpoints = [
+        (u.name, u.http["method"], u.http["path"], u.http["returns"]) for u in res.units if u.kind == "endpoint"
+    ]
+    assert endpoints == [
+        ("showVetList", "GET", "/clinic/vets", "view"),
+        ("showVetList", "GET", "/clinic/vets.html", "view"),
+        ("showVetList", "GET", "/c/vets", "view"),
+        ("showVetList", "GET", "/c/vets.html", "view"),
+        ("vet", "GET", "/clinic/vets/{id}", "body"),  # a constant built from another, @ResponseBody
+        ("vet", "POST", "/clinic/vets/{id}", "body"),
+        ("vet", "GET", "/c/vets/{id}", "body"),
+        ("vet", "POST", "/c/vets/{id}", "body"),
+        ("any", "ANY", "/clinic/any", "view"),  # no method: every verb
+        ("any", "ANY", "/c/any", "view"),
+        ("specialties", "GET", "/clinic/Paths.SPECIALTIES", "body"),  # another class's constant: its name
+        ("specialties", "GET", "/c/Paths.SPECIALTIES", "body"),  # ResponseEntity writes the body
+    ]
+    assert len({u.id for u in res.units}) == len(res.units), "each (verb, path) of one annotation has its own id"
+    first = next(u for u in res.units if u.kind == "endpoint")
+    assert first.id == CodeUnit.make_id(
+        first.file_id,
+        (VETS.encode().index(b"@GetMapping"), VETS.encode().index(b")\n    public String showVetList") + 1),
+    )
+    assert {u.package for u in res.units} == {"org.shop.vet"}
+
+
+def test_enum_methods_nested_tests_and_interface_mappings():
+    enum = "enum Status { NEW, PAID; boolean done() { return this == PAID; } }"
+    nested = (
+        "class OrderServiceTest {\n  @Nested\n  class Cancel {\n    @Test\n    void refunds() { s.cancel(); }\n"
+        "    @Nested\n    class Twice { @Test void fails() { s.cancel(); } }\n  }\n}"
+    )
+    api = (
+        '@RequestMapping("/api/pets")\npublic interface PetApi {\n'
+        '  @GetMapping("/{id}")\n  Pet get(@PathVariable long id);\n}'
+    )
+    res = _parse([("Status.java", enum), ("OrderServiceTest.java", nested), ("PetApi.java", api)])
+    assert [(u.kind, u.name, u.class_name) for u in res.units if u.kind in ("method", "test")] == [
+        ("method", "done", "Status"),
+        ("test", "refunds", "OrderServiceTest"),
+        ("test", "fails", "OrderServiceTest"),
+    ]
+    assert [(u.name, u.http) for u in res.units if u.kind == "endpoint"] == [
+        ("get", {"method": "GET", "path": "/api/pets/{id}", "returns": "body"})
+    ]

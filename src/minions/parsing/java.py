@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
 from minions.parsing.languages import (
@@ -33,25 +35,74 @@ def _annotations(node: Node, ctx: FileContext) -> dict[str, Node]:
     return out
 
 
-def _annotation_value(ann: Node, ctx: FileContext, keys: tuple[str, ...] = ("value", "path")) -> str:
-    """The first string argument of an annotation, or of its value=/path= element."""
-    args = ann.child_by_field_name("arguments")
-    for c in args.children if args else []:
-        if c.type == "string_literal":
-            return text(c, ctx).strip('"')
-        if c.type == "element_value_pair" and text(c.child_by_field_name("key"), ctx) in keys:
-            val = c.child_by_field_name("value")
-            lit = next(walk(val, {"string_literal"}), None)
-            return text(lit, ctx).strip('"') if lit else ""
-    return ""
+def _string_value(node: Node | None, ctx: FileContext, consts: dict[str, str]) -> str | None:
+    """A compile-time string: a literal, a known constant, or a concatenation of those."""
+    if node is None:
+        return None
+    if node.type == "string_literal":
+        return "".join(text(c, ctx) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+    if node.type == "identifier":
+        return consts.get(text(node, ctx))
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _string_value(node.named_children[0], ctx, consts)
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator"), ctx) == "+":
+        left = _string_value(node.child_by_field_name("left"), ctx, consts)
+        right = _string_value(node.child_by_field_name("right"), ctx, consts)
+        return None if left is None or right is None else left + right
+    return None
 
 
-def _request_method(ann: Node, ctx: FileContext) -> str:
+def _constants(body: Node | None, ctx: FileContext) -> dict[str, str]:
+    """The class's `static final String` constants whose values are known at compile time."""
+    consts: dict[str, str] = {}
+    for f in body.children if body else []:
+        mods = next((c for c in f.children if c.type == "modifiers"), None)
+        words = {c.type for c in mods.children} if mods else set()
+        if f.type != "field_declaration" or not {"static", "final"} <= words:
+            continue
+        for decl in (c for c in f.children if c.type == "variable_declarator"):
+            value = _string_value(decl.child_by_field_name("value"), ctx, consts)
+            if value is not None:
+                consts[text(decl.child_by_field_name("name"), ctx)] = value
+    return consts
+
+
+def _values(node: Node, ctx: FileContext, consts: dict[str, str]) -> list[str]:
+    """An annotation element's strings: one, or each of an array; a name that cannot be resolved
+    (`Paths.ORDERS`, a constant of another class) is kept as written."""
+    if node.type == "element_value_array_initializer":
+        return [v for c in node.named_children for v in _values(c, ctx, consts)]
+    value = _string_value(node, ctx, consts)
+    return [text(node, ctx) if value is None else value]
+
+
+def _element(ann: Node, ctx: FileContext, keys: tuple[str, ...]) -> Node | None:
+    """The annotation's positional value (for `value`) or its `key = ...` element."""
     args = ann.child_by_field_name("arguments")
-    for c in args.children if args else []:
-        if c.type == "element_value_pair" and text(c.child_by_field_name("key"), ctx) == "method":
-            return text(c.child_by_field_name("value"), ctx).rsplit(".", 1)[-1].upper()
-    return "GET"
+    for c in args.named_children if args else []:
+        if c.type == "element_value_pair":
+            if text(c.child_by_field_name("key"), ctx) in keys:
+                return c.child_by_field_name("value")
+        elif "value" in keys and c.type != "comment":
+            return c
+    return None
+
+
+def _mapping_paths(ann: Node, ctx: FileContext, consts: dict[str, str]) -> list[str]:
+    value = _element(ann, ctx, ("value", "path"))
+    return _values(value, ctx, consts) if value is not None else [""]
+
+
+def _mapping_verbs(ann_name: str, ann: Node, ctx: FileContext) -> list[str]:
+    """The HTTP verbs of a mapping: `@GetMapping` is GET; `@RequestMapping(method = {GET, POST})` each
+    listed; a `@RequestMapping` without `method` maps every verb (`ANY`)."""
+    if ann_name in HTTP_MAPPINGS:
+        return [HTTP_MAPPINGS[ann_name]]
+    value = _element(ann, ctx, ("method",))
+    if value is None:
+        return ["ANY"]
+    items = value.named_children if value.type == "element_value_array_initializer" else [value]
+    return [text(v, ctx).rsplit(".", 1)[-1].upper() for v in items]
 
 
 def _signature(node: Node, ctx: FileContext) -> str:
@@ -64,22 +115,74 @@ def _calls(node: Node, ctx: FileContext) -> list[str]:
     return [text(n.child_by_field_name("name"), ctx) for n in walk(node, {"method_invocation"})]
 
 
+def _members(body: Node | None) -> list[Node]:
+    """Methods and constructors of a class body; an enum's sit after its constants."""
+    if body is None:
+        return []
+    holders = [body] + [c for c in body.children if c.type == "enum_body_declarations"]
+    return [c for h in holders for c in h.children if c.type in MEMBER_TYPES]
+
+
+def _test_class_name(cls: Node, ctx: FileContext) -> str:
+    """A JUnit 5 `@Nested` class's tests belong to the outermost test class around it."""
+    name = text(cls.child_by_field_name("name"), ctx)
+    while "Nested" in _annotations(cls, ctx):
+        outer = cls.parent.parent if cls.parent is not None else None
+        if outer is None or outer.type not in CLASS_TYPES:
+            break
+        cls, name = outer, text(outer.child_by_field_name("name"), ctx)
+    return name
+
+
+def _endpoints(
+    m: Node, ann: dict[str, Node], bases: list[str], view: bool, consts: dict[str, str], ctx: FileContext, **common
+) -> list[CodeUnit]:
+    """One endpoint unit per (verb, path) the method's mapping annotations declare, under each base."""
+    units = []
+    returns = "view" if view and "ResponseBody" not in ann and not _returns_entity(m, ctx) else "body"
+    for ann_name, a in ann.items():
+        if ann_name not in HTTP_MAPPINGS and ann_name != "RequestMapping":
+            continue
+        for base in bases:
+            for path in _mapping_paths(a, ctx, consts):
+                for verb in _mapping_verbs(ann_name, a, ctx):
+                    http = {"method": verb, "path": join_http_path(base, path), "returns": returns}
+                    key = "" if not units else f"{verb} {http['path']}"
+                    units.append(make_unit(m, ctx, span_node=a, id_key=key, kind="endpoint", http=http, **common))
+    return units
+
+
+def _returns_entity(m: Node, ctx: FileContext) -> bool:
+    """`ResponseEntity<...>` and `HttpEntity<...>` write the body, also in a view controller."""
+    kind = m.child_by_field_name("type")
+    return kind is not None and text(kind, ctx).split("<")[0].rsplit(".", 1)[-1] in ("ResponseEntity", "HttpEntity")
+
+
 def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     name = text(cls.child_by_field_name("name"), ctx)
     class_ann = _annotations(cls, ctx)
     body = cls.child_by_field_name("body")
-    members = [c for c in body.children if c.type in MEMBER_TYPES] if body else []
+    members = _members(body)
     bodies = [b for m in members if (b := m.child_by_field_name("body")) is not None]
     skeleton = elide(cls, bodies, ctx, "{ ... }")
     units = [make_unit(cls, ctx, kind="class", name=name, doc=doc_before(cls, ctx), context=skeleton)]
-    is_controller = bool({"RestController", "Controller"} & set(class_ann))
-    base_path = _annotation_value(class_ann["RequestMapping"], ctx) if "RequestMapping" in class_ann else ""
+    # a Spring controller, or an interface declaring mappings that a controller implements
+    is_controller = bool({"RestController", "Controller"} & set(class_ann)) or (
+        cls.type == "interface_declaration"
+        and any(n in HTTP_MAPPINGS or n == "RequestMapping" for m in [cls, *members] for n in _annotations(m, ctx))
+    )
+    # a @Controller without @ResponseBody renders views: its endpoints are kept, marked `returns: view`
+    view = "Controller" in class_ann and "ResponseBody" not in class_ann
+    consts = _constants(body, ctx)
+    bases = _mapping_paths(class_ann["RequestMapping"], ctx, consts) if "RequestMapping" in class_ann else [""]
+    test_class = _test_class_name(cls, ctx)
     for m in members:
         m_name = text(m.child_by_field_name("name"), ctx)
         ann = _annotations(m, ctx)
+        is_test = bool(TEST_ANNOTATIONS & set(ann))
         common = dict(
             name=m_name,
-            class_name=name,
+            class_name=test_class if is_test else name,
             signature=_signature(m, ctx),
             doc=doc_before(m, ctx),
             context=skeleton,
@@ -88,26 +191,28 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
         if m.child_by_field_name("body") is None:
             if "Query" in ann:
                 units.append(make_unit(m, ctx, kind="query", **common))
-            continue
-        kind = "test" if TEST_ANNOTATIONS & set(ann) else "method"
-        units.append(make_unit(m, ctx, kind=kind, **common))
-        if not is_controller:
-            continue
-        for ann_name, a in ann.items():
-            if ann_name in HTTP_MAPPINGS or ann_name == "RequestMapping":
-                verb = HTTP_MAPPINGS.get(ann_name) or _request_method(a, ctx)
-                path = join_http_path(base_path, _annotation_value(a, ctx))
-                code = units[-1].code
-                units.append(
-                    make_unit(
-                        m, ctx, span_node=a, kind="endpoint", http={"method": verb, "path": path}, **common
-                    ).model_copy(update={"code": code})
-                )
+            if not is_controller:  # an interface's mapping methods are endpoints too (implemented elsewhere)
+                continue
+        else:
+            units.append(make_unit(m, ctx, kind="test" if is_test else "method", **common))
+        if is_controller:
+            code = units[-1].code if units[-1].name == m_name else None
+            for e in _endpoints(m, ann, bases, view, consts, ctx, **common):
+                units.append(e.model_copy(update={"code": code}) if code else e)
     return units
+
+
+def _package(root: Node, ctx: FileContext) -> str:
+    decl = next((c for c in root.children if c.type == "package_declaration"), None)
+    name = (
+        next((c for c in decl.named_children if c.type in ("scoped_identifier", "identifier")), None) if decl else None
+    )
+    return text(name, ctx) if name is not None else ""
 
 
 @register_language("java")
 def parse_java(root: Node, ctx: FileContext) -> list[CodeUnit]:
+    ctx = replace(ctx, package=_package(root, ctx))
     units: list[CodeUnit] = []
     for cls in walk(root, CLASS_TYPES):
         units += _class_units(cls, ctx)

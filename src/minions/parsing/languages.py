@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Parser
 from tree_sitter_language_pack import get_parser
 
-from minions.records import CodeUnit, SourceFile
+from minions.records import CodeUnit, SourceFile, stable_id
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class FileContext:
     file: SourceFile
     module: str
     src: bytes
+    package: str = ""
 
 
 ParseFn = Callable[[Node, FileContext], list[CodeUnit]]
@@ -78,9 +79,12 @@ def doc_before(node: Node, ctx: FileContext) -> str:
 
 
 def with_leading_indent(node: Node, ctx: FileContext) -> str:
-    """The node's text, its first line indented as in the file."""
+    """The node's text, its first line indented as in the file: with the file's own tabs or spaces, so
+    dedenting the text works; other text before the node on its line counts as spaces."""
     line_start = ctx.src.rfind(b"\n", 0, node.start_byte) + 1
-    return " " * (node.start_byte - line_start) + text(node, ctx)
+    before = ctx.src[line_start : node.start_byte].decode("utf-8", "replace")
+    indent = before if not before.strip() else " " * len(before)
+    return indent + text(node, ctx)
 
 
 def elide(container: Node, bodies: list[Node], ctx: FileContext, marker: str) -> str:
@@ -96,19 +100,24 @@ def elide(container: Node, bodies: list[Node], ctx: FileContext, marker: str) ->
     return "".join(out)
 
 
-def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, **fields) -> CodeUnit:
-    """A unit for a node, with ids and provenance filled in; span from `span_node` when given."""
+def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, id_key: str = "", **fields) -> CodeUnit:
+    """A unit for a node, with ids and provenance filled in; span from `span_node` when given.
+    `id_key` tells apart units of one span (the second path of `@GetMapping({"/a", "/b"})`)."""
     where = span_node or node
     sp = span(where)
     f = ctx.file
+    byte_span = (where.start_byte, where.end_byte)
     return CodeUnit(
-        id=CodeUnit.make_id(f.id, (where.start_byte, where.end_byte)),
+        id=CodeUnit.make_id(f.id, byte_span)
+        if not id_key
+        else stable_id(f.id, f"{byte_span[0]}-{byte_span[1]}#{id_key}"),
         lang=f.lang or "",
         path=f.path,
         span=sp,
         file_id=f.id,
         source=f.provenance(),
         module=ctx.module,
+        package=ctx.package,
         code=fields.pop("code", None) or with_leading_indent(node, ctx),
         **fields,
     )
