@@ -95,7 +95,9 @@ def test_parse_contract(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) >= {"files", "classes", "methods", "tests", "pairs", "pairs_by_rule", "endpoints", "skipped"}
     assert summary["pairs"] >= 100 and summary["endpoints"] >= 20
-    assert set(summary["pairs_by_rule"]) <= {"explicit", "name", "http", "call"}
+    assert set(summary["pairs_by_rule"]) == {"explicit", "name", "http", "call"}
+    assert summary["files"] == sum(1 for f in EXAMPLE.rglob("*") if f.is_file() and "target" not in f.parts)
+    assert summary["skipped"] == sum(summary["skipped_by_reason"].values())
     units = [json.loads(x) for x in (out / "units.jsonl").read_text().splitlines()]
     assert {u["kind"] for u in units} == {"class", "method", "test", "endpoint", "query"}
     assert {u["lang"] for u in units} == {"java", "kotlin", "python"}

@@ -81,14 +81,37 @@ def test_classes_methods_endpoints_queries_tests():
     assert "private final OrderService service;" in get.context
     assert len({u.id for u in res.units}) == len(res.units)
     s = res.summary()
-    assert (s["files"], s["endpoints"], s["tests"], s["skipped"]) == (3, 2, 1, 0)
+    assert (s["files"], s["files_parsed"], s["endpoints"], s["tests"], s["skipped"]) == (4, 3, 2, 1, 0)
+    assert s["pairs_by_rule"] == {"call": 0, "explicit": 0, "http": 0, "name": 0} and s["skipped_by_reason"] == {}
 
 
 def test_syntax_error_skips_the_file_with_a_reason():
     res = _parse([("A.java", "class A { void f( { }"), ("B.java", "class B { void g() { h(); } }")])
     assert [u.name for u in res.units if u.kind == "method"] == ["g"]
     assert len(res.skipped) == 1 and res.skipped[0].reason.startswith("syntax error near line 1")
-    assert res.summary()["skipped"] == 1
+    assert res.summary()["skipped"] == 1 and res.summary()["skipped_by_reason"] == {"syntax": 1}
+
+
+def test_a_syntax_error_drops_only_the_units_it_touches():
+    src = (
+        "class A {\n"
+        "    int ok() {\n        return 1;\n    }\n"
+        "    void broken( {\n        x = ;\n    }\n"
+        "    int alsoOk() {\n        return 2;\n    }\n"
+        "}\n"
+    )
+    res = _parse([("A.java", src)])
+    assert [(u.kind, u.name) for u in res.units] == [("method", "ok"), ("method", "alsoOk")], "the class spans it"
+    (skip,) = res.skipped
+    assert skip.reason.startswith("syntax error near line 5 (lines 5") and skip.reason.endswith("2 of 4 units kept)")
+    assert res.summary()["files_parsed"] == 1 and res.summary()["skipped_by_reason"] == {"syntax": 1}
+
+
+def test_a_build_file_at_the_root_makes_the_root_the_module():
+    res = _parse([("pom.xml", "<project/>"), ("src/main/java/A.java", "class A { int f() { return 1; } }")])
+    assert {u.module for u in res.units} == {""}
+    res = _parse([("src/main/java/A.java", "class A { int f() { return 1; } }")])
+    assert {u.module for u in res.units} == {"src"}, "no build file: the top-level folder"
 
 
 def test_units_on_one_line_have_distinct_ids():

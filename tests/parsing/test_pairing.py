@@ -233,3 +233,29 @@ def test_http_rule_drops_the_query_string_before_matching():
         "follows": ("endpoint:OrderController.get", "http"),
         "slashed": ("endpoint:OrderController.list", "http"),
     }
+
+
+def test_a_test_pairs_with_the_class_of_its_own_package():
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    def util(pkg):
+        return f"package {pkg};\nclass Util {{ static int twice(int x) {{ return 2 * x; }} }}"
+
+    test = "package {};\nclass UtilTest {{ @Test void twice_doubles() {{ Util.twice(2); }} }}"
+    files = [
+        ("a/Util.java", util("com.shop.a")),
+        ("b/Util.java", util("com.shop.b")),
+        ("a/UtilTest.java", test.format("com.shop.a")),
+        ("c/UtilTest.java", test.format("com.shop.c")),  # no Util here, two elsewhere: ambiguous
+        ("d/UtilTest.java", test.format("com.shop.d")),
+    ]
+    res = parse_files([SourceFile.from_raw("r", "c", p, t, "java") for p, t in files[:2] + files[2:4]])
+    by_path = {u.path: u for u in res.units}
+    assert by_path["a/UtilTest.java"].pairs[0].focal_id == next(
+        u.id for u in res.units if u.kind == "method" and u.path == "a/Util.java"
+    )
+    assert [u.pairs for u in res.units if u.path == "c/UtilTest.java" and u.kind == "test"] == [[]]
+    res = parse_files([SourceFile.from_raw("r", "c", p, t, "java") for p, t in [files[1], files[4]]])
+    only_b = next(u for u in res.units if u.kind == "method")
+    assert [t.pairs[0].focal_id for t in res.units if t.kind == "test"] == [only_b.id], "one package has it: paired"

@@ -20,6 +20,17 @@ def test_git_checkout_gives_head_commit_and_committed_content(git_repo):
     assert [(s.stage, s.reason) for s in skipped] == [("collect", "binary")]
 
 
+def test_text_that_is_not_utf8_is_skipped_with_its_own_reason(tmp_path):
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / "Legacy.java").write_bytes('class Legacy { String s = "café"; }'.encode("latin-1"))
+    (root / "Empty.java").write_bytes(b"")
+    (root / "logo.png").write_bytes(b"\x89PNG\0\0")
+    files, skipped = collect(root)
+    assert [f.path for f in files] == ["Empty.java"], "an empty file is text"
+    assert sorted(s.reason for s in skipped) == ["binary", "not UTF-8"]
+
+
 def test_plain_folder_commit_is_a_content_hash(tmp_path):
     root = tmp_path / "shop"
     (root / "target").mkdir(parents=True)

@@ -259,7 +259,7 @@ def parse(
         with progress(("parsing", len(files))) as [advance]:
             parsed = parse_files(files, lang or None, progress=advance)
         write_jsonl(tmp / "units.jsonl", (u.model_dump() for u in parsed.units))
-        summary = parsed.summary()
+        summary = parsed.summary(skipped)
         write_json(tmp / "summary.json", summary)
         rejected = [r.model_dump() for r in skipped + parsed.skipped]
         write_manifest(

@@ -5,7 +5,8 @@
 - call: the test calls methods of the focal class; the one it calls most;
 - http: the test sends a request (`get("/api/orders/42")`) that an endpoint maps.
 
-The focal class of `OrderServiceTest` is `OrderService`; of `test_pricing.py`, the module `pricing`.
+The focal class of `OrderServiceTest` is `OrderService`; of `test_pricing.py`, the module `pricing`; a
+class of the test's own package first (`a.UtilTest` tests `a.Util`, not `b.Util`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,15 @@ def _by_http(test: CodeUnit, endpoints: list[CodeUnit]) -> CodeUnit | None:
     return None
 
 
+def _in_package(candidates: list[CodeUnit], package: str) -> list[CodeUnit]:
+    """Members of the focal class in the test's package; else of the one package holding a class of
+    that name (tests may sit elsewhere); none when several packages do (`a.UtilTest`, `b.Util`, `c.Util`)."""
+    same = [m for m in candidates if m.package == package]
+    if same:
+        return same
+    return candidates if len({m.package for m in candidates}) == 1 else []
+
+
 def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
     """The same units, each test carrying the link to its focal unit (if one is found)."""
     methods: dict[tuple[str, str, str], list[CodeUnit]] = defaultdict(list)
@@ -75,11 +85,12 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
         if u.kind != "test":
             out.append(u)
             continue
-        focal = methods.get((u.source.repo, u.lang, focal_class_name(u)), [])
+        focal = _in_package(methods.get((u.source.repo, u.lang, focal_class_name(u)), []), u.package)
         link = None
         see = _SEE.search(u.doc)
         if see:
-            hit = [m for m in methods.get((u.source.repo, u.lang, see.group(1)), []) if m.name == see.group(2)]
+            named = _in_package(methods.get((u.source.repo, u.lang, see.group(1)), []), u.package)
+            hit = [m for m in named if m.name == see.group(2)]
             link = PairLink(focal_id=hit[0].id, rule="explicit") if hit else None
         if link is None and (m := _by_name(u.name, focal)):
             link = PairLink(focal_id=m.id, rule="name")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import get_args
 
 from tree_sitter import Node
 
 from minions.parsing.languages import LANGUAGES, FileContext
 from minions.parsing.pairing import pair_tests
-from minions.records import CodeUnit, Rejection, SourceFile
+from minions.records import CodeUnit, PairingRule, Rejection, SourceFile
 
 BUILD_FILES = {"pom.xml", "build.gradle", "build.gradle.kts", "pyproject.toml", "setup.py", "package.json"}
 
@@ -20,12 +21,17 @@ class ParseResult:
     units: list[CodeUnit]
     skipped: list[Rejection] = field(default_factory=list)
     files_parsed: int = 0
+    files_seen: int = 0
 
-    def summary(self) -> dict:
+    def summary(self, collected: list[Rejection] = ()) -> dict:
+        """Counts for summary.json; `collected` are the files the collect step skipped (seen too)."""
         kinds = Counter(u.kind for u in self.units)
-        rules = Counter(p.rule for u in self.units for p in u.pairs)
+        rules = Counter({rule: 0 for rule in get_args(PairingRule)})
+        rules.update(p.rule for u in self.units for p in u.pairs)
+        skipped = [*collected, *self.skipped]
         return {
-            "files": self.files_parsed,
+            "files": self.files_seen + len(collected),
+            "files_parsed": self.files_parsed,
             "classes": kinds["class"],
             "methods": kinds["method"],
             "tests": kinds["test"],
@@ -33,37 +39,55 @@ class ParseResult:
             "pairs_by_rule": dict(sorted(rules.items())),
             "endpoints": kinds["endpoint"],
             "queries": kinds["query"],
-            "skipped": len(self.skipped),
+            "skipped": len(skipped),
+            "skipped_by_reason": dict(sorted(Counter(reason_kind(r.reason) for r in skipped).items())),
         }
 
 
+def reason_kind(reason: str) -> str:
+    """The kind of a skip reason: `syntax error near line 3` -> `syntax`, `python parser failed: X` -> `parser`."""
+    if reason.startswith("syntax error"):
+        return "syntax"
+    if " parser failed" in reason:
+        return "parser"
+    return reason.split(" (")[0]
+
+
 def module_of(path: str, build_dirs: set[str]) -> str:
-    """The nearest folder holding a build file, else the top-level folder, else '' (the root)."""
-    parents = [p.as_posix() for p in PurePosixPath(path).parents][:-1]
-    for d in parents:  # nearest first
+    """The nearest folder holding a build file ('' for the repository root), else the top-level
+    folder, else '' (a file at the root)."""
+    parents = [p.as_posix() for p in PurePosixPath(path).parents]
+    for d in parents:  # nearest first, the root (".") last
         if d in build_dirs:
-            return d
-    return parents[-1] if parents else ""
+            return "" if d == "." else d
+    return parents[-2] if len(parents) > 1 else ""
 
 
-def _first_error(root: Node) -> int:
-    stack = [root]
+def _error_lines(root: Node) -> list[tuple[int, int]]:
+    """The (first, last) lines, 1-based, of every ERROR or missing node, in source order."""
+    out, stack = [], [root]
     while stack:
         n = stack.pop()
         if n.type == "ERROR" or n.is_missing:
-            return n.start_point[0] + 1
+            out.append((n.start_point[0] + 1, n.end_point[0] + 1))
+            continue
         stack.extend(c for c in reversed(n.children) if c.has_error or c.is_missing)
-    return root.start_point[0] + 1
+    return out or [(root.start_point[0] + 1, root.start_point[0] + 1)]
+
+
+def _clear_of(unit: CodeUnit, broken: list[tuple[int, int]]) -> bool:
+    return all(unit.span[1] < first or unit.span[0] > last for first, last in broken)
 
 
 def parse_files(files: list[SourceFile], languages: list[str] | None = None, progress=None) -> ParseResult:
-    """Units of every file in a parsed language; a file with syntax errors is skipped with a reason."""
+    """Units of every file in a parsed language. In a file with syntax errors, the units clear of every
+    broken span are kept and the file is reported (reason `syntax error near line N`)."""
     wanted = set(languages or LANGUAGES)
     build_dirs = {
         (f.repo, PurePosixPath(f.path).parent.as_posix()) for f in files if PurePosixPath(f.path).name in BUILD_FILES
     }
     parsers = {}
-    result = ParseResult(units=[])
+    result = ParseResult(units=[], files_seen=len(files))
     for f in files:
         if progress:
             progress()
@@ -73,18 +97,22 @@ def parse_files(files: list[SourceFile], languages: list[str] | None = None, pro
         parser = parsers.setdefault(f.lang, lang.parser())
         src = f.text.encode()
         tree = parser.parse(src)
-        if tree.root_node.has_error:
-            reason = f"syntax error near line {_first_error(tree.root_node)}"
-            result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=reason))
-            continue
         dirs = {d for repo, d in build_dirs if repo == f.repo}
         ctx = FileContext(file=f, module=module_of(f.path, dirs), src=src)
         try:
-            result.units += lang.parse(tree.root_node, ctx)
+            units = lang.parse(tree.root_node, ctx)
         except Exception as e:  # a parser bug on one file must not stop the run
             reason = f"{f.lang} parser failed: {type(e).__name__}"
             result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=reason))
             continue
+        if tree.root_node.has_error:
+            broken = _error_lines(tree.root_node)
+            kept = [u for u in units if _clear_of(u, broken)]
+            spans = ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in broken[:5])
+            reason = f"syntax error near line {broken[0][0]} (lines {spans}; {len(kept)} of {len(units)} units kept)"
+            result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=reason))
+            units = kept
+        result.units += units
         result.files_parsed += 1
     result.units = pair_tests(result.units)
     return result

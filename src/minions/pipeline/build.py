@@ -52,6 +52,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
+    collected = list(rejected)
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
         opts = ScrubOptions(cfg.scrub.internal_names, cfg.scrub.internal_domains, Pseudonyms(key) if key else None)
@@ -71,7 +72,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     inputs = {f.id: f.text_hash for f in files}
     parsed = parse_files(files, cfg.parse.languages)
     rejected += parsed.skipped
-    summary = parsed.summary()
+    summary = parsed.summary(collected)
     log(
         f"parsed {summary['files']} files: {summary['methods']} methods, {summary['tests']} tests, "
         f"{summary['pairs']} test pairs"

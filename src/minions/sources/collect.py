@@ -53,13 +53,13 @@ def _lang(path: str) -> str | None:
 
 
 def _decode(data: bytes) -> str | None:
-    """The text of a file, or None when it is binary."""
+    """The text of a file; None when it is binary, "" when it is text but not UTF-8."""
     if b"\0" in data[:8192]:
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return ""
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -143,8 +143,9 @@ def _files(repo: str, commit: str, items: list[tuple[str, bytes]]) -> tuple[list
             skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason="too large"))
             continue
         text = _decode(data)
-        if text is None:
-            skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason="binary"))
+        if not text and data:
+            reason = "binary" if text is None else "not UTF-8"
+            skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason=reason))
             continue
         files.append(SourceFile.from_raw(repo, commit, path, text, _lang(path)))
     return files, skipped
