@@ -66,7 +66,7 @@ def test_kotlin_units_and_pairing_by_call():
     top = by_name[("method", "tierOf")]
     assert top.class_name == "Ledger" and top.scope == "file", "top-level functions belong to the file"
     assert add.scope == "class"
-    test = by_name[("test", "`adds points`")]
+    test = by_name[("test", "adds points")]  # the name a person reads, without Kotlin's backticks
     assert [(p.focal_id, p.rule) for p in test.pairs] == [(add.id, "call")]
 
 
@@ -112,3 +112,73 @@ enum class Tier(val min: Int) {
     res = parse_files([SourceFile.from_raw("r", "c", "A.kt", src, "kotlin")])
     got = sorted((u.kind, u.name, u.class_name) for u in res.units)
     assert got == [("class", "A", None), ("class", "Tier", None), ("method", "make", "A"), ("method", "next", "Tier")]
+
+
+KOTLIN_CONTROLLER = """package com.shop.order
+
+const val ORDERS = "/api/orders"
+
+@RestController
+@RequestMapping(ORDERS, "/o")
+class OrderController(private val service: OrderService) {
+    @GetMapping("/{id}")
+    fun get(@PathVariable id: Long): Order = service.find(id)
+
+    @RequestMapping(value = [ALL], method = [RequestMethod.GET, RequestMethod.POST])
+    fun list(): List<Order> {
+        return service.all()
+    }
+
+    @PostMapping
+    fun create(@RequestBody o: Order) = service.save(o)
+
+    companion object {
+        const val ALL = "/all"
+    }
+}
+
+@Controller
+class PageController {
+    @GetMapping("/home")
+    fun home(): String = "home"
+
+    @GetMapping(path = ["/health"])
+    fun health(): ResponseEntity<String> = ResponseEntity.ok("up")
+}
+"""
+
+
+def test_kotlin_spring_endpoints():
+    res = parse_files([SourceFile.from_raw("r", "c", "app/OrderController.kt", KOTLIN_CONTROLLER, "kotlin")])
+    assert res.skipped == []
+    assert [
+        (u.name, u.http["method"], u.http["path"], u.http["returns"]) for u in res.units if u.kind == "endpoint"
+    ] == [
+        ("get", "GET", "/api/orders/{id}", "body"),
+        ("get", "GET", "/o/{id}", "body"),
+        ("list", "GET", "/api/orders/all", "body"),
+        ("list", "POST", "/api/orders/all", "body"),
+        ("list", "GET", "/o/all", "body"),
+        ("list", "POST", "/o/all", "body"),
+        ("create", "POST", "/api/orders", "body"),
+        ("create", "POST", "/o", "body"),
+        ("home", "GET", "/home", "view"),
+        ("health", "GET", "/health", "body"),
+    ]
+    get = next(u for u in res.units if u.kind == "endpoint")
+    assert get.code.startswith("    @GetMapping") and get.class_name == "OrderController"
+    assert {u.package for u in res.units} == {"com.shop.order"}
+    assert len({u.id for u in res.units}) == len(res.units)
+
+
+def test_kotlin_grammar_errors_without_an_error_node_drop_only_their_lines():
+    """The Kotlin grammar flags some valid one-liners without marking an ERROR node: the innermost
+    node holding the error counts as broken, the rest of the file is kept."""
+    src = (
+        "class B(val v: Int) { fun f(): Int { return v } }\n\n"
+        "class C {\n    fun g(): Int {\n        return 2\n    }\n"
+        '    companion object { const val P = "/p" }\n}\n'
+    )
+    res = parse_files([SourceFile.from_raw("r", "c", "B.kt", src, "kotlin")])
+    assert [(u.kind, u.name, u.span) for u in res.units] == [("method", "g", (4, 6))]
+    assert [s.reason for s in res.skipped] == ["syntax error near line 1 (lines 1, 7; 1 of 4 units kept)"]

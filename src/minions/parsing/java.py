@@ -7,17 +7,16 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from minions.parsing.languages import (
-    HTTP_MAPPINGS,
     TEST_ANNOTATIONS,
     FileContext,
     doc_before,
     elide,
-    join_http_path,
     make_unit,
     register_language,
     text,
     walk,
 )
+from minions.parsing.spring import MAPPINGS, Mapping, endpoint_units, returns_of, verbs_of
 from minions.records import CodeUnit
 
 CLASS_TYPES = {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}
@@ -88,21 +87,15 @@ def _element(ann: Node, ctx: FileContext, keys: tuple[str, ...]) -> Node | None:
     return None
 
 
-def _mapping_paths(ann: Node, ctx: FileContext, consts: dict[str, str]) -> list[str]:
+def _mapping(ann_name: str, ann: Node, ctx: FileContext, consts: dict[str, str]) -> Mapping:
     value = _element(ann, ctx, ("value", "path"))
-    return _values(value, ctx, consts) if value is not None else [""]
-
-
-def _mapping_verbs(ann_name: str, ann: Node, ctx: FileContext) -> list[str]:
-    """The HTTP verbs of a mapping: `@GetMapping` is GET; `@RequestMapping(method = {GET, POST})` each
-    listed; a `@RequestMapping` without `method` maps every verb (`ANY`)."""
-    if ann_name in HTTP_MAPPINGS:
-        return [HTTP_MAPPINGS[ann_name]]
-    value = _element(ann, ctx, ("method",))
-    if value is None:
-        return ["ANY"]
-    items = value.named_children if value.type == "element_value_array_initializer" else [value]
-    return [text(v, ctx).rsplit(".", 1)[-1].upper() for v in items]
+    method = _element(ann, ctx, ("method",))
+    methods = None
+    if method is not None:
+        items = method.named_children if method.type == "element_value_array_initializer" else [method]
+        methods = [text(v, ctx) for v in items]
+    paths = _values(value, ctx, consts) if value is not None else [""]
+    return Mapping(ann, verbs_of(ann_name, methods), paths)
 
 
 def _signature(node: Node, ctx: FileContext) -> str:
@@ -134,30 +127,6 @@ def _test_class_name(cls: Node, ctx: FileContext) -> str:
     return name
 
 
-def _endpoints(
-    m: Node, ann: dict[str, Node], bases: list[str], view: bool, consts: dict[str, str], ctx: FileContext, **common
-) -> list[CodeUnit]:
-    """One endpoint unit per (verb, path) the method's mapping annotations declare, under each base."""
-    units = []
-    returns = "view" if view and "ResponseBody" not in ann and not _returns_entity(m, ctx) else "body"
-    for ann_name, a in ann.items():
-        if ann_name not in HTTP_MAPPINGS and ann_name != "RequestMapping":
-            continue
-        for base in bases:
-            for path in _mapping_paths(a, ctx, consts):
-                for verb in _mapping_verbs(ann_name, a, ctx):
-                    http = {"method": verb, "path": join_http_path(base, path), "returns": returns}
-                    key = "" if not units else f"{verb} {http['path']}"
-                    units.append(make_unit(m, ctx, span_node=a, id_key=key, kind="endpoint", http=http, **common))
-    return units
-
-
-def _returns_entity(m: Node, ctx: FileContext) -> bool:
-    """`ResponseEntity<...>` and `HttpEntity<...>` write the body, also in a view controller."""
-    kind = m.child_by_field_name("type")
-    return kind is not None and text(kind, ctx).split("<")[0].rsplit(".", 1)[-1] in ("ResponseEntity", "HttpEntity")
-
-
 def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     name = text(cls.child_by_field_name("name"), ctx)
     class_ann = _annotations(cls, ctx)
@@ -169,12 +138,16 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     # a Spring controller, or an interface declaring mappings that a controller implements
     is_controller = bool({"RestController", "Controller"} & set(class_ann)) or (
         cls.type == "interface_declaration"
-        and any(n in HTTP_MAPPINGS or n == "RequestMapping" for m in [cls, *members] for n in _annotations(m, ctx))
+        and any(n in MAPPINGS for m in [cls, *members] for n in _annotations(m, ctx))
     )
     # a @Controller without @ResponseBody renders views: its endpoints are kept, marked `returns: view`
     view = "Controller" in class_ann and "ResponseBody" not in class_ann
     consts = _constants(body, ctx)
-    bases = _mapping_paths(class_ann["RequestMapping"], ctx, consts) if "RequestMapping" in class_ann else [""]
+    bases = (
+        _mapping("RequestMapping", class_ann["RequestMapping"], ctx, consts).paths
+        if "RequestMapping" in class_ann
+        else [""]
+    )
     test_class = _test_class_name(cls, ctx)
     for m in members:
         m_name = text(m.child_by_field_name("name"), ctx)
@@ -197,7 +170,10 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
             units.append(make_unit(m, ctx, kind="test" if is_test else "method", **common))
         if is_controller:
             code = units[-1].code if units[-1].name == m_name else None
-            for e in _endpoints(m, ann, bases, view, consts, ctx, **common):
+            mappings = [_mapping(n, a, ctx, consts) for n, a in ann.items() if n in MAPPINGS]
+            kind = m.child_by_field_name("type")
+            returns = returns_of(view, set(ann), text(kind, ctx) if kind is not None else "")
+            for e in endpoint_units(m, mappings, bases, returns, ctx, **common):
                 units.append(e.model_copy(update={"code": code}) if code else e)
     return units
 

@@ -1,7 +1,8 @@
-"""Kotlin: classes and objects, their functions, top-level functions, JUnit tests."""
+"""Kotlin: classes and objects, their functions, top-level functions, JUnit tests, Spring endpoints."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from tree_sitter import Node
@@ -16,6 +17,7 @@ from minions.parsing.languages import (
     text,
     walk,
 )
+from minions.parsing.spring import MAPPINGS, Mapping, endpoint_units, returns_of, verbs_of
 from minions.records import CodeUnit
 
 CLASS_TYPES = {"class_declaration", "object_declaration", "companion_object"}
@@ -35,11 +37,62 @@ def _class_name(cls: Node, ctx: FileContext) -> str:
     return _name(cls, ctx, "type_identifier")
 
 
-def _annotations(node: Node, ctx: FileContext) -> set[str]:
+def _annotations(node: Node, ctx: FileContext) -> dict[str, Node]:
+    """Annotation name -> node, from the declaration's modifiers."""
     mods = next((c for c in node.children if c.type == "modifiers"), None)
     if not mods:
-        return set()
-    return {text(next(walk(a, {"type_identifier"})), ctx) for a in mods.children if a.type == "annotation"}
+        return {}
+    return {text(next(walk(a, {"type_identifier"})), ctx): a for a in mods.children if a.type == "annotation"}
+
+
+def _string(node: Node, ctx: FileContext, consts: dict[str, str]) -> str | None:
+    """A string literal without templates, or a known constant."""
+    if node.type == "string_literal":
+        parts = node.named_children
+        return None if any(p.type != "string_content" for p in parts) else "".join(text(p, ctx) for p in parts)
+    if node.type == "simple_identifier":
+        return consts.get(text(node, ctx))
+    return None
+
+
+def _constants(root: Node, ctx: FileContext) -> dict[str, str]:
+    """Every `const val NAME = "..."` of the file (top level, objects, companions)."""
+    consts: dict[str, str] = {}
+    for prop in walk(root, {"property_declaration"}):
+        mods = next((c for c in prop.children if c.type == "modifiers"), None)
+        var = next((c for c in prop.children if c.type == "variable_declaration"), None)
+        value = prop.named_children[-1] if prop.named_children else None
+        if mods is None or "const" not in text(mods, ctx).split() or var is None or value is None:
+            continue
+        found = _string(value, ctx, consts)
+        if found is not None:
+            consts[_name(var, ctx, "simple_identifier")] = found
+    return consts
+
+
+def _arguments(ann: Node, ctx: FileContext) -> dict[str, list[Node]]:
+    """An annotation's arguments by name (`value` for a positional one); an array's items each."""
+    call = next((c for c in ann.children if c.type == "constructor_invocation"), None)
+    args = next((c for c in call.children if c.type == "value_arguments"), None) if call else None
+    out: dict[str, list[Node]] = {}
+    for arg in args.named_children if args else []:
+        parts = arg.named_children
+        key = "value"
+        if len(parts) == 2 and parts[0].type == "simple_identifier":
+            key = text(parts[0], ctx)
+        value = parts[-1] if parts else None
+        if value is None:
+            continue
+        items = value.named_children if value.type == "collection_literal" else [value]
+        out.setdefault("value" if key == "path" else key, []).extend(items)
+    return out
+
+
+def _mapping(name: str, ann: Node, ctx: FileContext, consts: dict[str, str]) -> Mapping:
+    args = _arguments(ann, ctx)
+    paths = [p if (p := _string(n, ctx, consts)) is not None else text(n, ctx) for n in args.get("value", [])]
+    methods = [text(n, ctx) for n in args.get("method", [])] or None
+    return Mapping(ann, verbs_of(name, methods), paths or [""])
 
 
 def _calls(node: Node, ctx: FileContext) -> list[str]:
@@ -54,42 +107,64 @@ def _calls(node: Node, ctx: FileContext) -> list[str]:
     return out
 
 
-def _functions(container: Node, class_name: str, ctx: FileContext) -> list[CodeUnit]:
+def _functions(container: Node, class_name: str, ctx: FileContext, consts: dict[str, str]) -> list[CodeUnit]:
     holder = next((c for c in container.children if c.type in BODY_TYPES), container)
     funcs = [c for c in holder.children if c.type == "function_declaration"]
     bodies = [b for f in funcs for b in f.children if b.type == "function_body"]
     skeleton = elide(container, bodies, ctx, "{ ... }")
     units = []
+    class_ann = _annotations(container, ctx) if container.type == "class_declaration" else {}
+    is_controller = bool({"RestController", "Controller"} & set(class_ann))
+    view = "Controller" in class_ann and "ResponseBody" not in class_ann
+    base = class_ann.get("RequestMapping")
+    bases = _mapping("RequestMapping", base, ctx, consts).paths if base is not None else [""]
     if container.type in CLASS_TYPES - {"companion_object"}:
         units.append(make_unit(container, ctx, kind="class", name=class_name, doc=doc_before(container, ctx)))
     for f in funcs:
         body = next((b for b in f.children if b.type == "function_body"), None)
         if body is None:
             continue
-        kind = "test" if TEST_ANNOTATIONS & _annotations(f, ctx) else "method"
+        ann = _annotations(f, ctx)
+        kind = "test" if TEST_ANNOTATIONS & set(ann) else "method"
         signature = ctx.src[f.start_byte : body.start_byte].decode("utf-8", "replace").strip()
-        units.append(
-            make_unit(
-                f,
-                ctx,
-                kind=kind,
-                name=_name(f, ctx, "simple_identifier"),
-                class_name=class_name,
-                scope="class" if container.type in CLASS_TYPES else "file",
-                signature=signature,
-                doc=doc_before(f, ctx),
-                context=skeleton,
-                calls=_calls(body, ctx),
-            )
+        common = dict(
+            name=_name(f, ctx, "simple_identifier").strip("`"),
+            class_name=class_name,
+            scope="class" if container.type in CLASS_TYPES else "file",
+            signature=signature,
+            doc=doc_before(f, ctx),
+            context=skeleton,
+            calls=_calls(body, ctx),
         )
+        units.append(make_unit(f, ctx, kind=kind, **common))
+        mappings = [_mapping(n, a, ctx, consts) for n, a in ann.items() if n in MAPPINGS]
+        if is_controller and mappings:
+            returns = returns_of(view, set(ann), _return_type(f, ctx))
+            code = units[-1].code
+            units += [
+                e.model_copy(update={"code": code}) for e in endpoint_units(f, mappings, bases, returns, ctx, **common)
+            ]
     return units
+
+
+def _return_type(f: Node, ctx: FileContext) -> str:
+    """The declared return type (after the parameters' `:`), '' when inferred."""
+    params = next((i for i, c in enumerate(f.children) if c.type == "function_value_parameters"), None)
+    rest = f.children[params + 1 :] if params is not None else []
+    if len(rest) >= 2 and rest[0].type == ":":
+        return text(rest[1], ctx)
+    return ""
 
 
 @register_language("kotlin")
 def parse_kotlin(root: Node, ctx: FileContext) -> list[CodeUnit]:
+    header = next((c for c in root.children if c.type == "package_header"), None)
+    name = next((c for c in header.named_children if c.type == "identifier"), None) if header else None
+    ctx = replace(ctx, package=text(name, ctx) if name is not None else "")
+    consts = _constants(root, ctx)
     units = []
     for cls in walk(root, CLASS_TYPES):
-        units += _functions(cls, _class_name(cls, ctx), ctx)
+        units += _functions(cls, _class_name(cls, ctx), ctx, consts)
     # top-level functions belong to the file, named after it (Kotlin's FooKt facade)
-    units += [u for u in _functions(root, PurePosixPath(ctx.file.path).stem, ctx) if u.kind != "class"]
+    units += [u for u in _functions(root, PurePosixPath(ctx.file.path).stem, ctx, consts) if u.kind != "class"]
     return units

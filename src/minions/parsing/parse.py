@@ -64,15 +64,17 @@ def module_of(path: str, build_dirs: set[str]) -> str:
 
 
 def _error_lines(root: Node) -> list[tuple[int, int]]:
-    """The (first, last) lines, 1-based, of every ERROR or missing node, in source order."""
+    """The (first, last) lines, 1-based, of every ERROR or missing node in source order; where a node
+    has an error that none of its children shows (the Kotlin grammar does that), the node's own."""
     out, stack = [], [root]
     while stack:
         n = stack.pop()
-        if n.type == "ERROR" or n.is_missing:
+        flagged = [c for c in n.children if c.has_error or c.is_missing]
+        if n.type == "ERROR" or n.is_missing or not flagged:
             out.append((n.start_point[0] + 1, n.end_point[0] + 1))
             continue
-        stack.extend(c for c in reversed(n.children) if c.has_error or c.is_missing)
-    return out or [(root.start_point[0] + 1, root.start_point[0] + 1)]
+        stack.extend(reversed(flagged))
+    return out
 
 
 def _clear_of(unit: CodeUnit, broken: list[tuple[int, int]]) -> bool:
