@@ -1,10 +1,10 @@
 """Stage 3, parse: code files into units (classes, methods, tests, endpoints, queries) and test pairs.
 
 Languages register themselves (`languages.register_language`); the built-ins are `java.py`,
-`kotlin.py`, `python.py` and `typescript.py` (also TSX). `pairing.py` links tests to the code they test.
+`kotlin.py`, `python.py`, `typescript.py` (also TSX) and `go.py`. `pairing.py` links tests to the code they test.
 """
 
-from minions.parsing import java, kotlin, python, typescript  # noqa: F401  (registers the built-in languages)
+from minions.parsing import go, java, kotlin, python, typescript  # noqa: F401  (registers the built-in languages)
 from minions.parsing.languages import LANGUAGES, register_language
 from minions.parsing.parse import ParseResult, parse_files
 
