@@ -1,7 +1,8 @@
 """Stage 3, parse: code files into units (classes, methods, tests, endpoints, queries) and test pairs.
 
 Languages register themselves (`languages.register_language`); the built-ins are `java.py`,
-`kotlin.py`, `python.py`, `typescript.py` (also TSX) and `go.py`. `pairing.py` links tests to the code they test.
+`kotlin.py`, `python.py`, `typescript.py` (also TSX) and `go.py`. `pairing.py` links tests to the
+code they test (`pairing_ts_go.py` for TypeScript's and Go's conventions).
 """
 
 from minions.parsing import go, java, kotlin, python, typescript  # noqa: F401  (registers the built-in languages)
