@@ -11,6 +11,7 @@ from tree_sitter import Node
 
 from minions.parsing.languages import LANGUAGES, FileContext
 from minions.parsing.pairing import pair_tests
+from minions.parsing.pairing_ts_go import pair_ts_go
 from minions.records import CodeUnit, PairingRule, Rejection, SourceFile
 
 BUILD_FILES = {"pom.xml", "build.gradle", "build.gradle.kts", "pyproject.toml", "setup.py", "package.json"}
@@ -116,5 +117,5 @@ def parse_files(files: list[SourceFile], languages: list[str] | None = None, pro
             units = kept
         result.units += units
         result.files_parsed += 1
-    result.units = pair_tests(result.units)
+    result.units = pair_ts_go(pair_tests(result.units))
     return result
