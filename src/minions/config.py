@@ -73,8 +73,9 @@ class ScrubConfig(_Section):
 
 
 class ParseConfig(_Section):
-    languages: list[Literal["java", "kotlin", "python"]] = Field(
-        default_factory=lambda: ["java", "kotlin", "python"], description="languages to parse"
+    languages: list[Literal["java", "kotlin", "python", "typescript", "tsx", "go"]] = Field(
+        default_factory=lambda: ["java", "kotlin", "python", "typescript", "tsx", "go"],
+        description="languages to parse",
     )
 
 

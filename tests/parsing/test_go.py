@@ -331,7 +331,7 @@ def test_parse_command_on_a_folder_of_typescript_and_go(tmp_path):
         "endpoints": 0,
         "skipped": 0,
     }
-    assert summary["pairs_by_rule"] == {"call": 2, "name": 3}
+    assert summary["pairs_by_rule"] == {"call": 2, "explicit": 0, "http": 0, "name": 3}
     units = [json.loads(x) for x in (out / "units.jsonl").read_text().splitlines()]
     assert {u["lang"] for u in units} == {"go", "typescript"}
     ts_test = next(u for u in units if u["kind"] == "test" and u["lang"] == "typescript")

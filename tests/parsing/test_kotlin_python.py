@@ -1,5 +1,5 @@
 from minions.parsing import parse_files
-from minions.records import SourceFile
+from minions.records import PairLink, SourceFile
 
 KOTLIN = """package com.shop.loyalty
 
@@ -182,3 +182,92 @@ def test_kotlin_grammar_errors_without_an_error_node_drop_only_their_lines():
     res = parse_files([SourceFile.from_raw("r", "c", "B.kt", src, "kotlin")])
     assert [(u.kind, u.name, u.span) for u in res.units] == [("method", "g", (4, 6))]
     assert [s.reason for s in res.skipped] == ["syntax error near line 1 (lines 1, 7; 1 of 4 units kept)"]
+
+
+FASTAPI_ROUTES = """from fastapi import APIRouter
+
+router = APIRouter(prefix="/items", tags=["items"])
+helper = make_helper()
+
+
+@router.get("/{item_id}", response_model=Item)
+async def read_item(item_id: int):
+    return {}
+
+
+@router.api_route("/", methods=["POST", "PUT"])
+def save_item(item: Item):
+    return item
+
+
+@helper.get("/not-a-route")
+def not_an_endpoint():
+    return 1
+"""
+
+FLASK_ROUTES = """from flask import Blueprint
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.route("/<int:uid>", methods=["GET", "DELETE"])
+def user(uid):
+    return ""
+
+
+@bp.post("/")
+def create_user():
+    return ""
+"""
+
+FASTAPI_TESTS = """def test_read_one(client):
+    r = client.get(f"/items/{item.id}")
+    assert r.status_code == 200
+
+
+def test_save_by_route_name(client, app):
+    r = client.put(app.url_path_for("save_item"))
+    assert r.ok
+
+
+def test_flask_delete(client):
+    assert client.delete('/users/7').status_code == 204
+"""
+
+
+def test_fastapi_and_flask_endpoints_and_tests_paired_through_the_client():
+    res = parse_files(
+        [
+            SourceFile.from_raw("r", "c", "app/routes/items.py", FASTAPI_ROUTES, "python"),
+            SourceFile.from_raw("r", "c", "app/routes/users.py", FLASK_ROUTES, "python"),
+            SourceFile.from_raw("r", "c", "tests/test_api.py", FASTAPI_TESTS, "python"),
+        ]
+    )
+    endpoints = [(u.name, u.http["method"], u.http["path"]) for u in res.units if u.kind == "endpoint"]
+    assert endpoints == [
+        ("read_item", "GET", "/items/{item_id}"),
+        ("save_item", "POST", "/items"),
+        ("save_item", "PUT", "/items"),
+        ("user", "GET", "/users/{uid}"),  # Flask's <int:uid> as a path parameter
+        ("user", "DELETE", "/users/{uid}"),
+        ("create_user", "POST", "/users"),
+    ]
+    read = next(u for u in res.units if u.kind == "endpoint" and u.name == "read_item")
+    assert read.code.startswith('@router.get("/{item_id}"') and read.span == (7, 7)
+    by_test = {u.name: u.pairs for u in res.units if u.kind == "test"}
+    target = {(e.name, e.http["method"]): e.id for e in res.units if e.kind == "endpoint"}
+    assert by_test == {
+        "test_read_one": [PairLink(focal_id=target[("read_item", "GET")], rule="http")],
+        "test_save_by_route_name": [PairLink(focal_id=target[("save_item", "PUT")], rule="http")],
+        "test_flask_delete": [PairLink(focal_id=target[("user", "DELETE")], rule="http")],
+    }
+
+
+def test_an_any_endpoint_takes_every_verb():
+    from minions.parsing.pairing import _by_http
+
+    res = parse_files([SourceFile.from_raw("r", "c", "a/routes.py", FLASK_ROUTES, "python")])
+    user = next(u for u in res.units if u.kind == "endpoint" and u.http["method"] == "GET")
+    any_user = user.model_copy(update={"http": {**user.http, "method": "ANY"}})
+    test = next(u for u in res.units if u.kind == "method").model_copy(update={"code": "client.patch('/users/3')"})
+    assert _by_http(test, [user]) is None and _by_http(test, [any_user]) is any_user

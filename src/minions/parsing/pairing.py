@@ -3,7 +3,8 @@
 - explicit: the test's doc names its focal method (`@see OrderService#cancelOrder`);
 - name: the test is named after a method of the focal class (`cancelOrder_refunds`, `testCancelOrder`);
 - call: the test calls methods of the focal class; the one it calls most;
-- http: the test sends a request (`get("/api/orders/42")`) that an endpoint maps.
+- http: the test sends a request (`get("/api/orders/42")`, `client.get(f"/items/{id}")`,
+  `client.get(app.url_path_for("read_item"))`) that an endpoint maps.
 
 The focal class of `OrderServiceTest` is `OrderService`; of `test_pricing.py`, the module `pricing`; a
 class of the test's own package first (`a.UtilTest` tests `a.Util`, not `b.Util`).
@@ -17,7 +18,11 @@ from collections import Counter, defaultdict
 from minions.records import CodeUnit, PairLink
 
 _SEE = re.compile(r"@see\s+(\w+)#(\w+)")
-_HTTP_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*\"(/[^\"]*)\"")
+# `get("/api/orders/42")`, `client.post('/items/')`, `client.get(f"/items/{item.id}")`: (verb, path)
+_HTTP_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f?[\"'](/[^\"']*)[\"']")
+# FastAPI/Starlette: `client.get(app.url_path_for("read_item", item_id=1))`: (verb, route name)
+_URL_FOR = re.compile(r"\b(get|post|put|delete|patch)\(\s*[\w.]*\.url_path_for\(\s*[\"'](\w+)[\"']")
+_TEMPLATE = re.compile(r"\{[^{}/]*\}")
 
 
 def focal_class_name(test: CodeUnit) -> str:
@@ -57,9 +62,17 @@ def _path_regex(path: str) -> re.Pattern[str]:
 
 
 def _by_http(test: CodeUnit, endpoints: list[CodeUnit]) -> CodeUnit | None:
-    for verb, path in _HTTP_CALL.findall(test.code):
+    """The endpoint of the test's first request that one maps: by verb (an `ANY` endpoint takes every
+    verb) and path (an f-string's `{...}` parts match one segment), or by route name (`url_path_for`)."""
+    requests = [(m.start(), m.group(1).upper(), m.group(2), None) for m in _HTTP_CALL.finditer(test.code)]
+    requests += [(m.start(), m.group(1).upper(), None, m.group(2)) for m in _URL_FOR.finditer(test.code)]
+    for _, verb, path, route in sorted(requests):
         for e in endpoints:
-            if e.http and e.http["method"] == verb.upper() and _path_regex(e.http["path"]).match(path.split("?")[0]):
+            if not e.http or e.http["method"] not in (verb, "ANY"):
+                continue
+            if route is not None and e.name == route:
+                return e
+            if path is not None and _path_regex(e.http["path"]).match(_TEMPLATE.sub("x", path.split("?")[0])):
                 return e
     return None
 

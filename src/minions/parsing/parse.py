@@ -14,7 +14,7 @@ from minions.parsing.pairing import pair_tests
 from minions.parsing.pairing_ts_go import pair_ts_go
 from minions.records import CodeUnit, PairingRule, Rejection, SourceFile
 
-BUILD_FILES = {"pom.xml", "build.gradle", "build.gradle.kts", "pyproject.toml", "setup.py", "package.json"}
+BUILD_FILES = {"pom.xml", "build.gradle", "build.gradle.kts", "pyproject.toml", "setup.py", "package.json", "go.mod"}
 
 
 @dataclass

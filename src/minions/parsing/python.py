@@ -1,12 +1,14 @@
-"""Python: classes, functions and methods, pytest tests (test_* functions in test files)."""
+"""Python: classes, functions and methods, pytest tests (test_* functions in test files), and FastAPI
+and Flask endpoints (route decorators of apps, routers and blueprints made in the same file)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
-from minions.parsing.languages import FileContext, elide, make_unit, register_language, text, walk
+from minions.parsing.languages import FileContext, elide, join_http_path, make_unit, register_language, text, walk
 
 
 def _docstring(func: Node, ctx: FileContext) -> str:
@@ -45,11 +47,81 @@ def _members(container: Node) -> list[Node]:
     return out
 
 
+# what makes an app or router, and the keyword that holds its path prefix
+_ROUTERS = {"FastAPI": "root_path", "APIRouter": "prefix", "Flask": None, "Blueprint": "url_prefix"}
+_VERBS = {"get", "post", "put", "delete", "patch", "head", "options"}
+_FLASK_PARAM = re.compile(r"<(?:[\w]+:)?(\w+)>")
+
+
+def _string(node: Node | None, ctx: FileContext) -> str | None:
+    """A plain string literal's value (no f-string, no concatenation)."""
+    if node is None or node.type != "string":
+        return None
+    parts = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
+    if any(c.type != "string_content" for c in parts):
+        return None
+    return "".join(text(c, ctx) for c in parts)
+
+
+def _routers(root: Node, ctx: FileContext) -> dict[str, str]:
+    """Names bound at module level to `FastAPI(...)`, `APIRouter(...)`, `Flask(...)`, `Blueprint(...)`,
+    with the path prefix each was given."""
+    out: dict[str, str] = {}
+    for stmt in root.children:
+        expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else stmt
+        if expr.type != "assignment":
+            continue
+        target, value = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+        if target is None or target.type != "identifier" or value is None or value.type != "call":
+            continue
+        ctor = text(value.child_by_field_name("function"), ctx).rsplit(".", 1)[-1]
+        if ctor not in _ROUTERS:
+            continue
+        prefix = ""
+        for arg in value.child_by_field_name("arguments").named_children:
+            if arg.type == "keyword_argument" and text(arg.child_by_field_name("name"), ctx) == _ROUTERS[ctor]:
+                prefix = _string(arg.child_by_field_name("value"), ctx) or ""
+        out[text(target, ctx)] = prefix
+    return out
+
+
+def _routes(func: Node, routers: dict[str, str], ctx: FileContext) -> list[tuple[Node, str, str]]:
+    """(decorator, verb, full path) for each route decorator of a function: `@router.get("/x")`,
+    `@app.route("/x", methods=["GET", "POST"])`, `@router.api_route("/x", methods=[...])`."""
+    outer = func.parent
+    if outer is None or outer.type != "decorated_definition":
+        return []
+    out = []
+    for dec in (c for c in outer.children if c.type == "decorator"):
+        call = dec.named_children[0] if dec.named_children else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+        if fn is None or fn.type != "attribute":
+            continue
+        owner, attr = text(fn.child_by_field_name("object"), ctx), text(fn.child_by_field_name("attribute"), ctx)
+        if owner not in routers or (attr not in _VERBS and attr not in ("route", "api_route")):
+            continue
+        args = call.child_by_field_name("arguments").named_children
+        path = next((p for a in args if a.type != "keyword_argument" and (p := _string(a, ctx)) is not None), None)
+        methods = [attr.upper()] if attr in _VERBS else ["GET"]
+        for a in args:
+            if a.type == "keyword_argument" and text(a.child_by_field_name("name"), ctx) == "path":
+                path = _string(a.child_by_field_name("value"), ctx)
+            if a.type == "keyword_argument" and text(a.child_by_field_name("name"), ctx) == "methods":
+                listed = [_string(v, ctx) for v in a.child_by_field_name("value").named_children]
+                methods = [m.upper() for m in listed if m] or methods
+        if path is None:
+            continue
+        full = join_http_path(routers[owner], _FLASK_PARAM.sub(r"{\1}", path))
+        out += [(dec, verb, full) for verb in methods]
+    return out
+
+
 @register_language("python")
 def parse_python(root: Node, ctx: FileContext) -> list:
     stem = PurePosixPath(ctx.file.path).stem
     in_test_file = stem.startswith("test_") or stem.endswith("_test")
     units = []
+    routers = _routers(root, ctx)
     containers = [(root, stem)] + [
         (c, text(c.child_by_field_name("name"), ctx)) for c in walk(root, {"class_definition"})
     ]
@@ -66,18 +138,19 @@ def parse_python(root: Node, ctx: FileContext) -> list:
             body = f.child_by_field_name("body")
             signature = ctx.src[_outer(f).start_byte : body.start_byte].decode("utf-8", "replace").strip()
             kind = "test" if in_test_file and name.startswith("test") else "method"
-            units.append(
-                make_unit(
-                    _outer(f),
-                    ctx,
-                    kind=kind,
-                    name=name,
-                    class_name=class_name,
-                    scope="class" if container.type == "class_definition" else "file",
-                    signature=signature,
-                    doc=_docstring(f, ctx),
-                    context=skeleton,
-                    calls=_calls(body, ctx),
-                )
+            common = dict(
+                name=name,
+                class_name=class_name,
+                scope="class" if container.type == "class_definition" else "file",
+                signature=signature,
+                doc=_docstring(f, ctx),
+                context=skeleton,
+                calls=_calls(body, ctx),
             )
+            units.append(make_unit(_outer(f), ctx, kind=kind, **common))
+            for k, (dec, verb, path) in enumerate(_routes(f, routers, ctx) if kind == "method" else []):
+                http = {"method": verb, "path": path, "returns": "body"}
+                key = f"{verb} {path}" if k else ""
+                endpoint = make_unit(_outer(f), ctx, span_node=dec, id_key=key, kind="endpoint", http=http, **common)
+                units.append(endpoint.model_copy(update={"code": units[-1 - k].code}))
     return units

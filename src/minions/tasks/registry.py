@@ -10,7 +10,14 @@ from typing import Literal
 from minions.errors import UserError
 from minions.records import CodeUnit, InstructionRecord, PairingRule
 
-LANG_LABEL = {"java": "Java", "kotlin": "Kotlin", "python": "Python"}
+LANG_LABEL = {
+    "java": "Java",
+    "kotlin": "Kotlin",
+    "python": "Python",
+    "typescript": "TypeScript",
+    "tsx": "TypeScript (TSX)",
+    "go": "Go",
+}
 
 
 @dataclass(frozen=True)

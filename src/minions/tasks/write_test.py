@@ -8,7 +8,14 @@ from minions.parsing.pairing import focal_class_name
 from minions.records import CodeUnit, InstructionRecord
 from minions.tasks.registry import TaskOptions, dedent, fence, make_record, register_task
 
-FRAMEWORK = {"java": "JUnit 5", "kotlin": "JUnit 5", "python": "pytest"}
+FRAMEWORK = {
+    "java": "JUnit 5",
+    "kotlin": "JUnit 5",
+    "python": "pytest",
+    "typescript": "Jest",
+    "tsx": "Jest",
+    "go": "the testing package",
+}
 TEMPLATES = {
     "en": (
         "write-test/en/1",
