@@ -259,3 +259,107 @@ def test_a_test_pairs_with_the_class_of_its_own_package():
     res = parse_files([SourceFile.from_raw("r", "c", p, t, "java") for p, t in [files[1], files[4]]])
     only_b = next(u for u in res.units if u.kind == "method")
     assert [t.pairs[0].focal_id for t in res.units if t.kind == "test"] == [only_b.id], "one package has it: paired"
+
+
+def _java(files):
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    res = parse_files([SourceFile.from_raw("r", "c", p, t, "java") for p, t in files])
+    focal = {
+        u.id: f"{u.class_name}.{u.name}" if u.kind != "endpoint" else f"{u.http['method']} {u.http['path']}"
+        for u in res.units
+    }
+    return {u.name: [(focal[p.focal_id], p.rule) for p in u.pairs] for u in res.units if u.kind == "test"}
+
+
+CONTROLLER = """package shop;
+@RestController
+@RequestMapping("/api/owners")
+class OwnerController {
+    @GetMapping("/{id}") Owner show(@PathVariable long id) { return repo.find(id); }
+    @PutMapping("/{id}") Owner update(@PathVariable long id) { return repo.save(id); }
+    @PostMapping Owner create() { return repo.save(0); }
+    @DeleteMapping("/{id}") void remove(@PathVariable long id) { repo.delete(id); }
+    Owner find(long id) { return null; }
+}
+"""
+
+
+def test_explicit_evidence_in_annotations_names_the_focal_class():
+    tests = """package shop;
+@WebMvcTest(controllers = OwnerController.class)
+class OwnerWebTests {
+    @Test void show_returnsOwner() { mvc.perform(get("/api/owners/1")); }
+}
+class OwnerMockTests {
+    @InjectMocks private OwnerController controller;
+    @Test void findsIt() { controller.find(1); controller.find(2); }
+}
+"""
+    assert _java([("shop/OwnerController.java", CONTROLLER), ("shop/OwnerWebTests.java", tests)]) == {
+        "show_returnsOwner": [("OwnerController.show", "explicit")],
+        "findsIt": [("OwnerController.find", "explicit")],
+    }
+
+
+def test_http_requests_of_every_client_with_constants_resolved():
+    tests = """package shop;
+class OwnerApiIT {
+    private static final String OWNERS = "/api/owners";
+    static final String ONE = OWNERS + "/{id}";
+    @Test void fetchesOne() { mvc.perform(get(ONE, 7)).andExpect(status().isOk()); }
+    @Test void updates() { rest.exchange(OWNERS + "/7", HttpMethod.PUT, entity, Owner.class); }
+    @Test void creates() { rest.postForEntity("http://localhost:8080/api/owners?x=1", body, Owner.class); }
+    @Test void removes() { client.delete().uri(OWNERS + "/7").exchange(); }
+    @Test void unknownBase() { mvc.perform(get(baseUrl + "/7")); }
+}
+"""
+    assert _java([("shop/OwnerController.java", CONTROLLER), ("shop/OwnerApiIT.java", tests)]) == {
+        "fetchesOne": [("GET /api/owners/{id}", "http")],
+        "updates": [("PUT /api/owners/{id}", "http")],
+        "creates": [("POST /api/owners", "http")],
+        "removes": [("DELETE /api/owners/{id}", "http")],
+        "unknownBase": [],
+    }
+
+
+def test_a_set_up_constructed_type_counts_only_when_a_test_is_named_after_its_method():
+    code = """package shop;
+class PriceCalculator { long total(long x) { return x; } }
+class FakeClock { long now() { return 0; } }
+"""
+    tests = """package shop;
+class CheckoutScenarios {
+    private PriceCalculator calc;
+    @BeforeEach void setUp() { calc = new PriceCalculator(); clock = new FakeClock(); }
+    @Test void total_addsTax() { calc.total(1); clock.now(); clock.now(); }
+    @Test void somethingElse() { clock.now(); }
+}
+"""
+    assert _java([("shop/PriceCalculator.java", code), ("shop/CheckoutScenarios.java", tests)]) == {
+        "total_addsTax": [("PriceCalculator.total", "explicit")],
+        "somethingElse": [],
+    }
+
+
+def test_a_test_of_an_interface_pairs_with_its_one_implementation():
+    code = """package shop;
+interface Pricing { long price(long x); }
+class FlatPricing implements Pricing { public long price(long x) { return x; } }
+"""
+    tests = "package shop;\nclass PricingTest { @Test void price_isFlat() { p.price(1); } }"
+    assert _java([("shop/Pricing.java", code), ("shop/PricingTest.java", tests)]) == {
+        "price_isFlat": [("FlatPricing.price", "name")]
+    }
+    second = "package shop;\nclass TieredPricing implements Pricing { public long price(long x) { return 2 * x; } }"
+    files = [("shop/Pricing.java", code), ("shop/Tiered.java", second), ("shop/PricingTest.java", tests)]
+    assert _java(files) == {"price_isFlat": []}, "two implementations: no guess"
+
+
+def test_http_comes_before_call():
+    code = CONTROLLER.replace("Owner find(long id)", "Owner perform(long id)")
+    tests = 'package shop;\nclass OwnerControllerTest { @Test void getsOne() { mvc.perform(get("/api/owners/3")); } }'
+    assert _java([("shop/OwnerController.java", code), ("shop/OwnerControllerTest.java", tests)]) == {
+        "getsOne": [("GET /api/owners/{id}", "http")]
+    }

@@ -1,13 +1,23 @@
-"""Link each test to the code it tests. Rules, tried in order, the first hit wins:
+"""Link each test to the code it tests, strongest evidence first; the rule that found it is recorded.
 
-- explicit: the test's doc names its focal method (`@see OrderService#cancelOrder`);
-- name: the test is named after a method of the focal class (`cancelOrder_refunds`, `testCancelOrder`);
-- call: the test calls methods of the focal class; the one it calls most;
-- http: the test sends a request (`get("/api/orders/42")`, `client.get(f"/items/{id}")`,
-  `client.get(app.url_path_for("read_item"))`) that an endpoint maps.
+- explicit: the test names its focal class in code: `@see OrderService#cancelOrder` (the method too),
+  `@WebMvcTest(OrderController.class)`, `@InjectMocks OrderService service`,
+  `@SpringBootTest(classes = OrderService.class)` (the focal method: the one the test is named after,
+  else the one it calls most); or, for a test class not named after any class, a type it constructs
+  in a field or its set-up method (`new OrderService(...)` in `@BeforeEach`/`setUp`) that has a method
+  the test is named after (collaborators and fakes are constructed too, so a name must agree);
+- name: the test class is named after the focal class (`OrderServiceTest`, `...Tests`, `...IT`,
+  `...Spec`, `TestOrderService`, `test_pricing.py`, `pricing_test.py`) and the test after one of its
+  methods (`cancelOrder_refunds`, `testCancelOrder`);
+- http: the test sends a request that an endpoint maps: MockMvc and RestAssured `get("/api/x")`,
+  TestRestTemplate `getForEntity("/x")`/`exchange("/x", HttpMethod.PUT, ...)`, WebTestClient
+  `.get().uri("/x")`, Python clients `client.get(f"/items/{id}")` and `url_path_for("route")`; a path
+  built from string constants of the test class (`BASE + "/1"`) is resolved; `{...}` parts match one
+  segment; an `ANY` endpoint takes every verb;
+- call: the focal class named after the test class, the method the test calls most.
 
-The focal class of `OrderServiceTest` is `OrderService`; of `test_pricing.py`, the module `pricing`; a
-class of the test's own package first (`a.UtilTest` tests `a.Util`, not `b.Util`).
+A class of the test's own package comes first (`a.UtilTest` tests `a.Util`, not `b.Util`); a focal
+interface stands for its one implementation in the repository (none when there are several).
 """
 
 from __future__ import annotations
@@ -18,6 +28,27 @@ from collections import Counter, defaultdict
 from minions.records import CodeUnit, PairLink
 
 _SEE = re.compile(r"@see\s+(\w+)#(\w+)")
+_EVIDENCE = [
+    re.compile(r"@WebMvcTest\(\s*(?:(?:controllers|value)\s*=\s*)?[{\[]?\s*(\w+)(?:\.class|::class)"),
+    re.compile(r"@SpringBootTest\(\s*classes\s*=\s*[{\[]?\s*(\w+)(?:\.class|::class)"),
+    re.compile(r"@InjectMocks\s+(?:(?:private|protected|public|final|lateinit|var|val)\s+)*(?:\w+\s*:\s*)?(\w+)"),
+]
+_CONSTRUCTED = re.compile(r"\bnew\s+(\w+)\s*(?:<[^>]*>)?\s*\(")
+_SETUP = re.compile(r"@(?:BeforeEach|Before|BeforeAll|BeforeClass)\b|\bdef setUp\b|\bfun setUp\b|\bvoid setUp\b")
+_PART = r"(?:\"[^\"]*\"|[A-Za-z_][\w.]*)"
+# `NAME = "/api"` or `NAME = BASE + "/x"` (a plain `a = b` is no string constant)
+_STRING_CONST = re.compile(
+    r"\b([A-Za-z_]\w*)\s*=\s*(\"[^\"]*\"(?:\s*\+\s*" + _PART + r")*|" + _PART + r"(?:\s*\+\s*" + _PART + r")+)\s*;"
+)
+# a path expression: string literals and constant names joined by `+`
+_EXPR = r"(" + _PART + r"(?:\s*\+\s*" + _PART + r")*)"
+_JVM_REQUESTS = [
+    # MockMvc (get(...)), RestAssured (.get(...)), TestRestTemplate (.delete(...)/.put(...))
+    (re.compile(r"\b(get|post|put|delete|patch)\(\s*" + _EXPR), None),
+    (re.compile(r"\b(get|post|put|delete|patch)For(?:Entity|Object)\(\s*" + _EXPR), None),
+    (re.compile(r"\bexchange\(\s*" + _EXPR + r"\s*,\s*HttpMethod\.(\w+)"), "exchange"),
+    (re.compile(r"\.(get|post|put|delete|patch)\(\)\s*\.uri\(\s*" + _EXPR), None),
+]
 # `get("/api/orders/42")`, `client.post('/items/')`, `client.get(f"/items/{item.id}")`: (verb, path)
 _HTTP_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f?[\"'](/[^\"']*)[\"']")
 # FastAPI/Starlette: `client.get(app.url_path_for("read_item", item_id=1))`: (verb, route name)
@@ -61,20 +92,68 @@ def _path_regex(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(path)) + "/?$")
 
 
+def _resolve(expr: str, consts: dict[str, str]) -> str | None:
+    """The value of `"/a" + BASE + "/b"`: literals and known constants; None when a part is unknown."""
+    out = []
+    for part in re.split(r"\s*\+\s*", expr):
+        if part.startswith('"'):
+            out.append(part[1:-1])
+        elif part.rsplit(".", 1)[-1] in consts:
+            out.append(consts[part.rsplit(".", 1)[-1]])
+        else:
+            return None
+    return "".join(out)
+
+
+def requests(test: CodeUnit) -> list[tuple[str, str | None, str | None]]:
+    """(VERB, path, route name) of each request the test sends, in order: a path (host, query and
+    fragment dropped, `{...}` parts as `x`) or a route name (`url_path_for`)."""
+    found: list[tuple[int, str, str | None, str | None]] = []
+    if test.lang in ("java", "kotlin"):
+        consts: dict[str, str] = {}
+        for name, expr in _STRING_CONST.findall(test.context):  # in order: a constant may use earlier ones
+            if (value := _resolve(expr, consts)) is not None:
+                consts[name] = value
+        for pattern, kind in _JVM_REQUESTS:
+            for m in pattern.finditer(test.code):
+                verb, expr = (m.group(2), m.group(1)) if kind == "exchange" else (m.group(1), m.group(2))
+                path = _resolve(expr, consts)
+                if path is not None and "/" in path:
+                    found.append((m.start(), verb.upper(), path, None))
+    else:
+        found += [(m.start(), m.group(1).upper(), m.group(2), None) for m in _HTTP_CALL.finditer(test.code)]
+    found += [(m.start(), m.group(1).upper(), None, m.group(2)) for m in _URL_FOR.finditer(test.code)]
+    out = []
+    for _, verb, path, route in sorted(set(found)):
+        if path is not None:
+            path = re.sub(r"^https?://[^/]*", "", path).split("?")[0].split("#")[0] or "/"
+            path = _TEMPLATE.sub("x", path)
+        out.append((verb, path, route))
+    return out
+
+
 def _by_http(test: CodeUnit, endpoints: list[CodeUnit]) -> CodeUnit | None:
-    """The endpoint of the test's first request that one maps: by verb (an `ANY` endpoint takes every
-    verb) and path (an f-string's `{...}` parts match one segment), or by route name (`url_path_for`)."""
-    requests = [(m.start(), m.group(1).upper(), m.group(2), None) for m in _HTTP_CALL.finditer(test.code)]
-    requests += [(m.start(), m.group(1).upper(), None, m.group(2)) for m in _URL_FOR.finditer(test.code)]
-    for _, verb, path, route in sorted(requests):
+    """The endpoint of the test's first request that one maps (see `requests`)."""
+    for verb, path, route in requests(test):
         for e in endpoints:
             if not e.http or e.http["method"] not in (verb, "ANY"):
                 continue
             if route is not None and e.name == route:
                 return e
-            if path is not None and _path_regex(e.http["path"]).match(_TEMPLATE.sub("x", path.split("?")[0])):
+            if path is not None and _path_regex(e.http["path"]).match(path):
                 return e
     return None
+
+
+def _annotated(test: CodeUnit) -> list[str]:
+    """Classes the test class names in its annotations (`@WebMvcTest(X.class)`, `@InjectMocks X x`)."""
+    return list(dict.fromkeys(m.group(1) for p in _EVIDENCE for m in p.finditer(test.context)))
+
+
+def _constructed(test: CodeUnit, setups: list[CodeUnit]) -> list[str]:
+    """Types the test constructs in its fields or set-up methods (collaborators and fakes among them)."""
+    names = _CONSTRUCTED.findall(test.context) + [n for s in setups for n in _CONSTRUCTED.findall(s.code)]
+    return list(dict.fromkeys(n for n in names if n != test.class_name))
 
 
 def _in_package(candidates: list[CodeUnit], package: str) -> list[CodeUnit]:
@@ -86,30 +165,64 @@ def _in_package(candidates: list[CodeUnit], package: str) -> list[CodeUnit]:
     return candidates if len({m.package for m in candidates}) == 1 else []
 
 
+def _implementations(units: list[CodeUnit]) -> dict[tuple[str, str, str], list[str]]:
+    """(repo, lang, interface or base name) -> the classes that declare it in their header."""
+    out: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for u in units:
+        if u.kind != "class":
+            continue
+        header = u.code.split("{", 1)[0]
+        for sup in re.findall(r"\b(?:implements|extends)\s+([\w\s,.<>]+)|:\s*([\w\s,.<>()]+)$", header):
+            for name in re.findall(r"\b([A-Z]\w*)\b(?![^<]*>)", " ".join(sup)):
+                out[(u.source.repo, u.lang, name)].append(u.name)
+    return out
+
+
 def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
     """The same units, each test carrying the link to its focal unit (if one is found)."""
     methods: dict[tuple[str, str, str], list[CodeUnit]] = defaultdict(list)
+    setups: dict[tuple[str, str | None], list[CodeUnit]] = defaultdict(list)
     for u in units:
         if u.kind == "method" and u.class_name:
             methods[(u.source.repo, u.lang, u.class_name)].append(u)
+            if _SETUP.search(u.signature) or u.name in ("setUp", "setup_method"):
+                setups[(u.path, u.class_name)].append(u)
+    impls = _implementations(units)
     endpoints = [u for u in units if u.kind == "endpoint"]
+
+    def members(test: CodeUnit, cls: str) -> list[CodeUnit]:
+        found = _in_package(methods.get((test.source.repo, test.lang, cls), []), test.package)
+        if not found and len(impl := impls.get((test.source.repo, test.lang, cls), [])) == 1:
+            found = _in_package(methods.get((test.source.repo, test.lang, impl[0]), []), test.package)
+        return found
+
     out = []
     for u in units:
         if u.kind != "test":
             out.append(u)
             continue
-        focal = _in_package(methods.get((u.source.repo, u.lang, focal_class_name(u)), []), u.package)
         link = None
         see = _SEE.search(u.doc)
         if see:
-            named = _in_package(methods.get((u.source.repo, u.lang, see.group(1)), []), u.package)
-            hit = [m for m in named if m.name == see.group(2)]
+            hit = [m for m in members(u, see.group(1)) if m.name == see.group(2)]
             link = PairLink(focal_id=hit[0].id, rule="explicit") if hit else None
+        for cls in _annotated(u) if link is None else []:
+            focal = members(u, cls)
+            if m := _by_name(u.name, focal) or _by_call(u, focal):
+                link = PairLink(focal_id=m.id, rule="explicit")
+                break
+        named = focal_class_name(u)
+        focal = members(u, named) if named != u.class_name else []  # not its own helpers
         if link is None and (m := _by_name(u.name, focal)):
             link = PairLink(focal_id=m.id, rule="name")
-        if link is None and (m := _by_call(u, focal)):
-            link = PairLink(focal_id=m.id, rule="call")
+        # a test class not named after its focal class: a type it constructs that a test is named after
+        for cls in _constructed(u, setups.get((u.path, u.class_name), [])) if link is None and not focal else []:
+            if m := _by_name(u.name, members(u, cls)):
+                link = PairLink(focal_id=m.id, rule="explicit")
+                break
         if link is None and (e := _by_http(u, [e for e in endpoints if e.source.repo == u.source.repo])):
             link = PairLink(focal_id=e.id, rule="http")
+        if link is None and (m := _by_call(u, focal)):
+            link = PairLink(focal_id=m.id, rule="call")
         out.append(u.model_copy(update={"pairs": [link] if link else []}))
     return out
