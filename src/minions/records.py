@@ -9,7 +9,7 @@ hashes (task, unit ids, variant key, template id).
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,9 +100,11 @@ class CodeUnit(_Model):
     code: str
     context: str = Field("", description="for members: the enclosing class with member bodies elided")
     calls: list[str] = Field(default_factory=list, description="names of methods this unit calls")
-    http: dict[str, str] | None = Field(
+    http: dict[str, Any] | None = Field(
         None,
-        description="for endpoints: {method, path, returns}: method is a verb or ANY, returns is body or view",
+        description="for endpoints: {method, path, returns, handler, params, body, response}: method is a verb or "
+        "ANY, returns is body or view, handler the handler method's unit id, params [{name, in, type}] (path, "
+        "query, header), body and response types ('' when none or not declared)",
     )
     pairs: list[PairLink] = Field(default_factory=list, description="for tests: the units they test")
 

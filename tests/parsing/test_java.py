@@ -66,7 +66,9 @@ def test_classes_methods_endpoints_queries_tests():
     assert ("class", "OrderController") in kinds and ("method", "get") in kinds
     assert ("query", "findByStatus") in kinds and ("method", "findByCustomerId") not in kinds
     assert ("test", "cancel_refundsPayment") in kinds and ("method", "order") in kinds
-    endpoints = {u.name: u.http for u in res.units if u.kind == "endpoint"}
+    endpoints = {
+        u.name: {k: u.http[k] for k in ("method", "path", "returns")} for u in res.units if u.kind == "endpoint"
+    }
     assert endpoints == {
         "get": {"method": "GET", "path": "/api/orders/{id}", "returns": "body"},
         "cancel": {"method": "POST", "path": "/api/orders/{id}/cancel", "returns": "body"},
@@ -198,5 +200,78 @@ def test_enum_methods_nested_tests_and_interface_mappings():
         ("test", "fails", "OrderServiceTest"),
     ]
     assert [(u.name, u.http) for u in res.units if u.kind == "endpoint"] == [
-        ("get", {"method": "GET", "path": "/api/pets/{id}", "returns": "body"})
+        (
+            "get",
+            {
+                "method": "GET",
+                "path": "/api/pets/{id}",
+                "returns": "body",
+                "handler": "",  # declared here, implemented by a controller elsewhere
+                "params": [{"name": "id", "in": "path", "type": "long"}],
+                "body": "",
+                "response": "Pet",
+            },
+        )
+    ]
+
+
+def test_endpoint_details_and_jax_rs_resources():
+    spring = """@RestController
+@RequestMapping("/api/orders")
+class OrderController {
+    static final String ID = "orderId";
+    @PostMapping("/{orderId}/lines")
+    ResponseEntity<Line> addLine(@PathVariable(ID) long id, @RequestParam(name = "dry", required = false) boolean dry,
+                                 @RequestHeader("X-Tenant") String tenant, @RequestBody LineRequest line) {
+        return null;
+    }
+}
+"""
+    jaxrs = """@Path("/pets")
+public class PetResource {
+    @GET
+    @Path("/{id}")
+    public Pet find(@PathParam("id") long id, @QueryParam("full") boolean full) { return null; }
+    @POST
+    public Response create(Pet pet) { return null; }
+}
+"""
+    res = _parse([("OrderController.java", spring), ("PetResource.java", jaxrs)])
+    methods = {u.name: u.id for u in res.units if u.kind == "method"}
+    https = [u.http for u in res.units if u.kind == "endpoint"]
+    assert https == [
+        {
+            "method": "POST",
+            "path": "/api/orders/{orderId}/lines",
+            "returns": "body",
+            "handler": methods["addLine"],
+            "params": [
+                {"name": "orderId", "in": "path", "type": "long"},  # the name from a constant
+                {"name": "dry", "in": "query", "type": "boolean"},
+                {"name": "X-Tenant", "in": "header", "type": "String"},
+            ],
+            "body": "LineRequest",
+            "response": "ResponseEntity<Line>",
+        },
+        {
+            "method": "GET",
+            "path": "/pets/{id}",
+            "returns": "body",
+            "handler": methods["find"],
+            "params": [
+                {"name": "id", "in": "path", "type": "long"},
+                {"name": "full", "in": "query", "type": "boolean"},
+            ],
+            "body": "",
+            "response": "Pet",
+        },
+        {
+            "method": "POST",
+            "path": "/pets",
+            "returns": "body",
+            "handler": methods["create"],
+            "params": [],
+            "body": "Pet",  # JAX-RS: the parameter without annotations is the entity
+            "response": "Response",
+        },
     ]

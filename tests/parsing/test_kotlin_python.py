@@ -271,3 +271,67 @@ def test_an_any_endpoint_takes_every_verb():
     any_user = user.model_copy(update={"http": {**user.http, "method": "ANY"}})
     test = next(u for u in res.units if u.kind == "method").model_copy(update={"code": "client.patch('/users/3')"})
     assert _by_http(test, [user]) is None and _by_http(test, [any_user]) is any_user
+
+
+def test_kotlin_and_python_endpoint_details():
+    kt = """@RestController
+@RequestMapping("/api")
+class LineController {
+    @PostMapping("/orders/{id}/lines")
+    fun add(@PathVariable("id") orderId: Long, @RequestParam dry: Boolean?, @RequestBody line: LineRequest): Line =
+        service.add(orderId, line)
+}
+"""
+    py = """router = APIRouter(prefix="/items")
+
+
+@router.put("/{item_id}", response_model=ItemPublic)
+def update_item(*, session: SessionDep, item_id: uuid.UUID, item_in: ItemUpdate, q: str | None = Query(None)) -> Any:
+    return item_in
+
+
+bp = Blueprint("users", __name__)
+
+
+@bp.route("/users/<int:uid>")
+def user(uid):
+    return ""
+"""
+    res = parse_files(
+        [
+            SourceFile.from_raw("r", "c", "a/LineController.kt", kt, "kotlin"),
+            SourceFile.from_raw("r", "c", "a/items.py", py, "python"),
+        ]
+    )
+    handlers = {u.name: u.id for u in res.units if u.kind == "method"}
+    details = [
+        {k: v for k, v in u.http.items() if k not in ("method", "path", "returns")}
+        for u in res.units
+        if u.kind == "endpoint"
+    ]
+    assert details == [
+        {
+            "handler": handlers["add"],
+            "params": [
+                {"name": "id", "in": "path", "type": "Long"},
+                {"name": "dry", "in": "query", "type": "Boolean?"},
+            ],
+            "body": "LineRequest",
+            "response": "Line",
+        },
+        {
+            "handler": handlers["update_item"],
+            "params": [
+                {"name": "item_id", "in": "path", "type": "uuid.UUID"},
+                {"name": "q", "in": "query", "type": "str | None"},
+            ],
+            "body": "ItemUpdate",  # a model-typed parameter; the session dependency is no parameter
+            "response": "ItemPublic",
+        },
+        {
+            "handler": handlers["user"],
+            "params": [{"name": "uid", "in": "path", "type": "int"}],
+            "body": "",
+            "response": "",
+        },
+    ]

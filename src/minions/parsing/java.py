@@ -16,7 +16,15 @@ from minions.parsing.languages import (
     text,
     walk,
 )
-from minions.parsing.spring import MAPPINGS, Mapping, endpoint_units, returns_of, verbs_of
+from minions.parsing.spring import (
+    JAXRS_VERBS,
+    MAPPINGS,
+    PARAM_SOURCES,
+    Mapping,
+    endpoint_units,
+    returns_of,
+    verbs_of,
+)
 from minions.records import CodeUnit
 
 CLASS_TYPES = {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}
@@ -98,6 +106,28 @@ def _mapping(ann_name: str, ann: Node, ctx: FileContext, consts: dict[str, str])
     return Mapping(ann, verbs_of(ann_name, methods), paths)
 
 
+def _details(m: Node, handler: str, jaxrs: bool, consts: dict[str, str], ctx: FileContext) -> dict:
+    """The handler's unit id, its path/query/header/cookie parameters, request body and response types."""
+    params, body = [], ""
+    plist = m.child_by_field_name("parameters")
+    for p in plist.named_children if plist else []:
+        if p.type != "formal_parameter":
+            continue
+        ann = _annotations(p, ctx)
+        kind, name = p.child_by_field_name("type"), p.child_by_field_name("name")
+        ptype, pname = (text(kind, ctx) if kind else ""), (text(name, ctx) if name else "")
+        if "RequestBody" in ann or (jaxrs and not ann):
+            body = ptype  # a JAX-RS parameter without annotations is the entity
+        source = next((PARAM_SOURCES[a] for a in ann if a in PARAM_SOURCES), None)
+        if source is not None:
+            a = next(ann[a] for a in ann if a in PARAM_SOURCES)
+            value = _element(a, ctx, ("value", "name"))
+            given = _string_value(value, ctx, consts) if value is not None else None
+            params.append({"name": given or pname, "in": source, "type": ptype})
+    kind = m.child_by_field_name("type")
+    return {"handler": handler, "params": params, "body": body, "response": text(kind, ctx) if kind else ""}
+
+
 def _signature(node: Node, ctx: FileContext) -> str:
     body = node.child_by_field_name("body")
     end = body.start_byte if body else node.end_byte
@@ -140,14 +170,12 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
         cls.type == "interface_declaration"
         and any(n in MAPPINGS for m in [cls, *members] for n in _annotations(m, ctx))
     )
+    jaxrs = "Path" in class_ann or any(JAXRS_VERBS & set(_annotations(m, ctx)) for m in members)
     # a @Controller without @ResponseBody renders views: its endpoints are kept, marked `returns: view`
     view = "Controller" in class_ann and "ResponseBody" not in class_ann
     consts = _constants(body, ctx)
-    bases = (
-        _mapping("RequestMapping", class_ann["RequestMapping"], ctx, consts).paths
-        if "RequestMapping" in class_ann
-        else [""]
-    )
+    base = class_ann.get("RequestMapping") or (class_ann.get("Path") if jaxrs else None)
+    bases = _mapping("RequestMapping", base, ctx, consts).paths if base is not None else [""]
     test_class = _test_class_name(cls, ctx)
     for m in members:
         m_name = text(m.child_by_field_name("name"), ctx)
@@ -168,13 +196,17 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
                 continue
         else:
             units.append(make_unit(m, ctx, kind="test" if is_test else "method", **common))
-        if is_controller:
-            code = units[-1].code if units[-1].name == m_name else None
+        if is_controller or jaxrs:
+            handler = units[-1] if units[-1].name == m_name and units[-1].kind == "method" else None
             mappings = [_mapping(n, a, ctx, consts) for n, a in ann.items() if n in MAPPINGS]
+            if jaxrs:  # @GET (and @Path("/sub")) on a resource method
+                sub = _mapping("RequestMapping", ann["Path"], ctx, consts).paths if "Path" in ann else [""]
+                mappings += [Mapping(a, [n], sub) for n, a in ann.items() if n in JAXRS_VERBS]
             kind = m.child_by_field_name("type")
             returns = returns_of(view, set(ann), text(kind, ctx) if kind is not None else "")
-            for e in endpoint_units(m, mappings, bases, returns, ctx, **common):
-                units.append(e.model_copy(update={"code": code}) if code else e)
+            details = _details(m, handler.id if handler else "", jaxrs, consts, ctx)
+            for e in endpoint_units(m, mappings, bases, returns, ctx, details, **common):
+                units.append(e.model_copy(update={"code": handler.code}) if handler else e)
     return units
 
 

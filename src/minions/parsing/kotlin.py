@@ -17,7 +17,7 @@ from minions.parsing.languages import (
     text,
     walk,
 )
-from minions.parsing.spring import MAPPINGS, Mapping, endpoint_units, returns_of, verbs_of
+from minions.parsing.spring import MAPPINGS, PARAM_SOURCES, Mapping, endpoint_units, returns_of, verbs_of
 from minions.records import CodeUnit
 
 CLASS_TYPES = {"class_declaration", "object_declaration", "companion_object"}
@@ -140,11 +140,33 @@ def _functions(container: Node, class_name: str, ctx: FileContext, consts: dict[
         mappings = [_mapping(n, a, ctx, consts) for n, a in ann.items() if n in MAPPINGS]
         if is_controller and mappings:
             returns = returns_of(view, set(ann), _return_type(f, ctx))
-            code = units[-1].code
-            units += [
-                e.model_copy(update={"code": code}) for e in endpoint_units(f, mappings, bases, returns, ctx, **common)
-            ]
+            handler = units[-1]
+            details = _details(f, handler.id, consts, ctx)
+            ends = endpoint_units(f, mappings, bases, returns, ctx, details, **common)
+            units += [e.model_copy(update={"code": handler.code}) for e in ends]
     return units
+
+
+def _details(f: Node, handler: str, consts: dict[str, str], ctx: FileContext) -> dict:
+    """The handler's unit id, its path/query/header/cookie parameters, request body and response types."""
+    params, body, pending = [], "", {}
+    plist = next((c for c in f.children if c.type == "function_value_parameters"), None)
+    for c in plist.children if plist else []:
+        if c.type == "parameter_modifiers":
+            pending = {text(next(walk(a, {"type_identifier"})), ctx): a for a in c.children if a.type == "annotation"}
+        elif c.type == "parameter":
+            pname = _name(c, ctx, "simple_identifier")
+            ptype = text(c.named_children[-1], ctx) if len(c.named_children) > 1 else ""
+            if "RequestBody" in pending:
+                body = ptype
+            source = next((a for a in pending if a in PARAM_SOURCES), None)
+            if source is not None:
+                given = _arguments(pending[source], ctx)
+                names = given.get("name") or given.get("value") or []
+                found = _string(names[0], ctx, consts) if names else None
+                params.append({"name": found or pname, "in": PARAM_SOURCES[source], "type": ptype})
+            pending = {}
+    return {"handler": handler, "params": params, "body": body, "response": _return_type(f, ctx)}
 
 
 def _return_type(f: Node, ctx: FileContext) -> str:

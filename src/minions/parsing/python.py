@@ -85,6 +85,52 @@ def _routers(root: Node, ctx: FileContext) -> dict[str, str]:
     return out
 
 
+_SIMPLE = re.compile(r"(?:Optional\[)?(?:int|str|float|bool|bytes|date|datetime|UUID|list\[\w+\])\]?(?:\s*\|\s*None)?")
+_NOT_BODY = re.compile(r"\b(?:Request|Response|Session|BackgroundTasks|WebSocket|SessionDep|CurrentUser)\b")
+
+
+def _details(func: Node, path: str, decorator: Node, handler: str, ctx: FileContext) -> dict:
+    """FastAPI/Flask handler details: path parameters (named in the path), query parameters (other
+    plain-typed ones, or `Query(...)`), the body (a parameter typed with a model), the response
+    (`response_model=`, else the return annotation)."""
+    in_path = set(re.findall(r"\{(\w+)\}", path))
+    params, body = [], ""
+    plist = func.child_by_field_name("parameters")
+    for p in plist.named_children if plist else []:
+        name_node = p.child_by_field_name("name") or (p.named_children[0] if p.named_children else None)
+        if name_node is None or name_node.type != "identifier":
+            continue
+        name = text(name_node, ctx)
+        kind = p.child_by_field_name("type")
+        ptype = text(kind, ctx) if kind is not None else ""
+        default = p.child_by_field_name("value")
+        given = text(default, ctx) if default is not None else ""
+        if name in ("self", "cls") or "Depends(" in given or _NOT_BODY.search(ptype):
+            continue
+        if name in in_path:
+            params.append({"name": name, "in": "path", "type": ptype})
+        elif "Body(" in given or (ptype and not _SIMPLE.fullmatch(ptype) and "Query(" not in given):
+            body = ptype
+        elif ptype or "Query(" in given:
+            params.append({"name": name, "in": "header" if "Header(" in given else "query", "type": ptype})
+    for flask_param in _FLASK_TYPED.finditer(text(decorator, ctx)):
+        if not any(x["name"] == flask_param.group(2) for x in params):
+            params.append({"name": flask_param.group(2), "in": "path", "type": flask_param.group(1) or "str"})
+    response = ""
+    call = decorator.named_children[0] if decorator.named_children else None
+    args = call.child_by_field_name("arguments") if call is not None and call.type == "call" else None
+    for a in args.named_children if args else []:
+        if a.type == "keyword_argument" and text(a.child_by_field_name("name"), ctx) == "response_model":
+            response = text(a.child_by_field_name("value"), ctx)
+    returned = func.child_by_field_name("return_type")
+    if not response and returned is not None:
+        response = text(returned, ctx)
+    return {"handler": handler, "params": params, "body": body, "response": response}
+
+
+_FLASK_TYPED = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
 def _routes(func: Node, routers: dict[str, str], ctx: FileContext) -> list[tuple[Node, str, str]]:
     """(decorator, verb, full path) for each route decorator of a function: `@router.get("/x")`,
     `@app.route("/x", methods=["GET", "POST"])`, `@router.api_route("/x", methods=[...])`."""
@@ -148,8 +194,9 @@ def parse_python(root: Node, ctx: FileContext) -> list:
                 calls=_calls(body, ctx),
             )
             units.append(make_unit(_outer(f), ctx, kind=kind, **common))
+            handler = units[-1].id
             for k, (dec, verb, path) in enumerate(_routes(f, routers, ctx) if kind == "method" else []):
-                http = {"method": verb, "path": path, "returns": "body"}
+                http = {"method": verb, "path": path, "returns": "body", **_details(f, path, dec, handler, ctx)}
                 key = f"{verb} {path}" if k else ""
                 endpoint = make_unit(_outer(f), ctx, span_node=dec, id_key=key, kind="endpoint", http=http, **common)
                 units.append(endpoint.model_copy(update={"code": units[-1 - k].code}))

@@ -1,5 +1,6 @@
-"""Spring MVC endpoints, shared by Java and Kotlin: each language reads its own annotations into
-(verbs, paths) and this module makes one endpoint unit per (base, path, verb)."""
+"""Spring MVC and JAX-RS endpoints, shared by Java and Kotlin: each language reads its own annotations
+into (verbs, paths) and its handler's parameters, and this module makes one endpoint unit per (base,
+path, verb)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,18 @@ from minions.parsing.languages import HTTP_MAPPINGS, FileContext, join_http_path
 from minions.records import CodeUnit
 
 MAPPINGS = {*HTTP_MAPPINGS, "RequestMapping"}
+JAXRS_VERBS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+# parameter annotation -> where the value comes from (Spring MVC and JAX-RS)
+PARAM_SOURCES = {
+    "PathVariable": "path",
+    "RequestParam": "query",
+    "RequestHeader": "header",
+    "CookieValue": "cookie",
+    "PathParam": "path",
+    "QueryParam": "query",
+    "HeaderParam": "header",
+    "CookieParam": "cookie",
+}
 ENTITY_TYPES = ("ResponseEntity", "HttpEntity")
 
 
@@ -38,16 +51,23 @@ def returns_of(view_controller: bool, method_annotations: set[str], return_type:
 
 
 def endpoint_units(
-    method: Node, mappings: list[Mapping], bases: list[str], returns: str, ctx: FileContext, **common
+    method: Node,
+    mappings: list[Mapping],
+    bases: list[str],
+    returns: str,
+    ctx: FileContext,
+    details: dict | None = None,
+    **common,
 ) -> list[CodeUnit]:
     """One endpoint unit per (base, path, verb); the first keeps the plain id of its annotation's span,
-    the others are told apart by verb and path."""
+    the others are told apart by verb and path. `details` (handler, params, body, response) go into
+    each endpoint's `http`."""
     units: list[CodeUnit] = []
     for mapping in mappings:
         for base in bases or [""]:
             for path in mapping.paths or [""]:
                 for verb in mapping.verbs:
-                    http = {"method": verb, "path": join_http_path(base, path), "returns": returns}
+                    http = {"method": verb, "path": join_http_path(base, path), "returns": returns, **(details or {})}
                     key = f"{verb} {http['path']}" if units else ""
                     units.append(
                         make_unit(method, ctx, span_node=mapping.node, id_key=key, kind="endpoint", http=http, **common)
