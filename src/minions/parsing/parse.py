@@ -10,6 +10,7 @@ from typing import get_args
 from tree_sitter import Node
 
 from minions.parsing.languages import LANGUAGES, FileContext
+from minions.parsing.openapi import is_spec, openapi_units
 from minions.parsing.pairing import pair_tests
 from minions.parsing.pairing_ts_go import pair_ts_go
 from minions.records import CodeUnit, PairingRule, Rejection, SourceFile
@@ -94,6 +95,13 @@ def parse_files(files: list[SourceFile], languages: list[str] | None = None, pro
     for f in files:
         if progress:
             progress()
+        if is_spec(f):  # OpenAPI/Swagger files, whatever the languages asked for
+            dirs = {d for repo, d in build_dirs if repo == f.repo}
+            units, rejection = openapi_units(f, module_of(f.path, dirs))
+            result.units += units
+            result.files_parsed += bool(units)
+            result.skipped += [rejection] if rejection else []
+            continue
         if f.lang not in wanted or f.lang not in LANGUAGES:
             continue
         lang = LANGUAGES[f.lang]

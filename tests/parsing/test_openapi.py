@@ -1,0 +1,144 @@
+"""OpenAPI 3 and Swagger 2 files as endpoint units."""
+
+import json
+
+from minions.parsing import parse_files
+from minions.records import SourceFile
+
+SPEC = """openapi: 3.0.1
+info:
+  title: Petstore
+paths:
+  /pets/{petId}:
+    parameters:
+      - name: petId
+        in: path
+        schema: {type: integer}
+    get:
+      operationId: showPetById
+      summary: Info for a specific pet
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Pet'
+    put:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '200': {description: ok}
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+"""
+
+SWAGGER = {
+    "swagger": "2.0",
+    "basePath": "/v2",
+    "paths": {
+        "/store/order": {
+            "post": {
+                "operationId": "placeOrder",
+                "parameters": [{"in": "body", "name": "body", "schema": {"$ref": "#/definitions/Order"}}],
+                "responses": {"200": {"schema": {"$ref": "#/definitions/Order"}}},
+            }
+        }
+    },
+}
+
+
+def _parse(*files):
+    return parse_files([SourceFile.from_raw("r", "c", p, t, lang) for p, t, lang in files])
+
+
+def test_openapi_operations_are_endpoints():
+    res = _parse(("api/openapi.yaml", SPEC, "yaml"))
+    got = [(u.name, u.span, u.http, u.class_name, u.doc) for u in res.units]
+    pet = [{"name": "petId", "in": "path", "type": "integer"}]
+    assert got == [
+        (
+            "showPetById",
+            (5, 25),
+            {
+                "method": "GET",
+                "path": "/pets/{petId}",
+                "returns": "body",
+                "handler": "",
+                "params": pet,
+                "body": "",
+                "response": "Pet",
+            },
+            "Petstore",
+            "Info for a specific pet",
+        ),
+        (
+            "PUT /pets/{petId}",
+            (5, 25),
+            {
+                "method": "PUT",
+                "path": "/pets/{petId}",
+                "returns": "body",
+                "handler": "",
+                "params": pet,
+                "body": "Pet",
+                "response": "",
+            },
+            "Petstore",
+            "",
+        ),
+        (
+            "listPets",
+            (26, 35),
+            {
+                "method": "GET",
+                "path": "/pets",
+                "returns": "body",
+                "handler": "",
+                "params": [{"name": "limit", "in": "query", "type": "integer"}],
+                "body": "",
+                "response": "Pet[]",
+            },
+            "Petstore",
+            "",
+        ),
+    ]
+    assert res.units[2].code.startswith("  /pets:\n    get:\n      operationId: listPets")
+    assert len({u.id for u in res.units}) == 3 and res.summary()["endpoints"] == 3
+
+
+def test_swagger_json_with_a_base_path_and_a_body_parameter():
+    (order,) = _parse(("petstore.json", json.dumps(SWAGGER), "json")).units
+    assert (order.name, order.http["method"], order.http["path"]) == ("placeOrder", "POST", "/v2/store/order")
+    assert (order.http["body"], order.http["response"]) == ("Order", "Order")
+
+
+def test_other_yaml_is_not_a_spec_and_a_broken_spec_is_reported():
+    res = _parse(
+        ("application.yml", "server:\n  port: 8080\n", "yaml"), ("bad.yaml", "openapi: 3.0.0\npaths: [\n", "yaml")
+    )
+    assert res.units == []
+    assert [s.reason for s in res.skipped] == ["syntax error in OpenAPI file: ParserError"]
+    assert res.summary()["skipped_by_reason"] == {"syntax": 1}
+
+
+def test_a_test_pairs_with_a_spec_endpoint_by_http():
+    test = 'class PetsIT { @Test void listsPets() { given().when().get("/pets?limit=2").then().statusCode(200); } }'
+    res = parse_files(
+        [
+            SourceFile.from_raw("r", "c", "api/openapi.yaml", SPEC, "yaml"),
+            SourceFile.from_raw("r", "c", "PetsIT.java", test, "java"),
+        ]
+    )
+    by_id = {u.id: u.name for u in res.units}
+    (t,) = [u for u in res.units if u.kind == "test"]
+    assert [(by_id[p.focal_id], p.rule) for p in t.pairs] == [("listPets", "http")]
