@@ -99,6 +99,12 @@ class CodeUnit(_Model):
     doc: str = ""
     code: str
     context: str = Field("", description="for members: the enclosing class with member bodies elided")
+    info: str = Field("", description="for classes: the compact class info (docs/formats.md, 'Class info')")
+    role: str = Field(
+        "",
+        description="controller, service, repository, entity, dto, configuration, mapper, test or other: "
+        "a class's role, a member's class's; '' for file-scope functions",
+    )
     calls: list[str] = Field(default_factory=list, description="names of methods this unit calls")
     http: dict[str, Any] | None = Field(
         None,

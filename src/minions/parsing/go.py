@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
+from minions.parsing.classinfo import go as go_info
 from minions.parsing.languages import FileContext, elide, make_unit, register_language, text, walk
 from minions.parsing.routes import ANY, VERBS, join_paths, normalise_path
 from minions.records import CodeUnit
@@ -163,6 +164,7 @@ def _code_units(root: Node, ctx: FileContext, pkg: str, skeleton: str) -> list[C
         )
         outlines[name] = outline
         units.append(make_unit(node, ctx, kind="class", name=name, doc=_doc(node, ctx), context=outline))
+        units[-1] = units[-1].model_copy(update=go_info(spec, ctx)._asdict())  # class info and role
     for f in funcs:
         is_method = f.type == "method_declaration"
         class_name = receiver_type(f, ctx) if is_method else pkg

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
+from minions.parsing.classinfo import java as java_info
 from minions.parsing.languages import (
     TEST_ANNOTATIONS,
     FileContext,
@@ -165,6 +166,7 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     bodies = [b for m in members if (b := m.child_by_field_name("body")) is not None]
     skeleton = elide(cls, bodies, ctx, "{ ... }")
     units = [make_unit(cls, ctx, kind="class", name=name, doc=doc_before(cls, ctx), context=skeleton)]
+    units[0] = units[0].model_copy(update=java_info(cls, ctx)._asdict())  # class info and role
     # a Spring controller, or an interface declaring mappings that a controller implements
     is_controller = bool({"RestController", "Controller"} & set(class_ann)) or (
         cls.type == "interface_declaration"

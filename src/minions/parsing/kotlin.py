@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
+from minions.parsing.classinfo import kotlin as kotlin_info
 from minions.parsing.languages import (
     TEST_ANNOTATIONS,
     FileContext,
@@ -120,6 +121,7 @@ def _functions(container: Node, class_name: str, ctx: FileContext, consts: dict[
     bases = _mapping("RequestMapping", base, ctx, consts).paths if base is not None else [""]
     if container.type in CLASS_TYPES - {"companion_object"}:
         units.append(make_unit(container, ctx, kind="class", name=class_name, doc=doc_before(container, ctx)))
+        units[-1] = units[-1].model_copy(update=kotlin_info(container, ctx)._asdict())  # class info and role
     for f in funcs:
         body = next((b for b in f.children if b.type == "function_body"), None)
         if body is None:

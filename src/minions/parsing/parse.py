@@ -9,6 +9,7 @@ from typing import get_args
 
 from tree_sitter import Node
 
+from minions.parsing.classinfo import assign_member_roles
 from minions.parsing.languages import LANGUAGES, FileContext
 from minions.parsing.openapi import is_spec, openapi_units
 from minions.parsing.pairing import pair_tests
@@ -125,5 +126,5 @@ def parse_files(files: list[SourceFile], languages: list[str] | None = None, pro
             units = kept
         result.units += units
         result.files_parsed += 1
-    result.units = pair_ts_go(pair_tests(result.units))
+    result.units = assign_member_roles(pair_ts_go(pair_tests(result.units)))
     return result

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
+from minions.parsing.classinfo import python as python_info
 from minions.parsing.languages import FileContext, elide, join_http_path, make_unit, register_language, text, walk
 
 
@@ -179,6 +180,7 @@ def parse_python(root: Node, ctx: FileContext) -> list:
             units.append(
                 make_unit(_outer(container), ctx, kind="class", name=class_name, doc=_docstring(container, ctx))
             )
+            units[-1] = units[-1].model_copy(update=python_info(container, ctx)._asdict())  # class info and role
         for f in funcs:
             name = text(f.child_by_field_name("name"), ctx)
             body = f.child_by_field_name("body")

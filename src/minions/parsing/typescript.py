@@ -26,6 +26,7 @@ from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
+from minions.parsing.classinfo import typescript as ts_info
 from minions.parsing.languages import FileContext, doc_before, elide, make_unit, register_language, text, walk
 from minions.parsing.routes import ANY, join_paths
 from minions.records import CodeUnit
@@ -216,6 +217,7 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     bodies = [b for m, _ in members if (b := _member_body(m)) is not None and b.type == "statement_block"]
     skeleton = elide(outer, bodies, ctx, "{ ... }")
     units = [make_unit(outer, ctx, kind="class", name=name, doc=doc_before(outer, ctx), context=skeleton)]
+    units[0] = units[0].model_copy(update=ts_info(cls, ctx)._asdict())  # class info and role
     class_decorators = [c for c in outer.children if c.type == "decorator"]
     class_decorators += [c for c in cls.children if c.type == "decorator" and c not in class_decorators]
     controller = next((d for d in class_decorators if _decorator_name(d, ctx)[0] == "Controller"), None)
