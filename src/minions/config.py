@@ -84,6 +84,9 @@ class TasksConfig(_Section):
         default_factory=lambda: ["implement-method", "write-test"], description="task builders to run"
     )
     instruction_lang: Literal["en", "zh"] = Field("en", description="language of the instructions")
+    outline: Literal["info", "skeleton"] = Field(
+        "info", description="how a class is shown: its compact info, or its code with member bodies elided"
+    )
 
 
 class FiltersConfig(_Section):

@@ -70,6 +70,47 @@ def test_implement_method_records(units):
     assert r.template_id == "implement-method/en/1"
 
 
+CART_INFO = """@Service class com.shop.CartService(CartRepository)
+- fields: carts:CartRepository
+- methods: total(long): long, getName(): String"""
+
+
+def test_implement_method_outlines_the_class_by_its_info(units):
+    r = next(r for r in build_records(units, ["implement-method"], TaskOptions()) if "`total`" in r.instruction)
+    assert r.input.startswith(f"File: src/main/java/CartService.java\nClass outline:\n```\n{CART_INFO}\n```\n")
+    assert "{ ... }" not in r.input and "private final CartRepository carts;" not in r.input
+    old = next(
+        r
+        for r in build_records(units, ["implement-method"], TaskOptions(outline="skeleton"))
+        if "`total`" in r.instruction
+    )
+    assert "```java\n@Service\npublic class CartService {" in old.input and "{ ... }" in old.input
+    assert CART_INFO not in old.input and old.id == r.id, "the outline form changes the input, not the record"
+
+
+def test_go_methods_find_their_type_in_the_package_folder():
+    """A method's type may sit in another file of the package; without one, the skeleton stays."""
+    src = "package shop\n\nfunc (s *Cart) Total() int {\n\ttotal := 0\n\treturn total\n}\n"
+    cart = "package shop\n\ntype Cart struct {\n\tItems []int\n}\n"
+    units = parse_files([SourceFile.from_raw("r", "c", "shop/cart_total.go", src, "go")]).units
+    (r,) = build_records(units, ["implement-method"], TaskOptions())
+    assert "```go\nfunc (s *Cart) Total() int { ... }\n```" in r.input
+    with_type = [
+        SourceFile.from_raw("r", "c", p, t, "go") for p, t in [("shop/cart_total.go", src), ("shop/cart.go", cart)]
+    ]
+    (r,) = build_records(parse_files(with_type).units, ["implement-method"], TaskOptions())
+    assert "```\nstruct shop.Cart\n- fields: Items:[]int\n```" in r.input
+
+
+def test_write_test_shows_the_class_under_test(units):
+    (r,) = build_records(units, ["write-test"], TaskOptions())
+    assert r.input.startswith(
+        f"Class under test:\n```\n{CART_INFO}\n```\nCode under test (src/main/java/CartService.java):"
+    )
+    (old,) = build_records(units, ["write-test"], TaskOptions(outline="skeleton"))
+    assert old.input.startswith("Code under test (src/main/java/CartService.java):")
+
+
 def test_write_test_records_carry_the_pair(units):
     (r,) = build_records(units, ["write-test"], TaskOptions(instruction_lang="zh"))
     assert r.pairing_rule == "name" and len(r.unit_ids) == 2

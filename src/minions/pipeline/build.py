@@ -77,7 +77,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         f"parsed {summary['files']} files: {summary['methods']} methods, {summary['tests']} tests, "
         f"{summary['pairs']} test pairs"
     )
-    records = build_records(parsed.units, cfg.tasks.names, TaskOptions(cfg.tasks.instruction_lang))
+    records = build_records(parsed.units, cfg.tasks.names, TaskOptions(cfg.tasks.instruction_lang, cfg.tasks.outline))
     kept, filtered = apply_filters(records, cfg.filters)
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")

@@ -1,9 +1,15 @@
-"""implement-method: given the class outline and a method's signature and doc, write the method."""
+"""implement-method: given the class outline and a method's signature and doc, write the method.
+
+The outline is the class's compact info (`CodeUnit.info`: constructor, fields, method signatures)
+by default, or the class with member bodies elided (`TaskOptions.outline = "skeleton"`, and
+wherever no class unit is found: a module's functions, a Go method of a type in another file).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from minions.parsing.classinfo import class_of
 from minions.records import CodeUnit, InstructionRecord
 from minions.tasks.registry import LANG_LABEL, TaskOptions, dedent, fence, make_record, register_task
 
@@ -24,7 +30,7 @@ WORDS = {
 }
 
 
-def _input(unit: CodeUnit) -> str:
+def _input(unit: CodeUnit, info: str = "") -> str:
     outline, todo = (
         ("Class outline:", "Method to implement:")
         if unit.scope == "class"
@@ -33,7 +39,7 @@ def _input(unit: CodeUnit) -> str:
             "Function to implement:",
         )
     )
-    parts = [f"File: {unit.path}", outline, fence(unit.context, unit.lang), todo]
+    parts = [f"File: {unit.path}", outline, fence(info, "") if info else fence(unit.context, unit.lang), todo]
     head = (dedent(unit.doc) + "\n" if unit.doc and unit.lang != "python" else "") + unit.signature
     if unit.lang == "python" and unit.doc:
         head += "\n    " + unit.doc.strip()
@@ -41,10 +47,15 @@ def _input(unit: CodeUnit) -> str:
     return "\n".join(parts)
 
 
+def _info(cls: CodeUnit | None) -> str:
+    return cls.info if cls is not None else ""
+
+
 @register_task("implement-method", "Implement a method from its class outline, signature and doc comment.")
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord]:
     test_classes = {(u.source.repo, u.path, u.class_name) for u in units if u.kind == "test"}
     template_id, template = TEMPLATES[options.instruction_lang]
+    class_unit = class_of(units)
     for u in units:
         if u.kind != "method" or not u.class_name or (u.source.repo, u.path, u.class_name) in test_classes:
             continue  # helpers inside test classes are not the code we teach
@@ -56,7 +67,7 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
             task="implement-method",
             template_id=template_id,
             instruction=template.format(name=u.name, cls=u.class_name, label=label, what=what, where=where),
-            input=_input(u),
+            input=_input(u, _info(class_unit(u)) if options.outline == "info" else ""),
             output=dedent(u.code),
             unit=u,
             unit_ids=[u.id],

@@ -23,6 +23,8 @@ LANG_LABEL = {
 @dataclass(frozen=True)
 class TaskOptions:
     instruction_lang: Literal["en", "zh"] = "en"
+    # how a class is shown: its compact info (`CodeUnit.info`), or its code with member bodies elided
+    outline: Literal["info", "skeleton"] = "info"
 
 
 Builder = Callable[[list[CodeUnit], TaskOptions], Iterable[InstructionRecord]]

@@ -1,9 +1,15 @@
-"""write-test: given a method (and the test class outline), write the test that exercises it."""
+"""write-test: given a method (and the test class outline), write the test that exercises it.
+
+The input opens with the compact info of the class under test (its constructor's dependencies,
+fields and methods: what a test must build and may call) when there is one and
+`TaskOptions.outline` is `info`; then the method, then the test class outline.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from minions.parsing.classinfo import class_of
 from minions.parsing.pairing import focal_class_name
 from minions.records import CodeUnit, InstructionRecord
 from minions.tasks.registry import TaskOptions, dedent, fence, make_record, register_task
@@ -33,14 +39,17 @@ TEMPLATES = {
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord]:
     by_id = {u.id: u for u in units}
     template_id, template = TEMPLATES[options.instruction_lang]
+    class_unit = class_of(units)
     for t in units:
         if t.kind != "test" or not t.pairs:
             continue
         link = t.pairs[0]
         focal = by_id[link.focal_id]
         framework = FRAMEWORK.get(t.lang, "unit")
+        focal_class = class_unit(focal) if options.outline == "info" else None
         text_in = "\n".join(
-            [
+            (["Class under test:", fence(focal_class.info, "")] if focal_class is not None and focal_class.info else [])
+            + [
                 f"Code under test ({focal.path}):",
                 fence(dedent(focal.code), focal.lang),
                 f"Test class outline ({t.path}):",
