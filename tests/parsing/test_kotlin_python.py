@@ -335,3 +335,13 @@ def user(uid):
             "response": "",
         },
     ]
+
+
+def test_kotlin_qualified_annotations_are_read_by_their_last_name():
+    src = (
+        "@org.springframework.web.bind.annotation.RestController\nclass C {\n"
+        '    @org.springframework.web.bind.annotation.GetMapping("/x")\n    fun x(): String = ""\n}\n'
+    )
+    res = parse_files([SourceFile.from_raw("r", "c", "C.kt", src, "kotlin")])
+    assert [(u.name, u.http["path"]) for u in res.units if u.kind == "endpoint"] == [("x", "/x")]
+    assert next(u for u in res.units if u.kind == "class").role == "controller"

@@ -43,7 +43,14 @@ def _annotations(node: Node, ctx: FileContext) -> dict[str, Node]:
     mods = next((c for c in node.children if c.type == "modifiers"), None)
     if not mods:
         return {}
-    return {text(next(walk(a, {"type_identifier"})), ctx): a for a in mods.children if a.type == "annotation"}
+    return {_annotation_name(a, ctx): a for a in mods.children if a.type == "annotation"}
+
+
+def _annotation_name(a: Node, ctx: FileContext) -> str:
+    """`@RestController` and `@org.springframework.web.bind.annotation.RestController`: RestController."""
+    user_type = next(walk(a, {"user_type"}), None)
+    names = [c for c in user_type.children if c.type == "type_identifier"] if user_type is not None else []
+    return text(names[-1], ctx) if names else text(next(walk(a, {"type_identifier"})), ctx)
 
 
 def _string(node: Node, ctx: FileContext, consts: dict[str, str]) -> str | None:
@@ -155,7 +162,7 @@ def _details(f: Node, handler: str, consts: dict[str, str], ctx: FileContext) ->
     plist = next((c for c in f.children if c.type == "function_value_parameters"), None)
     for c in plist.children if plist else []:
         if c.type == "parameter_modifiers":
-            pending = {text(next(walk(a, {"type_identifier"})), ctx): a for a in c.children if a.type == "annotation"}
+            pending = {_annotation_name(a, ctx): a for a in c.children if a.type == "annotation"}
         elif c.type == "parameter":
             pname = _name(c, ctx, "simple_identifier")
             ptype = text(c.named_children[-1], ctx) if len(c.named_children) > 1 else ""
