@@ -14,9 +14,9 @@ the plants of `bench/scrub_corpus.py`:
 
 `--real DIR...` scrubs real projects (fetched outside the repository) and reports rewrites per MB by
 rule, with up to 5 rewritten lines per rule for review (shown scrubbed: the replacement, never the
-original value).
+original value); `--real-only` skips the corpus and detect-secrets and reports only those.
 
-Usage: python bench/scrub_bench.py [--mb 20] [--repeat 3] [--corpus DIR] [--real DIR ...]
+Usage: python bench/scrub_bench.py [--mb 20] [--repeat 3] [--corpus DIR] [--real DIR ...] [--real-only]
 """
 
 from __future__ import annotations
@@ -330,6 +330,12 @@ def _pct(x) -> str:
 
 
 def markdown(res: dict) -> str:
+    if "eval" not in res:  # --real-only
+        return real_markdown(res["real"])
+    return corpus_markdown(res) + "\n" + real_markdown(res["real"])
+
+
+def corpus_markdown(res: dict) -> str:
     t, ev = res["timing"], res["eval"]
     c = res["corpus"]
     lines = [
@@ -382,7 +388,15 @@ def markdown(res: dict) -> str:
         f"minions missed plants (file:line rule sample): {ev['minions_missed_plants'][:10] or 'none'}",
         f"detect-secrets false positives by type: {ev['detect_secrets_fp_by_type'] or 'none'}",
     ]
-    for p in res.get("real", []):
+    return "\n".join(lines)
+
+
+def real_markdown(real: list[dict]) -> str:
+    lines = []
+    if len(real) > 1:
+        mb, n = sum(p["mb"] for p in real), sum(p["rewrites"] for p in real)
+        lines += [f"#### Real projects: {len(real)}, {mb:.2f} MB, {n} rewrites ({n / mb:.2f}/MB)"]
+    for p in real:
         lines += [
             "",
             f"#### Real project {p['project']}: {p['files']} files, {p['mb']:.2f} MB, {p['mb_per_s']:.1f} MB/s, "
@@ -393,7 +407,7 @@ def markdown(res: dict) -> str:
         for rule, shown in p["samples"].items():
             lines.append(f"- {rule}:")
             lines += [f"    - `{s}`" for s in shown]
-    return "\n".join(lines)
+    return "\n".join(lines).strip("\n")
 
 
 def main() -> None:
@@ -404,16 +418,25 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=OUT / "corpus")
     ap.add_argument("--no-cli", action="store_true", help="skip timing the `minions scrub` CLI")
     ap.add_argument("--real", type=Path, nargs="*", default=[], help="real project folders to scrub")
+    ap.add_argument("--real-only", action="store_true", help="only the --real projects: no corpus, no detect-secrets")
     ap.add_argument("--json", type=Path, default=OUT / "scrub-bench.json")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
+    cfg = PipelineConfig()  # the CLI's defaults: no internal names, the default drop_files
+    if args.real_only:
+        if not args.real:
+            ap.error("--real-only needs --real DIR ...")
+        res = {"real": real_projects(args.real, cfg)}
+        args.json.write_text(json.dumps(res, indent=1))
+        print(markdown(res))
+        print(f"\n(JSON: {args.json})")
+        return
     exe = ds_venv()
     meta = corpus(args.corpus, args.mb, args.seed)
     files_dir = args.corpus / "files"
     truth = [json.loads(x) for x in (args.corpus / "truth.jsonl").read_text().splitlines()]
     files, _ = collect(files_dir)
     size_mb = sum(len(f.text.encode()) for f in files) / 1e6
-    cfg = PipelineConfig()  # the CLI's defaults: no internal names, the default drop_files
     times: dict[str, list[tuple[float, float]]] = defaultdict(list)
     scrubbed = ds_out = None
     for i in range(args.repeat):
