@@ -325,3 +325,23 @@ def test_published_test_card_numbers_are_left_alone(number):
     assert number.replace(" ", "") in TEST_CARD_NUMBERS
     line = f'cardNumber = "{number}"'
     assert scrub_text(line) == (line, {})
+
+
+# --- look-alikes met in real projects ------------------------------------------------------------------
+
+
+def test_phone_is_not_decimal_fractions_or_code_points():
+    # SVG path data: `0.00493678 45.3671` holds `00493678 45.3671`, the digits after a decimal point
+    svg = '<path d="M9.68279 6.88122C3.51245 14.4898 2.0024 14.0024 0.00983 31.7181 0.00674016 37.918L4.4 13.6Z"/>'
+    assert scrub_text(svg) == (svg, {})
+    # Unicode data tables (IDNA mapping): code point lists of four digits each
+    for line in (
+        "2152          ; mapped                 ; 0031 2044 0031 0030 #5.2 VULGAR FRACTION ONE TENTH",
+        "FDFA          ; disallowed_STD3_mapped ; 0635 0644 0649 0020 0627 0644 0644 0647 0020 0639 #1.1 ARABIC",
+        " * 0031 2044 0034).",
+    ):
+        assert scrub_text(line) == (line, {}), line
+    # numbers in 00 form still are, grouped as people write them
+    for number in ("0044 20 7946 0958", "0031 20 123 4567", "0049 30 1234 5678"):
+        assert scrub_text(f"tel {number}") == ("tel <PHONE>", {"phone": 1}), number
+    assert scrub_text("call +1 415 555 0134; x = 0.5")[0] == "call <PHONE>; x = 0.5"

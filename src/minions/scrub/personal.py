@@ -28,8 +28,14 @@ def _is_git_remote(m: re.Match[str]) -> bool:
     return m.string[max(0, m.start() - 6) : m.start()].endswith("ssh://")
 
 
-def _has_nine_digits(m: re.Match[str]) -> bool:
-    return sum(c.isdigit() for c in m.group(0)) >= 9
+# `0031 2044 0034`: Unicode code points (U+0031 U+2044 U+0034 in the IDNA and Unicode data tables), not 00 and a
+# country code: every group four digits
+_CODE_POINTS = re.compile(r"00\d\d(?:[ .-]\d{4})+")
+
+
+def _is_phone(m: re.Match[str]) -> bool:
+    """Nine digits or more, and not a list of four-digit code points."""
+    return sum(c.isdigit() for c in m.group(0)) >= 9 and not _CODE_POINTS.fullmatch(m.group(0))
 
 
 # --- name lists (faker's given and family names), loaded once, on first use ---------------------
@@ -524,15 +530,16 @@ register_detector(
     shapes=NUMBER_SHAPES,
 )
 # International numbers (+CC or 00CC ...) or the North-American (NNN) NNN-NNNN form, with at least
-# nine digits; bare digit runs in code (ids, amounts) and ISO dates (+2024-01-15) are left alone.
+# nine digits; bare digit runs in code (ids, amounts), ISO dates (+2024-01-15), the digits of a decimal
+# fraction (`0.00493678 45.3671` in SVG path data) and code point lists are left alone.
 register_detector(
     "phone",
     "personal",
-    r"(?<![\w+])(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}"
+    r"(?<![\w+])(?<!\d\.)(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}"
     r"|\(\d{3}\) ?\d{3}-\d{4})(?!\w)",
     "<PHONE>",
     description="phone numbers in international or (NNN) NNN-NNNN form",
-    accept=_has_nine_digits,
+    accept=_is_phone,
     positives=(
         "call ⟦+1 415 555 0134⟧",
         "tel: ⟦+44 20 7946 0958⟧",
@@ -544,6 +551,8 @@ register_detector(
         "int total = 1234567890; double rate = 10.5;",
         'LocalDate.parse("+2024-01-15")',
         "code +1 41 555 01",
+        '<path d="M16.6688 57.5462C1.76279 49.5805 0.00493678 45.3671 4.05092e-05 40.9723"/>',
+        "00BD          ; mapped                 ; 0031 2044 0032 #1.1  VULGAR FRACTION ONE HALF",
     ),
     pseudonym="phone",
     shapes=NUMBER_SHAPES,
