@@ -209,6 +209,22 @@ def test_a_version_before_an_address_on_the_same_line():
     assert scrub_text(text) == ('version = "10.1.2.3"; host = "192.0.2.1"', {"private-ip": 1})
 
 
+def test_svg_geometry_and_impossible_octets_are_not_addresses():
+    # a minified SVG logo: `-10.33.93.12` is the numbers -10.33, .93 and .12
+    path = '<svg viewBox="0 0 1018.49 1307.46"><path class="cls-1" d="M30,10.11.86.39,1.67.89,14.72-10.33.93.12Z"/>'
+    assert scrub_text(path) == (path, {})
+    assert scrub_text('<polygon points="10.0.10.20 172.16.3.4"/>')[1] == {}
+    assert scrub_text("<path\n  d='M 10.1.2.3 L 4 5'/>")[1] == {}, "the attribute on its own line"
+    # an address in the same SVG's text, or in another attribute, still is one
+    out, counts = scrub_text('<svg viewBox="0 0 9 9"><a href="http://10.1.2.3/"><text x="1">10.1.2.4</text></a>')
+    assert out == '<svg viewBox="0 0 9 9"><a href="http://192.0.2.1/"><text x="1">192.0.2.1</text></a>'
+    assert counts == {"private-ip": 2}
+    # URL parser tests: octets over 255 are no address
+    for text in ("http://192.168.0.257", '"192.168.1.999/24"', "10.256.0.1"):
+        assert scrub_text(text) == (text, {}), text
+    assert scrub_text("10.255.255.1")[0] == "192.0.2.1"
+
+
 # --- 3. internal names on word and identifier-part edges -------------------------------------------
 
 NAMES = {"acme": "example"}

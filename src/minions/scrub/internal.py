@@ -90,13 +90,27 @@ _DEPENDENCY_LINE = re.compile(
 )
 
 
+# the attributes of SVG geometry: `d="M14.72-10.33.93.12,1.87.2"` is the numbers 10.33, .93 and .12
+_SVG_GEOMETRY = re.compile(r"(?:^|\s)(?:d|points|transform|viewBox)\s*=\s*$")
+
+
+def in_svg_geometry(prefix: str) -> bool:
+    """The text before a match on its line ends inside an SVG path (`d`), `points`, `transform` or
+    `viewBox` attribute's value."""
+    quote = max(prefix.rfind('"'), prefix.rfind("'"))
+    return quote >= 0 and not any(c in prefix[quote:] for c in "<>") and bool(_SVG_GEOMETRY.search(prefix, 0, quote))
+
+
 def _not_a_version(m: re.Match[str]) -> bool:
     """`version = "10.1.2.3"`, `ojdbc14:10.2.0.4`, `<version>10.2.0.4</version>` and `10.1.2.3.4` are
-    versions, not addresses; judged by the tokens around the match, not by a word anywhere on its line."""
+    versions, not addresses; judged by the tokens around the match, not by a word anywhere on its line.
+    Nor is an octet over 255 (`192.168.0.257`) or SVG path data an address."""
     text = m.string
-    if _MORE_DIGITS.match(text, m.end()):
+    if _MORE_DIGITS.match(text, m.end()) or any(int(octet) > 255 for octet in m.group(0).split(".")):
         return False
     prefix = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    if in_svg_geometry(prefix):
+        return False
     before = _VERSION_BEFORE.search(prefix)
     if before is None:
         return True
@@ -145,6 +159,8 @@ register_detector(
         "implementation 'com.oracle:ojdbc6:10.2.0.4'",
         "lib/mysql-connector-java-10.1.2.3.jar",
         "release 10.1.2.3.4 and 1.10.1.2.3",
+        '<path d="M47.17-27-21.37,2.44-11.56,2.84-11.83,14.72-10.33.93.12,1.87.2,2.8.36"/>',
+        '("Parsing: <http://192.168.0.257> against <http://other.com/>", "192.168.1.999/24")',
     ),
     pseudonym="ip",
     keywords=("10.", "192.168", "172."),
