@@ -345,3 +345,17 @@ def test_phone_is_not_decimal_fractions_or_code_points():
     for number in ("0044 20 7946 0958", "0031 20 123 4567", "0049 30 1234 5678"):
         assert scrub_text(f"tel {number}") == ("tel <PHONE>", {"phone": 1}), number
     assert scrub_text("call +1 415 555 0134; x = 0.5")[0] == "call <PHONE>; x = 0.5"
+
+
+def test_image_file_names_and_url_passwords_are_not_addresses():
+    for text in (
+        "![Interceptors Diagram](../assets/images/interceptors@2x.png)",
+        '<img src="logo@3x.webp" srcset="logo@2x.JPG 2x">',
+        '("hTTp://u:p@Some.Host/path", "http://some.host.proxy")',
+        '("//u:p@shop-example.org/path", "//shop-example.org/path")',
+    ):
+        assert scrub_text(text) == (text, {}), text
+    # a user name before the @ is still an address, and so is an address after a URL on the line
+    assert scrub_text("https://jane@shop-example.org/x")[0] == "https://<EMAIL>/x"
+    assert scrub_text("see https://x.org/a: jane@shop-example.org")[0] == "see https://x.org/a: <EMAIL>"
+    assert scrub_text("mail jane@shop-example.org.png")[1] == {}, "an address ending in an image suffix is a file"

@@ -12,10 +12,19 @@ from minions.scrub.rules import char_after, line_of, register_detector
 _CJK = "\u4e00-\u9fff"
 
 
+# `logo@2x.png`: an image's file name (a retina variant), not an address: these suffixes are no top-level domains
+_IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?)$", re.IGNORECASE)
+# `http://u:p@host`: before the match, a URL's user name and colon: the match starts with the password
+_URL_USER_BEFORE = re.compile(r"//[^/\s@:]*:$")
+
+
 def _is_address(m: re.Match[str]) -> bool:
     """Not Kotlin's labelled `this@Outer` / `super@Outer`, nor a call like `run@Scope.launch(`, nor a
-    git remote (`git@github.com:org/repo.git`, `ssh://git@host/...`): a host, not a mailbox."""
-    if re.match(r"(?:this|super)@", m.group(0)) or char_after(m) == "(":
+    git remote (`git@github.com:org/repo.git`, `ssh://git@host/...`): a host, not a mailbox; nor an
+    image file (`events@2x.png`), nor the `password@host` end of a URL's `user:password@host`."""
+    if re.match(r"(?:this|super)@", m.group(0)) or char_after(m) == "(" or _IMAGE_FILE.search(m.group(0)):
+        return False
+    if _URL_USER_BEFORE.search(m.string, m.string.rfind("\n", 0, m.start()) + 1, m.start()):
         return False
     return not _is_git_remote(m)
 
@@ -449,6 +458,8 @@ register_detector(
         "git remote add origin git@github.com:shop-org/orders.git",
         "url = git@gitlab.example.com:payments/ledger.git",
         "ssh://git@github.com/shop-org/orders.git",
+        "![Events Diagram](../assets/images/events_with_failures@2x.png)",
+        '("hTTp://u:p@Some.Host/path", "http://some.host.proxy", http_proxies),',
     ),
     pseudonym="email",
     keywords=("@",),
