@@ -359,3 +359,22 @@ def test_image_file_names_and_url_passwords_are_not_addresses():
     assert scrub_text("https://jane@shop-example.org/x")[0] == "https://<EMAIL>/x"
     assert scrub_text("see https://x.org/a: jane@shop-example.org")[0] == "see https://x.org/a: <EMAIL>"
     assert scrub_text("mail jane@shop-example.org.png")[1] == {}, "an address ending in an image suffix is a file"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zeabur Team", "Apigee Security Team", "Internet Service Department", "Public Suffix List Admin", "Tech Support"],
+)
+def test_teams_and_departments_before_an_address_are_not_names(name):
+    # the public suffix list's "Submitted by ..." lines: the address goes, a team's name stays
+    assert scrub_text(f"// Submitted by {name} <ops@shop-example.org>") == (
+        f"// Submitted by {name} <<EMAIL>>",
+        {"email": 1},
+    )
+    assert scrub_text(f" * @author {name}") == (f" * @author {name}", {})
+    assert scrub_text("// Submitted by Dana Whitfield <dw@shop-example.org>")[0] == "// Submitted by <NAME> <<EMAIL>>"
+
+
+def test_a_name_needs_an_address_after_it_not_a_code_span():
+    text = "Der Marker `@pytest.mark.anyio` teilt pytest mit, dass die Funktion asynchron aufgerufen wird"
+    assert scrub_text(text) == (text, {})

@@ -154,6 +154,55 @@ NOT_PEOPLE = frozenset(
         "unknown",
     ]
 )
+# Words that make "Name Words <e-mail>" a team, department or company rather than a person (`Zeabur Team`,
+# `Apigee Security Team`, `Internet Service Department`, `Public Suffix List Admin`, `Platform Engineering`).
+ORG_WORDS = frozenset(
+    [
+        "admin",
+        "administration",
+        "administrator",
+        "admins",
+        "bot",
+        "committee",
+        "community",
+        "company",
+        "corporation",
+        "department",
+        "desk",
+        "developer",
+        "developers",
+        "div",
+        "division",
+        "engineering",
+        "foundation",
+        "gmbh",
+        "group",
+        "helpdesk",
+        "hosting",
+        "inc",
+        "infra",
+        "infrastructure",
+        "llc",
+        "ltd",
+        "maintainers",
+        "networking",
+        "office",
+        "operations",
+        "ops",
+        "platform",
+        "project",
+        "registry",
+        "security",
+        "service",
+        "services",
+        "software",
+        "support",
+        "sysadmin",
+        "sysadmins",
+        "team",
+        "tech",
+    ]
+)
 
 
 def is_cn_name(word: str) -> bool:
@@ -176,10 +225,11 @@ def is_en_name(words: str) -> bool:
 
 
 def _is_person_name(m: re.Match[str]) -> bool:
-    """A tagged name (after @author or before an address) that is not a role word; a Chinese one
-    before an address must start with a common surname (`邮箱 <a@b.cn>` is not a name)."""
+    """A tagged name (after @author or before an address) that is not a role word nor a team's or a
+    company's name; a Chinese one before an address must start with a common surname (`邮箱 <a@b.cn>`
+    is not a name)."""
     word = m.group(0)
-    if word.lower() in NOT_PEOPLE:
+    if word.lower() in NOT_PEOPLE or any(w.lower() in ORG_WORDS for w in word.split(" ")[1:]):
         return False
     if re.fullmatch(f"[{_CJK}]+", word) and not m.string.endswith("@author ", 0, m.start()):
         return is_cn_name(word)
@@ -374,10 +424,10 @@ register_detector(
     "person-name",
     "personal",
     rf"(?<=@author )(?:[A-Z][\w'-]+(?: [A-Z][\w'-]+)*|[a-z][a-z0-9_.-]*(?![\w.@-])|[{_CJK}]{{2,4}}(?![\w]))"
-    r"|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=,? [(<]?[^\s<>()\"']+@[\w-]+\.)"
-    rf"|(?<![{_CJK}])[{_CJK}]{{2,4}}(?= ?[(<（][^\s<>()\"']+@[\w-]+\.)"
+    r"|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=,? [(<]?[^\s<>()\"'`]+@[\w-]+\.)"
+    rf"|(?<![{_CJK}])[{_CJK}]{{2,4}}(?= ?[(<（][^\s<>()\"'`]+@[\w-]+\.)"
     # a login first on its line, or first in a comment or a string (indented ones too)
-    r"|(?:(?<![^\n])|(?<=# )|(?<=// )|(?<=\* )|(?<=<!-- )|(?<=[\"']))[a-z][a-z0-9_.-]*(?= <[^\s<>()\"']+@[\w-]+\.)"
+    r"|(?:(?<![^\n])|(?<=# )|(?<=// )|(?<=\* )|(?<=<!-- )|(?<=[\"']))[a-z][a-z0-9_.-]*(?= <[^\s<>()\"'`]+@[\w-]+\.)"
     r"|(?<=name = \")[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+(?=\",[ \t]*email)",
     "<NAME>",
     description="names in @author tags, before an e-mail address, and in name/email metadata",
@@ -403,6 +453,7 @@ register_detector(
         "Order Service <b>bold</b>",
         " * @author generated",
         "git@github.com:shop-org/orders.git",
+        "Der Marker `@pytest.mark.anyio` teilt pytest mit, dass diese Testfunktion asynchron aufgerufen wird",
     ),
     pseudonym="name",
     keywords=("@", "email"),
