@@ -156,6 +156,56 @@ def test_url_password_without_a_user(rng):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # URL parser tests and proxy docs: the user info is a stand-in, not a credential
+        'headers = adapter.proxy_headers("http://user:pass@httpbin.org")',
+        '("http://u:p@other.host/path", "http://http.proxy", mixed_proxies),',
+        '"http://user:pass%23pass@complex.url.com/path?query=yes",',
+        '* | `http://username:password@host/` | `"username"` |',
+        '"http": "http://test:pass@localhost:8080",',
+        'assertThat(url.toString()).isEqualTo("http://%25:%25@host/%25?%25#%25")',
+        'val urlString = "http://%6d%6D:%6d%6D@host/%6d%6D?%6d%6D#%6d%6D"',
+        "http://&a:foo(b]c@d:2/  s:http u:&a pass:foo(b]c h:d port:2 p:/",
+        'SQLALCHEMY_DATABASE_URL = "postgresql://user:fake-password@postgresserver/db"',
+        # templates: Kotlin and Groovy expressions, a lower-case template variable
+        '{ "r2dbc:postgresql://${POSTGRESQL.user}:${POSTGRESQL.pass}@127.0.0.1:3004/postgres" },',
+        'val dsn = "postgres://$user:$password@$host/db"',
+    ],
+)
+def test_url_user_info_that_is_a_stand_in_is_left_alone(text):
+    unchanged(text)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "postgres://shop:⟦password123⟧@db.shop-example.org/shop",
+        "amqp://shop:⟦guest⟧@rabbit.shop-example.org:5672/",
+        "redis://:⟦s3cr3t⟧@cache.shop-example.org:6379",
+        "mysql://root:⟦«a:6»⟧@10.1.2.3:3306/shop",
+        "http://user:⟦«a:3»%20«a:4»⟧@proxy.shop-example.org",
+        "postgres://app:⟦$«A9:1»«a:8»⟧@db.shop-example.org/app",
+    ],
+)
+def test_url_passwords_that_only_resemble_stand_ins_are_still_secrets(template, rng):
+    assert scrub(template, rng)[1]["url-credentials"] == 1
+
+
+def test_placeholder_values():
+    from minions.scrub.secrets import is_placeholder_value
+
+    for value in ("pass", "p", "password", "secret2", "fakehashedsecret", "FakeHashedSecret", "test key", "xxxxxx"):
+        assert is_placeholder_value(value), value
+    for value in ("your-api-key-here", "changeme", "c d", "=[]:;~|?#@^/$%*", "Bearer ", "development key"):
+        assert is_placeholder_value(value), value
+    for value in ("password123", "s3cr3t", "mypassword", "correct horse battery staple", "123456", "a1b2c3d4"):
+        assert not is_placeholder_value(value), value
+    for value in ("guest", "admin", "Oracle18", "hunter2", "pass1word2", "chimichangas4life"):
+        assert not is_placeholder_value(value), value
+
+
+@pytest.mark.parametrize(
     ("template", "expected"),
     [
         ("scott/⟦«a:5»9x⟧@//db.example.com:1521/ORCL", "scott/<PASSWORD>@//db.example.com:1521/ORCL"),

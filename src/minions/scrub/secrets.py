@@ -5,6 +5,7 @@ import binascii
 import math
 import re
 from collections import Counter
+from urllib.parse import unquote
 
 from minions.scrub.rules import line_of, register_detector
 
@@ -96,13 +97,123 @@ register_detector(
     negatives=('if (header.startsWith("eyJ")) {',),
     keywords=("eyj",),
 )
-# `{}`, `{PASSWORD}`, `%s`, `${DB_PASSWORD}`, `$DB_PASSWORD` (upper-case: an env var); `$3cr3t` is a password
-_FORMAT_PLACEHOLDER = re.compile(r"\{\w*\}|%[sd]|\$\{\w+\}|\$[A-Z_][A-Z0-9_]*")
+# `{}`, `{PASSWORD}`, `%s`, `${DB_PASSWORD}`, `${db.pass}` (a Kotlin, Groovy or JS template), `$DB_PASSWORD`
+# (upper-case: an env var), `$password` (lower-case letters: a template variable); `$3cr3t` is a password
+_FORMAT_PLACEHOLDER = re.compile(r"\{\w*\}|%[sd]|\$\{[^{}\s]+\}|\$[A-Z_][A-Z0-9_]*|\$[a-z]+")
+
+# Words a stand-in value is spelled from: the names of secrets themselves (`user:pass@host`, `"password"`),
+# words saying a value is fake, a test or a default (`fakehashedsecret`, `test key`, `changeme`, `invalid`),
+# metasyntactic words (`foobar`) and the words of an input's label (`Show password`).
+PLACEHOLDER_WORDS = frozenset(
+    [
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "tokens",
+        "key",
+        "keys",
+        "api",
+        "apikey",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+        "bearer",
+        "session",
+        "cookie",
+        "access",
+        "private",
+        "confidential",
+        "hash",
+        "hashed",
+        "salt",
+        "test",
+        "tests",
+        "testing",
+        "fake",
+        "dummy",
+        "mock",
+        "sample",
+        "example",
+        "demo",
+        "placeholder",
+        "invalid",
+        "incorrect",
+        "wrong",
+        "bad",
+        "bogus",
+        "default",
+        "dev",
+        "development",
+        "local",
+        "none",
+        "null",
+        "empty",
+        "change",
+        "changeit",
+        "changeme",
+        "me",
+        "your",
+        "this",
+        "here",
+        "put",
+        "insert",
+        "enter",
+        "replace",
+        "some",
+        "value",
+        "foo",
+        "bar",
+        "baz",
+        "qux",
+        "quux",
+        "show",
+        "hide",
+        "confirm",
+        "new",
+        "old",
+        "current",
+        "forgot",
+        "reset",
+        "repeat",
+    ]
+)
+_LETTERS_OR_DIGITS = re.compile(r"[^\W\d_]+|\d+")
 
 
-def _not_a_format_placeholder(m: re.Match[str]) -> bool:
-    """`http://{}:{}@host`, `{USER}:{PASSWORD}@`, `%s:%s@` are templates, not credentials."""
-    return not _FORMAT_PLACEHOLDER.fullmatch(m.group(1))
+def _spelled_from_placeholder_words(word: str) -> bool:
+    """`fakehashedsecret` -> fake + hashed + secret; `xxxxxx` (a mask) counts too."""
+    if len(word) >= 3 and len(set(word)) == 1:
+        return True
+    ends = [True] + [False] * len(word)
+    for i in range(1, len(word) + 1):
+        ends[i] = any(ends[j] and word[j:i] in PLACEHOLDER_WORDS for j in range(max(0, i - 16), i))
+    return ends[-1]
+
+
+def is_placeholder_value(value: str) -> bool:
+    """A stand-in, not a secret: all its letters and digits but two at most are in runs spelled from
+    placeholder words (`pass`, `p`, `secret2`, `fakeHashedSecret`, `test key`, `your-api-key-here`), so it
+    holds no secret; `password123` (three digits), `s3cr3t` and `correct horse battery staple` are secrets."""
+    rest = 0
+    for run in _LETTERS_OR_DIGITS.findall(value):
+        if not (run.isalpha() and _spelled_from_placeholder_words(run.lower())):
+            rest += len(run)
+            if rest > 2:
+                return False
+    return True
+
+
+def _url_password(m: re.Match[str]) -> bool:
+    """`http://{}:{}@host`, `{USER}:{PASSWORD}@`, `%s:%s@`, `${db.pass}@` are templates, and `user:pass@`,
+    `u:p@`, `user:pass%20pass@` (percent-decoded) stand-ins: none of them is a credential."""
+    value = m.group(1)
+    return not _FORMAT_PLACEHOLDER.fullmatch(value) and not is_placeholder_value(unquote(value))
 
 
 register_detector(
@@ -126,9 +237,14 @@ register_detector(
         "dsn = postgres://%s:%s@%s/db",
         "jdbc:postgresql://localhost:5432/shop",
         "https://example.com:8443/path?user=admin",
+        '("http://user:pass@complex.url.com/path?query=yes", ("user", "pass")),',
+        '$ export HTTPS_PROXY="http://user:password@proxy.shop-example.org:1080"',
+        '"r2dbc:mysql://${MYSQL_V5.user}:${MYSQL_V5.pass}@127.0.0.1:3001/testdb" +',
+        'val url = "redis://:$password@$host:6379"',
+        'assertThat(parse("http://foo:pass1%40bar%3Apass2@baz/path").password).isEqualTo("pass1@bar:pass2")',
     ),
     keywords=("://",),
-    accept=_not_a_format_placeholder,
+    accept=_url_password,
 )
 register_detector(
     "stripe-key",
