@@ -338,6 +338,49 @@ def test_values_that_only_resemble_names_are_still_secrets(template, rng):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # tests and docs of public projects: stand-ins, labels and versions under secret names
+        'response = client.get("/items?token=jessica", headers={"X-Token": "invalid"})',
+        'data={"username": "johndoe", "password": "incorrect"}',
+        '"hashed_password": "fakehashedsecret",',
+        'hashed_password="secrethashed",',
+        '"hashed_password": "some_hash",',
+        'assert response.json() == {"token": "testtoken"}',
+        "SECRET_KEY = 'development key'",
+        'SECRET_KEY="test key",',
+        'oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)',
+        "tokenHead: 'Bearer '  #JWT负载中拿到开头",
+        '<input type="password" placeholder="Enter your password">',
+        '"jsonwebtoken": "^9.0.2",',
+        "<password>changeme</password>",
+        '<property name="password" value="your-password-here"/>',
+        "Password: `secret`",
+        "spring.datasource.password=xxxxxx",
+        "jdbc:mysql://db/shop?user=app&password=dummy_password",
+    ],
+)
+def test_stand_ins_labels_and_versions_under_secret_names_are_left_alone(text):
+    unchanged(text)
+
+
+@pytest.mark.parametrize(
+    ("template", "rule"),
+    [
+        ('"password": "⟦chimichangas4life⟧"', "password-assignment"),
+        ('fake_secret_token = "⟦coneofsilence⟧"', "password-assignment"),
+        ('"db_pw": "x", "secret": "⟦password123⟧"', "password-assignment"),
+        ("password: ⟦123456⟧", "config-secret"),
+        ('MYSQL_ROOT_PASSWORD: "⟦Exposed_password_1!⟧"', "password-assignment"),
+        ("jdbc:mysql://db/shop?user=app&password=⟦test«9:4»⟧", "query-password"),
+        ('SECRET_KEY = "⟦«x:32»⟧"', "password-assignment"),
+    ],
+)
+def test_values_that_only_resemble_stand_ins_are_still_secrets(template, rule, rng):
+    assert scrub(template, rng)[1] == {rule: 1}
+
+
+@pytest.mark.parametrize(
     "value, random_",
     [
         ("aGVsbG8gd29ybGQgdGhpcyBpcyBh", True),

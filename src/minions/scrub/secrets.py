@@ -501,8 +501,10 @@ register_detector(
         'url = base + "?user=" + user + "&password=" + pw',
         'String.format("jdbc:mysql://%s/shop?password=%s", host, pw)',
         "jdbc:postgresql://db.example.com/shop?password=${DB_PASSWORD}",
+        'url = server.url("/api/login?user=test_user&authentication=basic&password=confidential_password")',
     ),
     keywords=("pass", "pwd"),
+    accept=lambda m: not is_placeholder_value(unquote(m.group(1))),
 )
 
 
@@ -578,9 +580,15 @@ def _names_a_secret(value: str) -> bool:
     return bool(_NAME_FORM.fullmatch(value)) and any(w.lower() in _SECRET_WORDS for w in _WORDS.findall(value))
 
 
+# a version or a version range: `"jsonwebtoken": "^9.0.2"`, `"js-tokens": "^4.0.0"` in package.json and lock files
+_VERSION = re.compile(r"[\^~]?[<>=!]*[ \t]*v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.]+)?")
+
+
 def _is_a_value(m: re.Match[str]) -> bool:
-    """The last group holds the value: it is a secret unless it only names one."""
-    return not _names_a_secret(m.groups()[-1])
+    """The last group holds the value: it is a secret unless it only names one, is a stand-in
+    (`"invalid"`, `"fakehashedsecret"`, `'test key'`, a label such as `"Show password"`) or a version."""
+    value = m.groups()[-1]
+    return not (_names_a_secret(value) or is_placeholder_value(value) or _VERSION.fullmatch(value))
 
 
 # A quoted string assigned to a secret-sounding name, in code or JSON: the whole literal goes.
@@ -612,6 +620,10 @@ register_detector(
         'SECRET_ENV = "DJANGO_SECRET_KEY"',
         'private static final String TOKEN_HEADER_NAME = "X-Auth-Token";',
         'tokenParam: "access_token",',
+        'data = {"new_password": "changethis", "token": "invalid"}',
+        '"hashed_password": "fakehashedsecret2",',
+        'aria-label={showPassword ? "Hide password" : "Show password"}',
+        '"@babel/code-frame": { "dependencies": { "js-tokens": "^4.0.0", "picocolors": "^1.0.0" } },',
     ),
     keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
@@ -677,7 +689,7 @@ def _is_config_value(m: re.Match[str]) -> bool:
     before, sep, after, value = m.group(1, 2, 3, 4)
     if "(" in value or "[" in value or value[-1] in ";,":
         return not _CODE.fullmatch(value)
-    if _names_a_secret(value):
+    if _names_a_secret(value) or is_placeholder_value(value):
         return False
     if any(c.isdigit() for c in value) or not _DOTTED.fullmatch(value):
         return True
@@ -721,6 +733,7 @@ register_detector(
         "self.password = password  # kept for later",
         "# password: must be at least 8 characters",
         "# token: required",
+        "Password: `secret2`",
     ),
     keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
