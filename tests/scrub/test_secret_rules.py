@@ -274,6 +274,21 @@ def test_code_assignments_are_not_config_values(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "    access_token = create_access_token(\n        data={'sub': user.username}\n    )",
+        "    is_correct_password = secrets.compare_digest(",
+        "    credentials: Annotated[\n        HTTPBasicCredentials, Depends(security)\n    ],",
+        "    password = #{record.password,jdbcType=VARCHAR},",
+        '<property name="password" value="#{systemProperties[\'db.password\']}"/>',
+        'api_token = "#{settings.api_token}"',
+    ],
+)
+def test_calls_going_on_on_the_next_line_and_templates_are_not_config_values(text):
+    unchanged(text)
+
+
+@pytest.mark.parametrize(
     "template",
     [
         "OPENAI_KEY=⟦sk-«Aa9:20»«9:2»«Aa9:26»⟧",

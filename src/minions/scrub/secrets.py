@@ -597,7 +597,7 @@ register_detector(
     "password-assignment",
     "secret",
     # starting only where an identifier starts: no retry at every letter inside one (3x faster)
-    r"(?<![\w.-])" + _KEY + r"[\"']?[ \t]*(?:[:=]|=>)[ \t]*([\"'])(?![$<{%])([^\"'\n]{6,})\1",
+    r"(?<![\w.-])" + _KEY + r"[\"']?[ \t]*(?:[:=]|=>)[ \t]*([\"'])(?![$<{%]|#\{)([^\"'\n]{6,})\1",
     "<SECRET>",
     group=2,
     flags=re.IGNORECASE,
@@ -632,7 +632,7 @@ register_detector(
 register_detector(
     "xml-secret-element",
     "secret",
-    r"<(" + _XML_KEY + r")>(?![$<{%])([^<\n]+)</\1>",
+    r"<(" + _XML_KEY + r")>(?![$<{%]|#\{)([^<\n]+)</\1>",
     "<SECRET>",
     group=2,
     flags=re.IGNORECASE,
@@ -654,7 +654,7 @@ register_detector(
     "secret",
     r"<[\w:.-]+\s[^>]*?\b(?:name|key)[ \t]*=[ \t]*([\"'])"
     + _XML_KEY
-    + r"\1[ \t]+value[ \t]*=[ \t]*([\"'])(?![$<{%])((?:(?!\2)[^\n])+)\2",
+    + r"\1[ \t]+value[ \t]*=[ \t]*([\"'])(?![$<{%]|#\{)((?:(?!\2)[^\n])+)\2",
     "<SECRET>",
     group=3,
     flags=re.IGNORECASE,
@@ -676,12 +676,13 @@ register_detector(
 
 # An unquoted value at the end of a config line (.properties, .env, YAML, shell). Identifiers, dotted
 # names, calls and statements are code (`pwd = Path.cwd()`, `password = secret_value`,
-# `token = tokens[0];`), so a value counts when it
+# `token = tokens[0];`, a call or subscript going on on the next line: `token = create_token(`), so a value
+# counts when it
 #   - holds a digit, or a character no identifier or dotted name can (`hunter-two`, `pa;ss`, `s3cr!t`);
-#   - or is a bare word after `=` with no spaces around it (`DB_PASSWORD=changeme`), the .env and
+#   - or is a bare word after `=` with no spaces around it (`DB_PASSWORD=letmein`), the .env and
 #     .properties form: code puts spaces around `=` and ends an argument with `,`.
 # A YAML bare word (`password: hunter`) stays: `token: string` is a TypeScript field just the same.
-_CODE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|\[.*\])*[;,]?")
+_CODE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|\[.*\])*(?:[;,]|[(\[{])?")
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*")
 
 
@@ -702,7 +703,7 @@ register_detector(
     # a commented-out setting is still a secret: `#spring.datasource.password=...`, `// token: ...`
     r"^[ \t]*(?:(?:#|//|;|--)[ \t]*)?(?:export[ \t]+)?"
     + _KEY
-    + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"'])([^\s\"']{6,})(?:[ \t]+#.*)?[ \t]*$",
+    + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"']|#\{)([^\s\"']{6,})(?:[ \t]+#.*)?[ \t]*$",
     "<SECRET>",
     group=4,
     flags=re.IGNORECASE | re.MULTILINE,
@@ -734,6 +735,9 @@ register_detector(
         "# password: must be at least 8 characters",
         "# token: required",
         "Password: `secret2`",
+        "    credentials_exception = HTTPException(",
+        "    credentials: Annotated[",
+        "      password = #{record.password,jdbcType=VARCHAR},",
     ),
     keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
