@@ -148,6 +148,16 @@ def test_basic_auth_header(rng):
     unchanged("## Basic settings and defaults")
 
 
+def test_basic_auth_of_stand_in_credentials_is_left_alone(rng):
+    # requests' and okhttp's tests: base64 of user:pass, test:test, username:password
+    for pair in ("user:pass", "test:test", "username:password", "jane:secret1"):
+        token = base64.b64encode(pair.encode()).decode()
+        unchanged(f'assert p.headers["Authorization"] == "Basic {token}"')
+    password, _ = expand("«a:4»«9:3»«A:3»", rng)
+    token = base64.b64encode(f"test:{password}".encode()).decode()
+    assert scrub_text(f"Authorization: Basic {token}") == ("Authorization: Basic <TOKEN>", {"basic-auth": 1})
+
+
 def test_url_password_without_a_user(rng):
     assert scrub("REDIS_URL=redis://:⟦«Aa9:16»⟧@cache.example.com:6379/0", rng) == (
         "REDIS_URL=redis://:<PASSWORD>@cache.example.com:6379/0",

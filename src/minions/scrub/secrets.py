@@ -387,14 +387,17 @@ register_detector(
 
 
 def _is_basic_credentials(m: re.Match[str]) -> bool:
-    """A Basic token is base64 of `user:password`; one that does not decode so (a random template, a
-    truncated value) still counts in an Authorization header unless it is a plain word."""
+    """A Basic token is base64 of `user:password`, unless the password is a stand-in (`user:pass`,
+    `test:test`); one that does not decode so (a random template, a truncated value) still counts in an
+    Authorization header unless it is a plain word."""
     token = m.group(1)
     try:
-        pair = ":" in base64.b64decode(token).decode()
+        user, colon, password = base64.b64decode(token).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        pair = False
-    return pair or (not token.isalpha() and "authorization" in line_of(m).lower())
+        colon = ""
+    if colon:
+        return not is_placeholder_value(password)
+    return not token.isalpha() and "authorization" in line_of(m).lower()
 
 
 register_detector(
@@ -413,6 +416,8 @@ register_detector(
         'headers.put("Authorization", "Basic " + encoded);',
         "Authorization: Basic authentication sends credentials on every request",
         "WWW-Authenticate: Basic realm=shop",
+        'assert headers == {"Proxy-Authorization": "Basic dXNlcjpwYXNz"}',
+        '("test", "test", "Basic dGVzdDp0ZXN0"),',
     ),
     keywords=("basic",),
 )
