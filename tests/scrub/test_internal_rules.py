@@ -429,3 +429,22 @@ def test_an_internal_git_remote_loses_its_host_not_its_shape():
 def test_package_names_are_not_hosts_but_env_and_region_prefixes_are(text, host):
     out, counts = scrub_text(text)
     assert (out == text) is (host is None) and (host is None or host not in out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-dontnote module-info,jdk.internal.**",  # a ProGuard package wildcard
+        "-keep class sun.misc.internal.* { *; }",
+        'ignoredPackages += "mockwebserver3.junit5.internal"',
+        '@ComponentScan(basePackages = "shop.billing.internal")',
+        'PACKAGE_PREFIX = "app.internal"',
+    ],
+)
+def test_package_wildcards_and_package_lists_are_not_hosts(text):
+    assert scrub_text(text) == (text, {})
+
+
+def test_a_host_next_to_prose_about_packages_is_still_one():
+    assert scrub_text("# package mirror: nexus.build.corp.")[0] == "# package mirror: internal-host.example."
+    assert scrub_text('packages = ["db01.corp"]')[0] == 'packages = ["internal-host.example"]'

@@ -21,11 +21,24 @@ _RECEIVERS = frozenset({"self", "this", "cls", "super", "it", "obj"})
 
 # first labels of package names that no host starts with (region or env prefixes such as cn. or dev. can)
 _PACKAGE_ROOTS = frozenset({"com", "org", "net", "io", "edu", "gov"})
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+_IDENTIFIER_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _names_packages(line: str) -> bool:
+    """An identifier on the line of two words or more, one of them `package(s)`: `ignoredPackages +=
+    "okhttp3.internal"`, `basePackages = ...`, `PACKAGE_PREFIX = ...`; the word alone is prose."""
+    for ident in _IDENTIFIER.findall(line):
+        words = [w.lower() for w in _IDENTIFIER_WORDS.findall(ident)]
+        if len(words) > 1 and ("package" in words or "packages" in words):
+            return True
+    return False
 
 
 def _a_host_not_code(m: re.Match[str]) -> bool:
-    """`package com.shop.internal;`, `from a.internal import b`, `self.internal`, `x.internal()` and
-    `Visibility.INTERNAL` are code, not hosts: a host's labels are each in one case (`DB01.corp.LAN`)."""
+    """`package com.shop.internal;`, `from a.internal import b`, `self.internal`, `x.internal()`,
+    `Visibility.INTERNAL` and `ignoredPackages += "okhttp3.internal"` are code, not hosts: a host's labels
+    are each in one case (`DB01.corp.LAN`)."""
     labels = m.group(0).split(".")
     if any(label not in (label.lower(), label.upper()) for label in labels):
         return False
@@ -33,15 +46,18 @@ def _a_host_not_code(m: re.Match[str]) -> bool:
         return False
     if len(labels) > 2 and labels[0].lower() in _PACKAGE_ROOTS:
         return False  # `com.google.gson.internal` (a package in a pom or a manifest): hosts end in a TLD
+    line = line_of(m)
+    if _names_packages(line):
+        return False
     if m.string[m.start() - 1 : m.start()] in ("'", '"') and m.string[m.end() : m.end() + 1] in ("/", "'", '"'):
         return True  # a quoted host, on an import line too: Go's `import "git.shop.corp/pay/ledger"`
-    return not _CODE_LINE.match(line_of(m))
+    return not _CODE_LINE.match(line)
 
 
 register_detector(
     "internal-host",
     "internal",
-    r"\b(?:[a-z0-9-]+\.)+(?:internal|corp|intranet|lan)\b(?![\w-]|\.\w)",
+    r"\b(?:[a-z0-9-]+\.)+(?:internal|corp|intranet|lan)\b(?![\w-]|\.[\w*])",
     "internal-host.example",
     flags=re.IGNORECASE,
     description="host names under internal top-level domains, any case, two labels or more (not code)",
@@ -69,6 +85,8 @@ register_detector(
         "modifiers.add(KModifier.INTERNAL); val v = Visibility.Internal",
         "val n = config.internal()",
         'import "github.com/shop/orders/internal"',
+        "-dontnote module-info,jdk.internal.**",
+        'ignoredPackages += "okhttp3.dnsoverhttps.internal"',
     ),
     pseudonym="host",
     keywords=("internal", "corp", "intranet", "lan"),
