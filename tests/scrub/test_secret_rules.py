@@ -93,6 +93,21 @@ def test_pgp_private_key_block(rng):
     unchanged("-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBFzUeXEBCAC\n-----END PGP PUBLIC KEY BLOCK-----")
 
 
+def test_code_that_writes_armour_lines_is_no_key_block(rng):
+    begin, end = "-----BEGIN " + "PRIVATE KEY-----", "-----END " + "PRIVATE KEY-----"
+    # okhttp's HeldCertificate and Exposed's build script write the armour around a key they encode
+    code = (
+        f'fun pem() = buildString {{\n  append("{begin}\\n")\n  append(encodeBase64(pkcs8))\n  append("{end}\\n")\n}}'
+    )
+    unchanged(code)
+    unchanged(f'val prefix = "{begin}"\nval suffix = "{end}"\nif (text.startsWith(prefix)) {{ check(text) }}')
+    # a key in a string concatenation or a Kotlin raw string is a key
+    java = f'String KEY = "{begin}\\n" +\n  "⟦«Aa9/:64»⟧\\n" +\n  "⟦«Aa9/:64»⟧\\n" +\n  "{end}";'
+    assert scrub(java, rng) == ('String KEY = "<PRIVATE_KEY>";', {"private-key": 1})
+    kotlin = f'val key = """\n  |{begin}\n  |⟦«Aa9/:64»⟧\n  |⟦«Aa9/:12»⟧\n  |{end}\n  |""".trimMargin()'
+    assert scrub(kotlin, rng)[0] == 'val key = """\n  |<PRIVATE_KEY>\n  |""".trimMargin()'
+
+
 @pytest.mark.parametrize(
     ("template", "expected"),
     [

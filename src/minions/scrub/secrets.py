@@ -12,6 +12,19 @@ from minions.scrub.rules import line_of, register_detector
 # Armour lines built from parts, so this file holds no literal private-key header a scanner would flag.
 _PGP_BEGIN = "-----BEGIN PGP " + "PRIVATE KEY BLOCK-----"
 _PGP_END = "-----END PGP " + "PRIVATE KEY BLOCK-----"
+_PEM_BEGIN = "-----BEGIN " + "PRIVATE KEY-----"
+_PEM_END = "-----END " + "PRIVATE KEY-----"
+_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
+_CODE_CHARS = re.compile(r"[\"'(){};]")
+
+
+def _holds_a_key(m: re.Match[str]) -> bool:
+    """Not code that writes the armour lines (`append("-----BEGIN ...")` ... `append("-----END ...")`):
+    between them, a base64 run of 40 characters or more (a key in a Java string concatenation), or no
+    quote, bracket or semicolon."""
+    body = m.group(0)[m.group(0).find("-----", 5) + 5 : m.group(0).rfind("-----END")]
+    return bool(_KEY_MATERIAL.search(body)) or not _CODE_CHARS.search(body)
+
 
 register_detector(
     "private-key",
@@ -23,12 +36,16 @@ register_detector(
         "-----BEGIN RSA PRIVATE KEY-----\n⟦«Aa9/:64»⟧\n⟦«Aa9/:64»⟧\n⟦«Aa9/:40»⟧\n-----END RSA PRIVATE KEY-----",
         "-----BEGIN PRIVATE KEY-----\n⟦«Aa9/:64»⟧\n-----END PRIVATE KEY-----",
         _PGP_BEGIN + "\nVersion: GnuPG v2\n\n⟦«Aa9/:64»⟧\n⟦«Aa9/:64»⟧\n=⟦«Aa9/:4»⟧\n" + _PGP_END,
+        f'String KEY = "{_PEM_BEGIN}\\n" +\n    "⟦«Aa9/:64»⟧\\n" +\n    "⟦«Aa9/:20»⟧\\n" +\n    "{_PEM_END}";',
     ),
     negatives=(
         "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----",
         "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQENBFzUeXEBCAC\n-----END PGP PUBLIC KEY BLOCK-----",
+        f'val prefix = "{_PGP_BEGIN}"\nval suffix = "{_PGP_END}"',
+        f'append("{_PEM_BEGIN}\\n")\nencodeBase64(privateKeyPkcs8Bytes)\nappend("{_PEM_END}\\n")',
     ),
     keywords=("private key",),
+    accept=_holds_a_key,
 )
 register_detector(
     "aws-access-key-id",
