@@ -334,6 +334,8 @@ def test_phone_is_not_decimal_fractions_or_code_points():
     # SVG path data: `0.00493678 45.3671` holds `00493678 45.3671`, the digits after a decimal point
     svg = '<path d="M9.68279 6.88122C3.51245 14.4898 2.0024 14.0024 0.00983 31.7181 0.00674016 37.918L4.4 13.6Z"/>'
     assert scrub_text(svg) == (svg, {})
+    svg = '<path d="m0 1c.4137.0394.8313-.0047 1.2272-.1296s.7619-.328 1.0755-.596"/>'
+    assert scrub_text(svg) == (svg, {})
     # Unicode data tables (IDNA mapping): code point lists of four digits each
     for line in (
         "2152          ; mapped                 ; 0031 2044 0031 0030 #5.2 VULGAR FRACTION ONE TENTH",

@@ -593,11 +593,11 @@ register_detector(
 )
 # International numbers (+CC or 00CC ...) or the North-American (NNN) NNN-NNNN form, with at least
 # nine digits; bare digit runs in code (ids, amounts), ISO dates (+2024-01-15), the digits of a decimal
-# fraction (`0.00493678 45.3671` in SVG path data) and code point lists are left alone.
+# fraction (`0.00493678 45.3671`, `-.0047 1.2272` in SVG path data) and code point lists are left alone.
 register_detector(
     "phone",
     "personal",
-    r"(?<![\w+])(?<!\d\.)(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}"
+    r"(?<![\w+])(?<!\d\.)(?:(?:\+|(?<!\.)\b00)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}"
     r"|\(\d{3}\) ?\d{3}-\d{4})(?!\w)",
     "<PHONE>",
     description="phone numbers in international or (NNN) NNN-NNNN form",
