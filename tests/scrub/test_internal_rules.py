@@ -445,6 +445,23 @@ def test_package_wildcards_and_package_lists_are_not_hosts(text):
     assert scrub_text(text) == (text, {})
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  opens mockwebserver3.junit5.internal;",
+        "  requires transitive shop.billing.internal;",
+        "  provides shop.spi.Codec with shop.codec.internal.JsonCodec, shop.codec.lan;",
+        '<font face="Roboto">Subpackage app.internal<br /></font>',
+        'so it\'s another "Python subpackage": `app.internal`.',
+        "the module shop.corp holds the adapters",
+    ],
+)
+def test_module_directives_and_names_called_packages_are_not_hosts(text):
+    assert scrub_text(text) == (text, {})
+
+
 def test_a_host_next_to_prose_about_packages_is_still_one():
     assert scrub_text("# package mirror: nexus.build.corp.")[0] == "# package mirror: internal-host.example."
     assert scrub_text('packages = ["db01.corp"]')[0] == 'packages = ["internal-host.example"]'
+    assert scrub_text("# requires db01.corp to be up")[0] == "# requires internal-host.example to be up"
+    assert scrub_text("# package builds go to nexus.build.corp")[0] == "# package builds go to internal-host.example"

@@ -15,6 +15,15 @@ _CODE_LINE = re.compile(
     r"|(?://|#|\*|--)\s*(?:package\s+[\w.]+;?|import\s+(?:static\s+)?[\w.*]+;?(?:\s+as\s+\w+)?"
     r"|from\s+[\w.]+\s+import\s+[\w., *]+)\s*$)"
 )
+# the directives of a Java module declaration (module-info.java), whole lines of dotted names
+_MODULE_DIRECTIVE = re.compile(
+    r"^\s*(?:(?:exports|opens)\s+[\w.]+(?:\s+to\s+[\w.]+(?:\s*,\s*[\w.]+)*)?"
+    r"|requires(?:\s+(?:transitive|static))*\s+[\w.]+|uses\s+[\w.]+"
+    r"|provides\s+[\w.]+\s+with\s+[\w.]+(?:\s*,\s*[\w.]+)*)\s*;\s*$"
+)
+# prose that calls the name a package or module: `Subpackage app.internal`, "the `okhttp3.internal` package"
+_PACKAGE_WORD_BEFORE = re.compile(r"\b(?:sub)?(?:package|module)\W{0,4}$", re.IGNORECASE)
+_PACKAGE_WORD_AFTER = re.compile(r"\W{0,2}(?:sub)?(?:package|module)\b", re.IGNORECASE)
 # `self.internal`, `this.corp`: an attribute of an object in code, not a two-label host
 _RECEIVERS = frozenset({"self", "this", "cls", "super", "it", "obj"})
 
@@ -37,8 +46,9 @@ def _names_packages(line: str) -> bool:
 
 def _a_host_not_code(m: re.Match[str]) -> bool:
     """`package com.shop.internal;`, `from a.internal import b`, `self.internal`, `x.internal()`,
-    `Visibility.INTERNAL` and `ignoredPackages += "okhttp3.internal"` are code, not hosts: a host's labels
-    are each in one case (`DB01.corp.LAN`)."""
+    `Visibility.INTERNAL`, `ignoredPackages += "okhttp3.internal"` and `exports okhttp3.internal to x;` are
+    code, and "the `okhttp3.internal` package" is prose about code, not hosts: a host's labels are each in
+    one case (`DB01.corp.LAN`)."""
     labels = m.group(0).split(".")
     if any(label not in (label.lower(), label.upper()) for label in labels):
         return False
@@ -47,7 +57,10 @@ def _a_host_not_code(m: re.Match[str]) -> bool:
     if len(labels) > 2 and labels[0].lower() in _PACKAGE_ROOTS:
         return False  # `com.google.gson.internal` (a package in a pom or a manifest): hosts end in a TLD
     line = line_of(m)
-    if _names_packages(line):
+    if _MODULE_DIRECTIVE.match(line) or _names_packages(line):
+        return False
+    start = m.string.rfind("\n", 0, m.start()) + 1
+    if _PACKAGE_WORD_BEFORE.search(m.string, start, m.start()) or _PACKAGE_WORD_AFTER.match(m.string, m.end()):
         return False
     if m.string[m.start() - 1 : m.start()] in ("'", '"') and m.string[m.end() : m.end() + 1] in ("/", "'", '"'):
         return True  # a quoted host, on an import line too: Go's `import "git.shop.corp/pay/ledger"`
@@ -87,6 +100,8 @@ register_detector(
         'import "github.com/shop/orders/internal"',
         "-dontnote module-info,jdk.internal.**",
         'ignoredPackages += "okhttp3.dnsoverhttps.internal"',
+        "  exports okhttp3.internal to okhttp3.logging, okhttp3.sse, mockwebserver3;",
+        "The `okhttp3.internal` package is not a published API and we change it frequently without warning.",
     ),
     pseudonym="host",
     keywords=("internal", "corp", "intranet", "lan"),
