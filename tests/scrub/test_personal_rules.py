@@ -363,6 +363,13 @@ def test_image_file_names_and_url_passwords_are_not_addresses():
     assert scrub_text("mail jane@shop-example.org.png")[1] == {}, "an address ending in an image suffix is a file"
 
 
+def test_masked_addresses_are_not_addresses():
+    for text in ("// masked to 'aXXX@XXXX.com'", "email: xxxx@qq.com", "联系邮箱：xxx@xxx.com"):
+        assert scrub_text(text) == (text, {}), text
+    assert scrub_text("ask max@xxl-shop.com")[0] == "ask <EMAIL>"
+    assert scrub_text("ask xxl@shop-example.org")[0] == "ask <EMAIL>"
+
+
 @pytest.mark.parametrize(
     "name",
     ["Zeabur Team", "Apigee Security Team", "Internet Service Department", "Public Suffix List Admin", "Tech Support"],

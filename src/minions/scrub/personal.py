@@ -16,15 +16,21 @@ _CJK = "\u4e00-\u9fff"
 _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?)$", re.IGNORECASE)
 # `http://u:p@host`: before the match, a URL's user name and colon: the match starts with the password
 _URL_USER_BEFORE = re.compile(r"//[^/\s@:]*:$")
+# `xxx@xxx.com`, `aXXX@XXXX.com`: a mask or a form's placeholder, with no mailbox behind it
+_MASK = re.compile(r"[xX]{3,}")
 
 
 def _is_address(m: re.Match[str]) -> bool:
     """Not Kotlin's labelled `this@Outer` / `super@Outer`, nor a call like `run@Scope.launch(`, nor a
     git remote (`git@github.com:org/repo.git`, `ssh://git@host/...`): a host, not a mailbox; nor an
-    image file (`events@2x.png`), nor the `password@host` end of a URL's `user:password@host`."""
+    image file (`events@2x.png`), nor the `password@host` end of a URL's `user:password@host`, nor a
+    mask (`xxx@xxx.com`)."""
     if re.match(r"(?:this|super)@", m.group(0)) or char_after(m) == "(" or _IMAGE_FILE.search(m.group(0)):
         return False
     if _URL_USER_BEFORE.search(m.string, m.string.rfind("\n", 0, m.start()) + 1, m.start()):
+        return False
+    local, _, domain = m.group(0).partition("@")
+    if _MASK.fullmatch(local) or _MASK.fullmatch(domain.rpartition(".")[0]):
         return False
     return not _is_git_remote(m)
 
@@ -511,6 +517,8 @@ register_detector(
         "ssh://git@github.com/shop-org/orders.git",
         "![Events Diagram](../assets/images/events_with_failures@2x.png)",
         '("hTTp://u:p@Some.Host/path", "http://some.host.proxy", http_proxies),',
+        'val maskedEmail = "${testEmail.first()}XXX@XXXX.com"',
+        '<input placeholder="邮箱：xxx@xxx.com">',
     ),
     pseudonym="email",
     keywords=("@",),
