@@ -450,3 +450,9 @@ def test_looks_random_finds_random_keys_of_every_alphabet(rng):
     for chars in alphabets:
         found = sum(looks_random("".join(rng.choice(chars) for _ in range(40))) for _ in range(500))
         assert found >= 490, (chars, found)
+
+
+def test_slack_token_templates_are_no_tokens(rng):
+    unchanged('"xoxp-XXXXXXXXXX-XXXXXXXXXX-XXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",')
+    unchanged('client.post(url, "xoxb-xxxxxxxxxxxx-xxxxxxxxxxxx")')
+    assert scrub("token = ⟦xoxb-«9:12»-«9:13»-XXXX«Aa9:20»⟧", rng)[1] == {"slack-token": 1}

@@ -100,8 +100,12 @@ register_detector(
     r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
     "<SLACK_TOKEN>",
     description="Slack tokens",
+    accept=lambda m: not re.fullmatch(r"xox.-[Xx-]+", m.group(0)),
     positives=('private static final String HOOK = "⟦xoxb-«9:12»-«9:13»-«Aa9:24»⟧";',),
-    negatives=('String prefix = "xoxb-" + team;',),
+    negatives=(
+        'String prefix = "xoxb-" + team;',
+        '"xoxp-XXXXXXXXXX-XXXXXXXXXX-XXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",',
+    ),
     keywords=("xox",),
 )
 register_detector(
