@@ -6,6 +6,7 @@ second pass finds nothing (the replacement triggers no detector).
 """
 
 import base64
+import json
 import string
 
 import pytest
@@ -450,6 +451,19 @@ def test_looks_random_finds_random_keys_of_every_alphabet(rng):
     for chars in alphabets:
         found = sum(looks_random("".join(rng.choice(chars) for _ in range(40))) for _ in range(500))
         assert found >= 490, (chars, found)
+
+
+def test_jwt_io_example_token_is_published_not_a_secret(rng):
+    from minions.scrub.secrets import JWT_IO_EXAMPLE_CLAIMS
+
+    def b64(obj) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    header = b64({"alg": "HS256", "typ": "JWT"})
+    signature, _ = expand("«Aa9_:43»", rng)
+    unchanged(f"eyJ{header[3:]}.{b64(JWT_IO_EXAMPLE_CLAIMS)}.{signature}")
+    token = f"{header}.{b64({'sub': 'username:bob'})}.{signature}"
+    assert scrub_text(f'"Authorization": "Bearer {token}"') == ('"Authorization": "Bearer <JWT>"', {"jwt": 1})
 
 
 def test_slack_token_templates_are_no_tokens(rng):

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import json
 import math
 import re
 from collections import Counter
@@ -108,14 +109,32 @@ register_detector(
     ),
     keywords=("xox",),
 )
+# The claims of jwt.io's example token, the one JWT tutorials show: published, like the test card numbers.
+JWT_IO_EXAMPLE_CLAIMS = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}
+
+
+def _not_the_jwt_io_example(m: re.Match[str]) -> bool:
+    payload = m.group(0).split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (binascii.Error, ValueError):
+        return True
+    return claims != JWT_IO_EXAMPLE_CLAIMS
+
+
 register_detector(
     "jwt",
     "secret",
     r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
     "<JWT>",
-    description="JSON web tokens",
+    description="JSON web tokens (not jwt.io's published example)",
+    accept=_not_the_jwt_io_example,
     positives=('String token = "⟦eyJ«Aa9:20».eyJ«Aa9:30».«Aa9_:43»⟧";',),
-    negatives=('if (header.startsWith("eyJ")) {',),
+    negatives=(
+        'if (header.startsWith("eyJ")) {',
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        ".SIGNATURE_OF_THE_JWT_IO_EXAMPLE",
+    ),
     keywords=("eyj",),
 )
 # `{}`, `{PASSWORD}`, `%s`, `${DB_PASSWORD}`, `${db.pass}` (a Kotlin, Groovy or JS template), `$DB_PASSWORD`
