@@ -394,6 +394,8 @@ def test_values_that_only_resemble_names_are_still_secrets(template, rng):
         "tokenHead: 'Bearer '  #JWT负载中拿到开头",
         '<input type="password" placeholder="Enter your password">',
         '"jsonwebtoken": "^9.0.2",',
+        'PASSWORD_RESET_URL = "/accounts/password/reset/"',
+        'TOKEN_ENDPOINT = "/oauth/access-token"',
         "<password>changeme</password>",
         '<property name="password" value="your-password-here"/>',
         "Password: `secret`",

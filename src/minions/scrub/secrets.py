@@ -625,15 +625,20 @@ def _names_a_secret(value: str) -> bool:
     return bool(_NAME_FORM.fullmatch(value)) and any(w.lower() in _SECRET_WORDS for w in _WORDS.findall(value))
 
 
-# a version or a version range: `"jsonwebtoken": "^9.0.2"`, `"js-tokens": "^4.0.0"` in package.json and lock files
+# a version or a version range: `"jsonwebtoken": "^9.0.2"`, `"js-tokens": "^4.0.0"` in package.json and lock
+# files; a URL path of words: `PASSWORD_RESET_URL = "/accounts/password/reset/"`
 _VERSION = re.compile(r"[\^~]?[<>=!]*[ \t]*v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.]+)?")
+_URL_PATH = re.compile(r"(?:/[A-Za-z_-]+)+/?")
 
 
 def _is_a_value(m: re.Match[str]) -> bool:
     """The last group holds the value: it is a secret unless it only names one, is a stand-in
-    (`"invalid"`, `"fakehashedsecret"`, `'test key'`, a label such as `"Show password"`) or a version."""
+    (`"invalid"`, `"fakehashedsecret"`, `'test key'`, a label such as `"Show password"`), a version or a
+    URL path."""
     value = m.groups()[-1]
-    return not (_names_a_secret(value) or is_placeholder_value(value) or _VERSION.fullmatch(value))
+    if _VERSION.fullmatch(value) or _URL_PATH.fullmatch(value):
+        return False
+    return not (_names_a_secret(value) or is_placeholder_value(value))
 
 
 # A quoted string assigned to a secret-sounding name, in code or JSON: the whole literal goes.
@@ -669,6 +674,8 @@ register_detector(
         '"hashed_password": "fakehashedsecret2",',
         'aria-label={showPassword ? "Hide password" : "Show password"}',
         '"@babel/code-frame": { "dependencies": { "js-tokens": "^4.0.0", "picocolors": "^1.0.0" } },',
+        'PASSWORD_RESET_URL = "/accounts/password/reset/"',
+        'path("api-token-auth/", views.obtain_auth_token), TOKEN_URL = "/oauth/access_token"',
     ),
     keywords=("passw", "pwd", "secret", "api", "token", "credential", "passphrase"),
 )
