@@ -387,3 +387,29 @@ def test_teams_and_departments_before_an_address_are_not_names(name):
 def test_a_name_needs_an_address_after_it_not_a_code_span():
     text = "Der Marker `@pytest.mark.anyio` teilt pytest mit, dass die Funktion asynchron aufgerufen wird"
     assert scrub_text(text) == (text, {})
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "johndoe@example.com",
+        "john.doe@example.com",
+        "foo@example.com",
+        "user1@example.org",
+        "testing_admin@example.com",
+    ],
+)
+def test_placeholder_addresses_under_reserved_domains_are_nobody(address):
+    # FastAPI's docs and tests: nobody's mailbox, under a domain no mailbox can be in
+    line = f'"email": "{address}",'
+    assert scrub_text(line) == (line, {})
+    assert scrub_text("mail x@acme-shop.example")[1] == {}, "the example project's own look-alike"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["eleanor.vance@example.org", "adam@example.net", "deadpool@example.com", "foo@shop-example.org", "admin@acme.io"],
+)
+def test_names_under_reserved_domains_and_placeholders_elsewhere_are_still_addresses(address):
+    # fixtures give people reserved-domain addresses; a role address at a real domain names the company
+    assert scrub_text(f'"email": "{address}",') == ('"email": "<EMAIL>",', {"email": 1})

@@ -18,19 +18,80 @@ _IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?)$", re.IGNO
 _URL_USER_BEFORE = re.compile(r"//[^/\s@:]*:$")
 # `xxx@xxx.com`, `aXXX@XXXX.com`: a mask or a form's placeholder, with no mailbox behind it
 _MASK = re.compile(r"[xX]{3,}")
+# Domains reserved for examples and tests (RFC 2606, RFC 6761), and the local parts that make an address there a
+# placeholder rather than a stand-in for a person: `johndoe@example.com`, `foo@example.com`, `x@shop.example`,
+# `testing_admin@example.com`. A name there (`eleanor.vance@example.org`, `adam@example.net`) still counts:
+# test fixtures use reserved domains for people too.
+_RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$", re.IGNORECASE)
+PLACEHOLDER_LOCAL_PARTS = frozenset(
+    [
+        "abc",
+        "admin",
+        "administrator",
+        "bar",
+        "baz",
+        "contact",
+        "demo",
+        "dummy",
+        "email",
+        "example",
+        "fake",
+        "foo",
+        "info",
+        "invalid",
+        "janedoe",
+        "johndoe",
+        "mail",
+        "me",
+        "mock",
+        "name",
+        "new",
+        "nobody",
+        "noreply",
+        "null",
+        "old",
+        "placeholder",
+        "qux",
+        "reply",
+        "root",
+        "sample",
+        "someone",
+        "support",
+        "test",
+        "tester",
+        "testing",
+        "unknown",
+        "user",
+        "username",
+        "value",
+        "xyz",
+        "you",
+    ]
+)
+
+
+def _is_placeholder_address(local: str, domain: str) -> bool:
+    """An address under a reserved domain whose local part is placeholder words, single characters and
+    digits (`foo@example.com`, `john.doe@example.com`, `user1@example.org`, `x@shop.example`)."""
+    if not _RESERVED_DOMAIN.search(domain):
+        return False
+    words = [w for w in re.split(r"[._+-]+", local.lower()) if w]
+    if "".join(words) in ("johndoe", "janedoe"):
+        return True
+    return all(len(w) == 1 or w.isdigit() or w.rstrip("0123456789") in PLACEHOLDER_LOCAL_PARTS for w in words)
 
 
 def _is_address(m: re.Match[str]) -> bool:
     """Not Kotlin's labelled `this@Outer` / `super@Outer`, nor a call like `run@Scope.launch(`, nor a
     git remote (`git@github.com:org/repo.git`, `ssh://git@host/...`): a host, not a mailbox; nor an
     image file (`events@2x.png`), nor the `password@host` end of a URL's `user:password@host`, nor a
-    mask (`xxx@xxx.com`)."""
+    mask (`xxx@xxx.com`) or a placeholder under a reserved domain (`johndoe@example.com`)."""
     if re.match(r"(?:this|super)@", m.group(0)) or char_after(m) == "(" or _IMAGE_FILE.search(m.group(0)):
         return False
     if _URL_USER_BEFORE.search(m.string, m.string.rfind("\n", 0, m.start()) + 1, m.start()):
         return False
     local, _, domain = m.group(0).partition("@")
-    if _MASK.fullmatch(local) or _MASK.fullmatch(domain.rpartition(".")[0]):
+    if _MASK.fullmatch(local) or _MASK.fullmatch(domain.rpartition(".")[0]) or _is_placeholder_address(local, domain):
         return False
     return not _is_git_remote(m)
 
@@ -519,6 +580,9 @@ register_detector(
         '("hTTp://u:p@Some.Host/path", "http://some.host.proxy", http_proxies),',
         'val maskedEmail = "${testEmail.first()}XXX@XXXX.com"',
         '<input placeholder="邮箱：xxx@xxx.com">',
+        '{"username": "johndoe", "email": "johndoe@example.com", "disabled": false}',
+        'monkeypatch.setenv("ADMIN_EMAIL", "testing_admin@example.com")',
+        'List<String> problems = PasswordPolicy.violations("short", "x@acme-shop.example");',
     ),
     pseudonym="email",
     keywords=("@",),
