@@ -449,6 +449,7 @@ def test_package_wildcards_and_package_lists_are_not_hosts(text):
     "text",
     [
         "  opens mockwebserver3.junit5.internal;",
+        "  opens shop.billing.internal",
         "  requires transitive shop.billing.internal;",
         "  provides shop.spi.Codec with shop.codec.internal.JsonCodec, shop.codec.lan;",
         '<font face="Roboto">Subpackage app.internal<br /></font>',

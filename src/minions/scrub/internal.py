@@ -15,11 +15,12 @@ _CODE_LINE = re.compile(
     r"|(?://|#|\*|--)\s*(?:package\s+[\w.]+;?|import\s+(?:static\s+)?[\w.*]+;?(?:\s+as\s+\w+)?"
     r"|from\s+[\w.]+\s+import\s+[\w., *]+)\s*$)"
 )
-# the directives of a Java module declaration (module-info.java), whole lines of dotted names
+# the directives of a Java module declaration (module-info.java), whole lines of dotted names (the `;` optional:
+# the same line in Kotlin-style code has none)
 _MODULE_DIRECTIVE = re.compile(
     r"^\s*(?:(?:exports|opens)\s+[\w.]+(?:\s+to\s+[\w.]+(?:\s*,\s*[\w.]+)*)?"
     r"|requires(?:\s+(?:transitive|static))*\s+[\w.]+|uses\s+[\w.]+"
-    r"|provides\s+[\w.]+\s+with\s+[\w.]+(?:\s*,\s*[\w.]+)*)\s*;\s*$"
+    r"|provides\s+[\w.]+\s+with\s+[\w.]+(?:\s*,\s*[\w.]+)*)\s*;?\s*$"
 )
 # prose that calls the name a package or module: `Subpackage app.internal`, "the `okhttp3.internal` package"
 _PACKAGE_WORD_BEFORE = re.compile(r"\b(?:sub)?(?:package|module)\W{0,4}$", re.IGNORECASE)
