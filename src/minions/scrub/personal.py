@@ -412,20 +412,23 @@ def _is_listed_name(m: re.Match[str]) -> bool:
     """A listed name in a name-like place: a `Given Family` pair in a comment or a person field's
     string; a Chinese name in a person field's string, or a comment that is just the name (with an
     optional `label:` before it)."""
-    start = m.string.rfind("\n", 0, m.start()) + 1
-    before = m.string[start : m.start()]
     word = m.group(0)
+    # the name lists first (set lookups): most candidates end here, before the line is looked at
+    if not (is_en_name(word) if " " in word else is_cn_name(word)):
+        return False
+    # the context is read from at most 400 characters back: a data file's one long line stays linear
+    start = max(m.string.rfind("\n", 0, m.start()) + 1, m.start() - 400)
+    before = m.string[start : m.start()]
     field = is_name_field(before)
     comment = comment_text(before)
     if " " in word:
-        return (field or comment is not None) and is_en_name(word)
-    if not is_cn_name(word):
-        return False
+        return field or comment is not None
     if field:
         return True
     if comment is None:
         return False
-    rest = line_of(m)[len(before) + len(word) :]
+    end = m.string.find("\n", m.end())
+    rest = m.string[m.end() : end if end >= 0 else len(m.string)]
     label = re.sub(r"^.*[:：]", "", comment).strip()
     return label == "" and re.fullmatch(r"\s*(?:\*/|-->)?\s*", rest) is not None
 
