@@ -77,6 +77,7 @@ class ParseConfig(_Section):
         default_factory=lambda: ["java", "kotlin", "python", "typescript", "tsx", "go"],
         description="languages to parse",
     )
+    workers: int = Field(0, ge=0, description="processes that parse files (0: one per CPU core); output is the same")
 
 
 class TasksConfig(_Section):
@@ -217,8 +218,8 @@ def load_config(path: Path) -> PipelineConfig:
     return cfg
 
 
-def scrub_workers(cfg: ScrubConfig) -> int:
-    """The number of scrub processes: the configured one, or one per CPU core this process may use."""
+def process_count(cfg: ScrubConfig | ParseConfig) -> int:
+    """The number of scrub (or parse) processes: the configured one, or one per CPU core this process may use."""
     import os
 
     if cfg.workers:

@@ -275,3 +275,14 @@ public class PetResource {
             "response": "Response",
         },
     ]
+
+
+def test_a_process_pool_gives_the_same_result():
+    from helpers import ROOT
+    from minions.sources.collect import collect
+
+    files, _ = collect(ROOT / "examples" / "acme-shop")
+    one, two = parse_files(files, workers=1), parse_files(files, workers=2)
+    assert [u.model_dump() for u in one.units] == [u.model_dump() for u in two.units]
+    assert (one.skipped, one.summary()) == (two.skipped, two.summary())
+    assert one.summary()["files_parsed"] > 90

@@ -99,7 +99,7 @@ def scrub(
     Example: minions scrub examples/acme-shop --out scrubbed/ --config configs/quickstart.yaml
     Review:  minions scrub src/ --review --baseline .minions-baseline.json
     """
-    from minions.config import scrub_workers
+    from minions.config import process_count
     from minions.scrub import scrub_files
     from minions.scrub.pseudonyms import Pseudonyms, load_key
     from minions.scrub.scrubber import ScrubOptions
@@ -135,7 +135,7 @@ def scrub(
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect(path)
         kept, dropped, report = scrub_files(
-            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=scrub_workers(cfg.scrub)
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=process_count(cfg.scrub)
         )
         warn_unused_baseline(opts)
         entries = write_snapshot(tmp, kept)
@@ -246,6 +246,7 @@ def parse(
 
     Example: minions parse examples/acme-shop --out parsed/
     """
+    from minions.config import ParseConfig, process_count
     from minions.parsing import LANGUAGES, parse_files
     from minions.sources.collect import collect_all
 
@@ -257,7 +258,7 @@ def parse(
     with output_folder(out, force, resume) as tmp:
         files, skipped = collect_all([(p, None) for p in paths])
         with progress(("parsing", len(files))) as [advance]:
-            parsed = parse_files(files, lang or None, progress=advance)
+            parsed = parse_files(files, lang or None, progress=advance, workers=process_count(ParseConfig()))
         write_jsonl(tmp / "units.jsonl", (u.model_dump() for u in parsed.units))
         summary = parsed.summary(skipped)
         write_json(tmp / "summary.json", summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -10,12 +11,12 @@ from minions.parsing.classinfo import java as java_info
 from minions.parsing.languages import (
     TEST_ANNOTATIONS,
     FileContext,
+    captures,
     doc_before,
     elide,
     make_unit,
     register_language,
     text,
-    walk,
 )
 from minions.parsing.spring import (
     JAXRS_VERBS,
@@ -136,7 +137,8 @@ def _signature(node: Node, ctx: FileContext) -> str:
 
 
 def _calls(node: Node, ctx: FileContext) -> list[str]:
-    return [text(n.child_by_field_name("name"), ctx) for n in walk(node, {"method_invocation"})]
+    starts, names = ctx.cache["calls"]  # every call of the file, found once (see parse_java)
+    return names[bisect_left(starts, node.start_byte) : bisect_left(starts, node.end_byte)]
 
 
 def _members(body: Node | None) -> list[Node]:
@@ -223,7 +225,9 @@ def _package(root: Node, ctx: FileContext) -> str:
 @register_language("java")
 def parse_java(root: Node, ctx: FileContext) -> list[CodeUnit]:
     ctx = replace(ctx, package=_package(root, ctx))
+    calls = captures(root, "java", "(method_invocation) @call")
+    ctx.cache["calls"] = ([n.start_byte for n in calls], [text(n.child_by_field_name("name"), ctx) for n in calls])
     units: list[CodeUnit] = []
-    for cls in walk(root, CLASS_TYPES):
+    for cls in captures(root, "java", "[" + " ".join(f"({t})" for t in sorted(CLASS_TYPES)) + "] @class"):
         units += _class_units(cls, ctx)
     return units

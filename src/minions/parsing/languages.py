@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from tree_sitter import Node, Parser
-from tree_sitter_language_pack import get_parser
+from tree_sitter import Node, Parser, Query, QueryCursor
+from tree_sitter_language_pack import get_language, get_parser
 
 from minions.records import CodeUnit, SourceFile, stable_id
 
@@ -19,6 +20,7 @@ class FileContext:
     module: str
     src: bytes
     package: str = ""
+    cache: dict = field(default_factory=dict)  # what a language module computes once per file
 
 
 ParseFn = Callable[[Node, FileContext], list[CodeUnit]]
@@ -55,6 +57,18 @@ def text(node: Node, ctx: FileContext) -> str:
 
 def span(node: Node) -> tuple[int, int]:
     return node.start_point[0] + 1, node.end_point[0] + 1
+
+
+@lru_cache(maxsize=64)
+def _query(grammar: str, source: str) -> Query:
+    return Query(get_language(grammar), source)
+
+
+def captures(node: Node, grammar: str, source: str) -> list[Node]:
+    """The nodes a tree-sitter query captures under `node`, in source order (an outer node before the
+    inner ones it holds, as `walk` yields them): the query runs in C, `walk` in Python."""
+    found = QueryCursor(_query(grammar, source)).captures(node)
+    return sorted((n for nodes in found.values() for n in nodes), key=lambda n: (n.start_byte, -n.end_byte))
 
 
 def walk(node: Node, types: set[str]) -> Iterator[Node]:

@@ -156,15 +156,6 @@ def _constructed(test: CodeUnit, setups: list[CodeUnit]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n != test.class_name))
 
 
-def _in_package(candidates: list[CodeUnit], package: str) -> list[CodeUnit]:
-    """Members of the focal class in the test's package; else of the one package holding a class of
-    that name (tests may sit elsewhere); none when several packages do (`a.UtilTest`, `b.Util`, `c.Util`)."""
-    same = [m for m in candidates if m.package == package]
-    if same:
-        return same
-    return candidates if len({m.package for m in candidates}) == 1 else []
-
-
 def _implementations(units: list[CodeUnit]) -> dict[tuple[str, str, str], list[str]]:
     """(repo, lang, interface or base name) -> the classes that declare it in their header."""
     out: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -190,11 +181,30 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
     impls = _implementations(units)
     endpoints = [u for u in units if u.kind == "endpoint"]
 
+    by_package: dict[tuple[str, str, str, str], list[CodeUnit]] = defaultdict(list)
+    for key, found in methods.items():
+        for m in found:
+            by_package[(*key, m.package)].append(m)
+    packages = {key: {m.package for m in found} for key, found in methods.items()}
+
+    def of_class(test: CodeUnit, cls: str) -> list[CodeUnit]:
+        """Members of the class in the test's package; else of the one package holding a class of that
+        name (tests may sit elsewhere); none when several do (`a.UtilTest`, `b.Util`, `c.Util`)."""
+        key = (test.source.repo, test.lang, cls)
+        same = by_package.get((*key, test.package))
+        if same:
+            return same
+        return methods.get(key, []) if len(packages.get(key, ())) == 1 else []
+
     def members(test: CodeUnit, cls: str) -> list[CodeUnit]:
-        found = _in_package(methods.get((test.source.repo, test.lang, cls), []), test.package)
+        found = of_class(test, cls)
         if not found and len(impl := impls.get((test.source.repo, test.lang, cls), [])) == 1:
-            found = _in_package(methods.get((test.source.repo, test.lang, impl[0]), []), test.package)
+            found = of_class(test, impl[0])
         return found
+
+    endpoints_of: dict[str, list[CodeUnit]] = defaultdict(list)
+    for e in endpoints:
+        endpoints_of[e.source.repo].append(e)
 
     out = []
     for u in units:
@@ -220,7 +230,7 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
             if m := _by_name(u.name, members(u, cls)):
                 link = PairLink(focal_id=m.id, rule="explicit")
                 break
-        if link is None and (e := _by_http(u, [e for e in endpoints if e.source.repo == u.source.repo])):
+        if link is None and (e := _by_http(u, endpoints_of[u.source.repo])):
             link = PairLink(focal_id=e.id, rule="http")
         if link is None and (m := _by_call(u, focal)):
             link = PairLink(focal_id=m.id, rule="call")

@@ -84,47 +84,79 @@ def _clear_of(unit: CodeUnit, broken: list[tuple[int, int]]) -> bool:
     return all(unit.span[1] < first or unit.span[0] > last for first, last in broken)
 
 
-def parse_files(files: list[SourceFile], languages: list[str] | None = None, progress=None) -> ParseResult:
+def _parse_one(
+    f: SourceFile, wanted: set[str], dirs: set[str], parsers: dict
+) -> tuple[list[CodeUnit], list[Rejection], bool]:
+    """One file's units, its rejections (a syntax error keeps the units clear of it), whether it was parsed."""
+    if is_spec(f):  # OpenAPI/Swagger files, whatever the languages asked for
+        units, rejection = openapi_units(f, module_of(f.path, dirs))
+        return units, [rejection] if rejection else [], bool(units)
+    if f.lang not in wanted or f.lang not in LANGUAGES:
+        return [], [], False
+    lang = LANGUAGES[f.lang]
+    parser = parsers.setdefault(f.lang, lang.parser())
+    src = f.text.encode()
+    tree = parser.parse(src)
+    ctx = FileContext(file=f, module=module_of(f.path, dirs), src=src)
+    try:
+        units = lang.parse(tree.root_node, ctx)
+    except Exception as e:  # a parser bug on one file must not stop the run
+        return (
+            [],
+            [Rejection(id=f.id, task=None, stage="parse", reason=f"{f.lang} parser failed: {type(e).__name__}")],
+            False,
+        )
+    if not tree.root_node.has_error:
+        return units, [], True
+    broken = _error_lines(tree.root_node)
+    kept = [u for u in units if _clear_of(u, broken)]
+    spans = ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in broken[:5])
+    reason = f"syntax error near line {broken[0][0]} (lines {spans}; {len(kept)} of {len(units)} units kept)"
+    return kept, [Rejection(id=f.id, task=None, stage="parse", reason=reason)], True
+
+
+def _parse_chunk(job: tuple[list[SourceFile], set[str], dict[str, set[str]]]) -> list:
+    files, wanted, build_dirs = job
+    parsers: dict = {}
+    return [_parse_one(f, wanted, build_dirs.get(f.repo, set()), parsers) for f in files]
+
+
+def parse_files(
+    files: list[SourceFile], languages: list[str] | None = None, progress=None, workers: int = 1
+) -> ParseResult:
     """Units of every file in a parsed language. In a file with syntax errors, the units clear of every
-    broken span are kept and the file is reported (reason `syntax error near line N`)."""
+    broken span are kept and the file is reported (reason `syntax error near line N`). With `workers`
+    > 1 files are parsed in a process pool (fork) and put back in input order: the same result."""
+    import multiprocessing
+
     wanted = set(languages or LANGUAGES)
-    build_dirs = {
-        (f.repo, PurePosixPath(f.path).parent.as_posix()) for f in files if PurePosixPath(f.path).name in BUILD_FILES
-    }
-    parsers = {}
-    result = ParseResult(units=[], files_seen=len(files))
+    build_dirs: dict[str, set[str]] = {}
     for f in files:
-        if progress:
-            progress()
-        if is_spec(f):  # OpenAPI/Swagger files, whatever the languages asked for
-            dirs = {d for repo, d in build_dirs if repo == f.repo}
-            units, rejection = openapi_units(f, module_of(f.path, dirs))
-            result.units += units
-            result.files_parsed += bool(units)
-            result.skipped += [rejection] if rejection else []
-            continue
-        if f.lang not in wanted or f.lang not in LANGUAGES:
-            continue
-        lang = LANGUAGES[f.lang]
-        parser = parsers.setdefault(f.lang, lang.parser())
-        src = f.text.encode()
-        tree = parser.parse(src)
-        dirs = {d for repo, d in build_dirs if repo == f.repo}
-        ctx = FileContext(file=f, module=module_of(f.path, dirs), src=src)
-        try:
-            units = lang.parse(tree.root_node, ctx)
-        except Exception as e:  # a parser bug on one file must not stop the run
-            reason = f"{f.lang} parser failed: {type(e).__name__}"
-            result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=reason))
-            continue
-        if tree.root_node.has_error:
-            broken = _error_lines(tree.root_node)
-            kept = [u for u in units if _clear_of(u, broken)]
-            spans = ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in broken[:5])
-            reason = f"syntax error near line {broken[0][0]} (lines {spans}; {len(kept)} of {len(units)} units kept)"
-            result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=reason))
-            units = kept
+        if PurePosixPath(f.path).name in BUILD_FILES:
+            build_dirs.setdefault(f.repo, set()).add(PurePosixPath(f.path).parent.as_posix())
+    pool_size = min(workers, len(files)) if "fork" in multiprocessing.get_all_start_methods() else 1
+    result = ParseResult(units=[], files_seen=len(files))
+    if pool_size > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        step = max(1, -(-len(files) // (pool_size * 8)))
+        jobs = [(files[i : i + step], wanted, build_dirs) for i in range(0, len(files), step)]
+        with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = []
+            for part, job in zip(pool.map(_parse_chunk, jobs), jobs, strict=True):
+                done += part
+                for _ in job[0] if progress else ():
+                    progress()
+    else:
+        parsers: dict = {}
+        done = []
+        for f in files:
+            if progress:
+                progress()
+            done.append(_parse_one(f, wanted, build_dirs.get(f.repo, set()), parsers))
+    for units, rejections, parsed in done:
         result.units += units
-        result.files_parsed += 1
+        result.skipped += rejections
+        result.files_parsed += parsed
     result.units = assign_member_roles(pair_ts_go(pair_tests(result.units)))
     return result

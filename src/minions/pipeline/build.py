@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from minions.config import PipelineConfig, scrub_workers
+from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
 from minions.filters import apply_filters
@@ -57,7 +57,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     if cfg.scrub.enabled:
         opts = ScrubOptions(cfg.scrub.internal_names, cfg.scrub.internal_domains, Pseudonyms(key) if key else None)
         files, dropped, report = scrub_files(
-            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=scrub_workers(cfg.scrub)
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=process_count(cfg.scrub)
         )
         rejected += dropped
         allowed = sum(report.allowed.values())
@@ -70,7 +70,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         log("scrub is OFF (--no-scrub): files go to parsing as they are; the final gate still runs")
     # ids, not paths (no raw names), and hashes of scrubbed text (no hash of a secret) in manifests
     inputs = {f.id: f.text_hash for f in files}
-    parsed = parse_files(files, cfg.parse.languages)
+    parsed = parse_files(files, cfg.parse.languages, workers=process_count(cfg.parse))
     rejected += parsed.skipped
     summary = parsed.summary(collected)
     log(
