@@ -46,8 +46,11 @@ format: install
 SCRUB_BENCH_MB ?= 20
 SCRUB_BENCH_REPEAT ?= 1
 SCRUB_BENCH_REAL ?=
+# The parse benchmark (bench/parse_bench.py): extraction vs tree-sitter's raw parse on >= 20 MB of Java.
+PARSE_BENCH_MB ?= 20
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/parse_bench.py --mb $(PARSE_BENCH_MB)
 	$(BIN)/python bench/scrub_bench.py --mb $(SCRUB_BENCH_MB) --repeat $(SCRUB_BENCH_REPEAT) --no-cli \
 		$(if $(SCRUB_BENCH_REAL),--real $(SCRUB_BENCH_REAL))
 
