@@ -834,3 +834,35 @@ def test_python_forward_references_and_module_paths():
     src = 'class Order:\n    items: "list[Item]"\n\n    def total(self) -> "Money":\n        return Money()\n'
     got = _classes({"shop/orders.py": src})
     assert got["Order"][0] == "class shop.orders.Order\n- fields: items:list[Item]\n- methods: total(): Money"
+
+
+def test_an_exception_is_no_dto_whatever_its_shape():
+    """A field and its getter make a bean a dto, but an exception class is `other` (acme-shop's
+    BusinessRuleException); Kotlin's too."""
+    got = _classes(
+        {
+            "src/main/java/com/shop/RuleException.java": """package com.shop;
+public class RuleException extends RuntimeException {
+    private final String code;
+    public RuleException(String code) { super(code); this.code = code; }
+    public String getCode() { return code; }
+}
+""",
+            "src/main/java/com/shop/Fault.java": """package com.shop;
+public class Fault extends Error {
+    private final int status;
+    public int getStatus() { return status; }
+}
+""",
+            "src/main/kotlin/com/shop/Short.kt": "package com.shop\n\n"
+            'class ShortException(val missing: Long) : IllegalStateException("short")\n',
+            "src/main/java/com/shop/Code.java": """package com.shop;
+public class Code {
+    private final String code;
+    public String getCode() { return code; }
+}
+""",
+        }
+    )
+    roles = {name: role for name, (_, role) in got.items()}
+    assert roles == {"RuleException": "other", "Fault": "other", "ShortException": "other", "Code": "dto"}

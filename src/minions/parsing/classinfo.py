@@ -77,7 +77,7 @@ the file maps endpoints, else by the file name's last word (`orders.service.ts`,
 | (package) | JVM: the package's last segment: `dto`, `vo`, `entity`, `controller`, `dao`, `mapper`, `config`, ... |
 | dto | shape: a record, data class, dataclass or Lombok `@Data`/`@Value`/`@Getter`/`@Setter` class, fields only |
 | dto | shape: a bean (fields, getters and setters only); a Go struct with only `json` tags and no methods |
-| other | anything else: enums, utilities, exceptions, `@Component`s without more evidence |
+| other | anything else: enums, utilities, exceptions (whatever their shape), `@Component`s without more evidence |
 """
 
 from __future__ import annotations
@@ -325,6 +325,7 @@ _PACKAGE_ROLES = {
     "config": "configuration",
 }
 _LOMBOK_DATA = {"Data", "Value", "Getter", "Setter"}
+_EXCEPTION = re.compile(r"(Exception|Error|Throwable)$")
 
 
 def _jvm_role(e: _JvmEvidence) -> str:
@@ -346,8 +347,8 @@ def _jvm_role(e: _JvmEvidence) -> str:
         return "test"
     if role := _role_by_name(e.name, (("Properties", "configuration"),)) or _PACKAGE_ROLES.get(e.package_tail):
         return role
-    if not e.class_like:
-        return "other"
+    if not e.class_like or any(_EXCEPTION.search(s) for s in e.supertypes):
+        return "other"  # an exception carrying a field and its getter is no dto
     data_only = e.has_fields and all(_ACCESSOR.match(m) for m in e.method_names)
     if data_only and (e.data_shape or any(m.startswith(("get", "is")) for m in e.method_names)):
         return "dto"
