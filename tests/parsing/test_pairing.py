@@ -98,12 +98,17 @@ def test_name_rule_stops_at_a_word_boundary():
         unit("test", "test_cancel_refunds", "OrderServiceTest"),
         unit("test", "placeholderShown", "OrderServiceTest"),
         unit("test", "place", "OrderServiceTest"),
+        unit("test", "cancel refunds a paid order", "OrderServiceTest", lang="kotlin"),  # a backtick name
+        unit("test", "placeholder shown", "OrderServiceTest", lang="kotlin"),
     ]
-    assert rules(pair_tests([*SERVICE, *tests])) == {
+    kotlin = [u.model_copy(update={"lang": "kotlin"}) for u in SERVICE]
+    assert rules(pair_tests([*SERVICE, *kotlin, *tests])) == {
         "cancellationIsLogged": None,
         "test_cancel_refunds": ("method:OrderService.cancel", "name"),
         "placeholderShown": None,
         "place": ("method:OrderService.place", "name"),
+        "cancel refunds a paid order": ("method:OrderService.cancel", "name"),
+        "placeholder shown": None,
     }
 
 

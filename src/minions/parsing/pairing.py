@@ -8,7 +8,7 @@
   the test is named after (collaborators and fakes are constructed too, so a name must agree);
 - name: the test class is named after the focal class (`OrderServiceTest`, `...Tests`, `...IT`,
   `...Spec`, `TestOrderService`, `test_pricing.py`, `pricing_test.py`) and the test after one of its
-  methods (`cancelOrder_refunds`, `testCancelOrder`);
+  methods (`cancelOrder_refunds`, `testCancelOrder`, Kotlin's `` `cancelOrder refunds` ``);
 - http: the test sends a request that an endpoint maps: MockMvc and RestAssured `get("/api/x")`,
   TestRestTemplate `getForEntity("/x")`/`exchange("/x", HttpMethod.PUT, ...)`, WebTestClient
   `.get().uri("/x")`, Python clients `client.get(f"/items/{id}")` and `url_path_for("route")`; a path
@@ -75,7 +75,7 @@ def _by_name(test: str, methods: list[CodeUnit]) -> CodeUnit | None:
         n = m.name
         if stem.lower().startswith(n.lower()):
             rest = stem[len(n) :]
-            if (not rest or rest[0] == "_" or rest[0].isupper()) and (best is None or len(n) > len(best.name)):
+            if (not rest or rest[0] in "_ " or rest[0].isupper()) and (best is None or len(n) > len(best.name)):
                 best = m
     return best
 
