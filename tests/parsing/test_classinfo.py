@@ -866,3 +866,36 @@ public class Code {
     )
     roles = {name: role for name, (_, role) in got.items()}
     assert roles == {"RuleException": "other", "Fault": "other", "ShortException": "other", "Code": "dto"}
+
+
+def test_a_python_dataclass_with_a_property_is_still_a_dto():
+    """A `@property` is an accessor (acme-shop's ValidationReport.ok), as a JVM getter is; another method is not."""
+    got = _classes(
+        {
+            "app/reports.py": """from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass
+class Report:
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.errors)
+
+
+@dataclass
+class Batch:
+    rows: list[str]
+
+    def add(self, row: str) -> None:
+        self.rows.append(row)
+"""
+        }
+    )
+    assert {name: role for name, (_, role) in got.items()} == {"Report": "dto", "Batch": "other"}

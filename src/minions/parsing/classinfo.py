@@ -78,6 +78,8 @@ the file maps endpoints, else by the file name's last word (`orders.service.ts`,
 | dto | shape: a record, data class, dataclass or Lombok `@Data`/`@Value`/`@Getter`/`@Setter` class, fields only |
 | dto | shape: a bean (fields, getters and setters only); a Go struct with only `json` tags and no methods |
 | other | anything else: enums, utilities, exceptions (whatever their shape), `@Component`s without more evidence |
+
+In the shape rules an accessor counts as a field: a JVM record's `isOk()`, a Python `@property`.
 """
 
 from __future__ import annotations
@@ -801,12 +803,14 @@ def _py_role(cls: Node, ctx: FileContext, seen: frozenset[int] = frozenset()) ->
                     return role
     if role := _role_by_name(name, _PY_NAME_ROLES):
         return role
-    methods = [f for f, _ in _py_functions(body)]
+    # a property is an accessor, as a Java record's `isOk()` is: a dataclass with one still holds data only
+    methods = [f for f, outer in _py_functions(body) if not any(map(_PY_ACCESSOR.match, _py_decorators_of(outer, ctx)))]
     if _is_dataclass(_py_decorators(cls, ctx)) and not methods:
         return "dto"
     return "other"
 
 
+_PY_ACCESSOR = re.compile(r"^@((functools\.)?(cached_)?property|\w+\.(setter|getter))$")
 _DATACLASS = re.compile(r"^@(dataclasses\.dataclass|dataclass|attr\.s|attrs\.define|attrs\.frozen|define|frozen)\b")
 
 
