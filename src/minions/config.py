@@ -70,6 +70,14 @@ class ScrubConfig(_Section):
         ],
         description="globs of files dropped whole (keys, dotenv files; any case); `!glob`: never dropped by name",
     )
+    ner_model: str = Field(
+        "",
+        description="a spaCy pipeline you installed (a package such as en_core_web_sm, or a folder) that finds person "
+        "names in comments and strings (rule person-name-ner; needs pip install 'minions-lora[ner]'); empty: off",
+    )
+    ner_threshold: float = Field(
+        0.5, ge=0, le=1, description="presidio score under which a name the pipeline found is kept (spaCy's score 0.85)"
+    )
 
 
 class ParseConfig(_Section):
@@ -215,6 +223,9 @@ def load_config(path: Path) -> PipelineConfig:
     model = Path(cfg.train.base_model)
     if not model.is_absolute() and (base / model).exists():  # a local model folder or .gguf file
         cfg.train.base_model = str((base / model).resolve())
+    ner = Path(cfg.scrub.ner_model)
+    if cfg.scrub.ner_model and not ner.is_absolute() and (base / ner).exists():  # a pipeline folder
+        cfg.scrub.ner_model = str((base / ner).resolve())
     return cfg
 
 

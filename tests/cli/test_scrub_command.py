@@ -81,7 +81,9 @@ def test_rules_lists_every_detector_with_an_example():
     )
     assert all(r["description"] and r["example"] and "«" not in r["example"] and "⟦" not in r["example"] for r in rows)
     text = run_cli("scrub", "--rules")
-    assert text.returncode == 0 and text.stdout.strip().endswith(f"{len(DETECTORS)} rules")
+    assert text.returncode == 0
+    assert text.stdout.strip().endswith(f"{len(DETECTORS)} rules and the optional person-name-ner")
+    assert "person-name-ner (personal, optional)" in text.stdout and "scrub.ner_model" in text.stdout
     assert all(f"{name} (" in text.stdout for name in DETECTORS)
     assert [r["id"] for r in rows if r["gate_only"]] == ["high-entropy-secret"]
     assert "high-entropy-secret (secret, gate only)" in text.stdout

@@ -101,6 +101,7 @@ def scrub(
     """
     from minions.config import process_count
     from minions.scrub import scrub_files
+    from minions.scrub.ner import configured_recognizer
     from minions.scrub.pseudonyms import Pseudonyms, load_key
     from minions.scrub.scrubber import ScrubOptions
     from minions.sources.collect import collect, write_snapshot
@@ -121,6 +122,7 @@ def scrub(
         read_baseline(baseline) if baseline is not None and not update_baseline else frozenset(),
         findings=[] if (review or update_baseline) else None,
         mapping=[] if mapping is not None else None,
+        recognizer=configured_recognizer(cfg.scrub.ner_model, cfg.scrub.ner_threshold),
     )
     if review or update_baseline:
         files, _ = collect(path)
@@ -212,6 +214,7 @@ def list_rules(as_json: bool) -> None:
     from minions.scrub import DETECTORS
     from minions.scrub.rules import ordered_detectors
     from minions.scrub.samples import example
+    from minions.scrub.scrubber import NER_RULE
 
     rows = [
         {
@@ -229,7 +232,11 @@ def list_rules(as_json: bool) -> None:
         f"{r['id']} ({r['category']}{', gate only' if r['gate_only'] else ''}): {r['description']}\n    e.g. {e!r}"
         for r, e in zip(rows, shown, strict=True)
     ]
-    result(rows, as_json, "\n".join(lines) + f"\n{len(DETECTORS)} rules")
+    optional = (
+        f"{NER_RULE} (personal, optional): person names a spaCy pipeline finds in comments and strings; "
+        "off unless the config sets scrub.ner_model"
+    )
+    result(rows, as_json, "\n".join([*lines, optional]) + f"\n{len(DETECTORS)} rules and the optional {NER_RULE}")
 
 
 def parse(

@@ -14,6 +14,7 @@ from minions.filters.decontaminate import decontaminate
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
 from minions.scrub import ScrubReport, scrub_files, scrub_text
+from minions.scrub.ner import configured_recognizer
 from minions.scrub.pseudonyms import Pseudonyms
 from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
@@ -55,7 +56,12 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     collected = list(rejected)
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
     if cfg.scrub.enabled:
-        opts = ScrubOptions(cfg.scrub.internal_names, cfg.scrub.internal_domains, Pseudonyms(key) if key else None)
+        opts = ScrubOptions(
+            cfg.scrub.internal_names,
+            cfg.scrub.internal_domains,
+            Pseudonyms(key) if key else None,
+            recognizer=configured_recognizer(cfg.scrub.ner_model, cfg.scrub.ner_threshold),
+        )
         files, dropped, report = scrub_files(
             files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=process_count(cfg.scrub)
         )

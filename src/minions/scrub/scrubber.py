@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
 from minions.scrub.engine import plan_for
-from minions.scrub.pseudonyms import Pseudonyms, is_placeholder
+from minions.scrub.pseudonyms import PLACEHOLDER, Pseudonyms, is_placeholder
 from minions.scrub.rules import ordered_detectors
 from minions.sources.collect import matches_any
 
@@ -103,6 +104,12 @@ class ScrubOptions:
     baseline_hits: int = 0
     findings: list[Finding] | None = None
     mapping: list[dict] | None = None
+    # the optional NER step (scrub/ner.py): (text, path) -> sorted (start, end) spans of person names,
+    # replaced after the rules, before internal domains and names, as `person-name-ner`
+    recognizer: Callable[[str, str], list[tuple[int, int]]] | None = None
+
+
+NER_RULE = "person-name-ner"
 
 
 def mask(value: str) -> str:
@@ -186,10 +193,11 @@ def scrub_text(
 
 
 def _scrub(
-    text: str, opts: ScrubOptions, path: str, secret_lines: set[int] | None, gate: bool = False
+    text: str, opts: ScrubOptions, path: str, secret_lines: set[int] | None, gate: bool = False, ner: bool = True
 ) -> tuple[str, Counter]:
     """`scrub_text`; `secret_lines`, when a set, collects the (0-based, original) lines a secret
-    finding spans (what decides whether a file is mostly secrets); `gate` adds the gate-only rules."""
+    finding spans (what decides whether a file is mostly secrets); `gate` adds the gate-only rules;
+    `ner` False skips `opts.recognizer` (file paths and repository names)."""
     counts: Counter = Counter()
     kept: list[str] = []  # values the baseline accepted: a later rule matching one is allowed too
     plan = plan_for(tuple(ordered_detectors(gate)))
@@ -197,6 +205,32 @@ def _scrub(
     todo = plan.candidates(text, text.lower())
     lines = text.split("\n")
     where = _LineMap(len(lines))
+
+    def accepted(rule: str, value: str, whole: str, pragma) -> str | None:
+        """None when a finding is kept as it is (counted as allowed): by the baseline, a pragma
+        (`pragma()`), or a value the baseline accepted earlier in the text; else its keyed digest
+        (what a baseline holds; "" when neither a baseline nor a review needs it)."""
+        wanted = opts.pseudonyms and (opts.baseline or opts.findings is not None)
+        digest = opts.pseudonyms.digest("finding", value)[:32] if wanted else ""
+        in_baseline = bool(digest) and digest in opts.baseline
+        if in_baseline or pragma() or any(v in whole or value in v for v in kept):
+            opts.allowed[rule] += 1
+            if in_baseline:
+                opts.baseline_hits += 1
+                kept.append(value)
+            return None
+        return digest
+
+    def record(rule: str, value: str, repl: str, digest: str, current_line) -> None:
+        """Count a replaced finding; note it for a review and in the mapping when they are asked for
+        (`current_line()`: the 0-based current line it is on)."""
+        counts[rule] += 1
+        if opts.findings is not None or opts.mapping is not None:
+            line = where.original(current_line()) + 1
+            if opts.findings is not None:
+                opts.findings.append(Finding(rule, path, line, mask(value), digest))
+            if opts.mapping is not None:
+                opts.mapping.append({"rule": rule, "path": path, "line": line, "placeholder": repl, "value": value})
 
     def on_match(m: re.Match[str], det, line_at, allowed) -> str:
         """The replacement of one match; `line_at(pos)` is the current line of a position in
@@ -210,24 +244,11 @@ def _scrub(
                 secret_lines.update(where.originals(c))
         if is_placeholder(value):
             return m.group(0)
-        # keyed digest of the value (any rule), needed only to match or write a baseline
-        wanted = opts.pseudonyms and (opts.baseline or opts.findings is not None)
-        digest = opts.pseudonyms.digest("finding", value)[:32] if wanted else ""
-        in_baseline = bool(digest) and digest in opts.baseline
-        if in_baseline or allowed(m) or any(v in m.group(0) or value in v for v in kept):
-            opts.allowed[det.name] += 1
-            if in_baseline:
-                opts.baseline_hits += 1
-                kept.append(value)
+        digest = accepted(det.name, value, m.group(0), lambda: allowed(m))
+        if digest is None:
             return m.group(0)
-        counts[det.name] += 1
         repl = _replacement(det, value, opts.pseudonyms)
-        if opts.findings is not None or opts.mapping is not None:
-            line = where.original(line_at(m.start(det.group))) + 1
-            if opts.findings is not None:
-                opts.findings.append(Finding(det.name, path, line, mask(value), digest))
-            if opts.mapping is not None:
-                opts.mapping.append({"rule": det.name, "path": path, "line": line, "placeholder": repl, "value": value})
+        record(det.name, value, repl, digest, lambda: line_at(m.start(det.group)))
         start, end = m.span(det.group)
         base = m.start()
         return m.group(0)[: start - base] + repl + m.group(0)[end - base :]
@@ -261,6 +282,8 @@ def _scrub(
             lines[c] = det.pattern.sub(one, line)
     text = "\n".join(lines)
     ps = opts.pseudonyms
+    if ner and opts.recognizer is not None:
+        text = _replace_names(text, opts.recognizer(text, path), lines, accepted, record, ps)
 
     def noted(rule: str, replace_with):
         """A substitution that records each replacement in the mapping when one is asked for."""
@@ -288,6 +311,31 @@ def _scrub(
         if n:
             counts["internal-name"] += n
     return text, counts
+
+
+def _replace_names(text: str, spans, lines: list[str], accepted, record, ps: Pseudonyms | None) -> str:
+    """Replace the recognizer's name spans (sorted) in `text` (whose lines are `lines`) by a name
+    pseudonym, or `<NAME>` without a key; a span overlapping a placeholder is not a finding."""
+    if not spans:
+        return text
+    placeholders = [m.span() for m in PLACEHOLDER.finditer(text)]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    out, last = [], 0
+    for start, end in spans:
+        value = text[start:end]
+        if start < last or not value.strip() or any(s < end and start < e for s, e in placeholders):
+            continue
+        c = bisect_right(starts, start) - 1
+        digest = accepted(NER_RULE, value, value, lambda c=c: _pragma_near(lines, c))
+        if digest is None:
+            continue
+        repl = ps.name(value) if ps else "<NAME>"
+        record(NER_RULE, value, repl, digest, lambda c=c: c)
+        out += [text[last:start], repl]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _pragma_near(lines: list[str], c: int) -> bool:
@@ -416,7 +464,7 @@ def _scrub_one(f: SourceFile, drop_files: list[str], opts: ScrubOptions):
     """One file: (scrubbed file or None, rejection or None, counts, scrubbed path, its collectors)."""
     # findings in a path are reported under the scrubbed path (a review never prints a raw one)
     seen = (len(opts.findings or ()), len(opts.mapping or ()))
-    path, path_counts = scrub_text(f.path, options=opts)
+    path, path_counts = _scrub(f.path, opts, "", None, ner=False)
     for entry in (opts.findings or [])[seen[0] :]:
         entry.path = path
     for entry in (opts.mapping or [])[seen[1] :]:
@@ -432,7 +480,7 @@ def _scrub_one(f: SourceFile, drop_files: list[str], opts: ScrubOptions):
         key, reason = drop
         return None, Rejection(id=f.id, task=None, stage="scrub", reason=reason), Counter({key: 1}), path, opts
     _merge(opts, body)
-    repo, _ = scrub_text(f.repo, options=opts)
+    repo, _ = _scrub(f.repo, opts, "", None, ner=False)
     counts += path_counts
     out = f.model_copy(update={"text": text, "path": path, "repo": repo, "text_hash": content_hash(text)})
     return out, None, counts, path, opts
