@@ -91,3 +91,36 @@ def test_minions_outputs_inside_a_source_are_not_collected(tmp_path):
     (root / "docs" / "manifest.json").write_text('{"tool": "something else"}')
     files, _ = collect(root)
     assert sorted(f.path for f in files) == ["A.java", "docs/manifest.json"]
+
+
+def test_a_blob_git_cannot_read_is_skipped_not_fatal(git_repo):
+    """A partial clone or a mirror without its large files lists blobs it cannot give: that file is
+    skipped with reason `unreadable`, the others are collected."""
+    root = git_repo({"src/A.java": "class A {}\n", "assets/upload.zip": b"PK\x03\x04 big archive"})
+    sha = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD:assets/upload.zip"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    files, skipped = collect(root)
+    assert [f.path for f in files] == ["src/A.java"]
+    assert [(s.stage, s.reason) for s in skipped] == [("collect", "unreadable")]
+
+
+def test_an_unreadable_file_in_a_folder_has_its_own_reason(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / "A.java").write_text("class A {}")
+    (root / "Locked.java").write_text("class Locked {}")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "Locked.java":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    files, skipped = collect(root)
+    assert [f.path for f in files] == ["A.java"]
+    assert [s.reason for s in skipped] == ["unreadable"]

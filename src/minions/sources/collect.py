@@ -71,20 +71,24 @@ def _git(repo: Path, *args: str) -> bytes:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True).stdout
 
 
-def _git_blobs(root: Path) -> tuple[str, Iterator[tuple[str, bytes]]]:
-    """HEAD's commit and its (path, content) pairs."""
+def _git_blobs(root: Path) -> tuple[str, Iterator[tuple[str, bytes | None]]]:
+    """HEAD's commit and its (path, content) pairs; None for a blob git cannot read (a partial clone,
+    a mirror without its large files)."""
     try:
         commit = _git(root, "rev-parse", "HEAD").decode().strip()
     except subprocess.CalledProcessError:
         raise UserError(f"{root} is a git repository without commits; commit something or pass a folder") from None
     entries = [e for e in _git(root, "ls-tree", "-r", "-z", "HEAD").split(b"\0") if e]
 
-    def blobs() -> Iterator[tuple[str, bytes]]:
+    def blobs() -> Iterator[tuple[str, bytes | None]]:
         for entry in entries:
             meta, path = entry.split(b"\t", 1)
             mode, kind, sha = meta.split()
             if kind == b"blob" and mode != b"120000":
-                yield path.decode(), _git(root, "cat-file", "blob", sha.decode())
+                try:
+                    yield path.decode(), _git(root, "cat-file", "blob", sha.decode())
+                except subprocess.CalledProcessError:
+                    yield path.decode(), None
 
     return commit, blobs()
 
@@ -100,7 +104,7 @@ def _is_minions_output(folder: Path) -> bool:
         return False
 
 
-def _folder_files(root: Path) -> list[tuple[str, bytes]]:
+def _folder_files(root: Path) -> list[tuple[str, bytes | None]]:
     out = []
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
@@ -113,8 +117,8 @@ def _folder_files(root: Path) -> list[tuple[str, bytes]]:
             try:
                 out.append((rel, p.read_bytes()))
             except OSError:
-                out.append((rel, b"\0unreadable"))
-    return sorted(out)
+                out.append((rel, None))
+    return sorted(out, key=lambda item: item[0])
 
 
 def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list[Rejection]]:
@@ -136,20 +140,22 @@ def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list
         items = list(pairs)
     else:
         items = _folder_files(root)
-        commit = "worktree-" + stable_id(*(content_hash(data) for _, data in items))
+        commit = "worktree-" + stable_id(*(content_hash(data or b"") for _, data in items))
     return _files(repo, commit, items)
 
 
-def _files(repo: str, commit: str, items: list[tuple[str, bytes]]) -> tuple[list[SourceFile], list[Rejection]]:
-    """Decoded text files, and a rejection with a reason for each binary or oversized one."""
+def _files(repo: str, commit: str, items: list[tuple[str, bytes | None]]) -> tuple[list[SourceFile], list[Rejection]]:
+    """Decoded text files, and a rejection with a reason for each unreadable, binary or oversized one."""
     files, skipped = [], []
     for path, data in items:
-        if len(data) > MAX_BYTES:
-            skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason="too large"))
-            continue
-        text = _decode(data)
-        if not text and data:
+        reason, text = None, None
+        if data is None:
+            reason = "unreadable"
+        elif len(data) > MAX_BYTES:
+            reason = "too large"
+        elif (text := _decode(data)) is None or (not text and data):
             reason = "binary" if text is None else "not UTF-8"
+        if reason:
             skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason=reason))
             continue
         files.append(SourceFile.from_raw(repo, commit, path, text, _lang(path)))
