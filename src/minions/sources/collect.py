@@ -17,6 +17,7 @@ from pathlib import Path
 
 from minions.errors import UserError
 from minions.records import Rejection, SourceFile, content_hash, stable_id
+from minions.sources.generated import generated_reason
 from minions.workspace import read_manifest
 
 LANG_BY_SUFFIX = {
@@ -122,7 +123,7 @@ def _folder_files(root: Path) -> list[tuple[str, bytes | None]]:
 
 
 def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list[Rejection]]:
-    """Read one source into files; a binary, oversized or unreadable file is skipped with a reason."""
+    """Read one source into files; a binary, oversized, unreadable or generated file is skipped with a reason."""
     root = root.resolve()
     if (root / "manifest.json").is_file() and (root / "files").is_dir():
         return load_snapshot(root)
@@ -145,7 +146,8 @@ def collect(root: Path, name: str | None = None) -> tuple[list[SourceFile], list
 
 
 def _files(repo: str, commit: str, items: list[tuple[str, bytes | None]]) -> tuple[list[SourceFile], list[Rejection]]:
-    """Decoded text files, and a rejection with a reason for each unreadable, binary or oversized one."""
+    """Decoded text files, and a rejection with a reason for each unreadable, binary, oversized or
+    generated one (reason `generated (what marked it)`, see `generated.py`)."""
     files, skipped = [], []
     for path, data in items:
         reason, text = None, None
@@ -155,6 +157,8 @@ def _files(repo: str, commit: str, items: list[tuple[str, bytes | None]]) -> tup
             reason = "too large"
         elif (text := _decode(data)) is None or (not text and data):
             reason = "binary" if text is None else "not UTF-8"
+        elif why := generated_reason(path, text):
+            reason = f"generated ({why})"
         if reason:
             skipped.append(Rejection(id=stable_id(repo, commit, path), task=None, stage="collect", reason=reason))
             continue
