@@ -112,6 +112,12 @@ class CodeUnit(_Model):
         "ANY, returns is body or view, handler the handler method's unit id, params [{name, in, type}] (path, "
         "query, header), body and response types ('' when none or not declared)",
     )
+    query: dict[str, Any] | None = Field(
+        None,
+        description="for queries: {kind, statement, text, entities, tables}; kind is the query language (jpql, sql, "
+        "mongo, cql, cypher, n1ql, elasticsearch), mybatis-annotation, mybatis-xml or derived; mapper XML "
+        "statements add mapper and method_id",
+    )
     pairs: list[PairLink] = Field(default_factory=list, description="for tests: the units they test")
 
     @staticmethod

@@ -18,6 +18,7 @@ from minions.parsing.languages import (
     register_language,
     text,
 )
+from minions.parsing.queries import java_query, java_repository_entity
 from minions.parsing.spring import (
     JAXRS_VERBS,
     MAPPINGS,
@@ -181,6 +182,7 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     base = class_ann.get("RequestMapping") or (class_ann.get("Path") if jaxrs else None)
     bases = _mapping("RequestMapping", base, ctx, consts).paths if base is not None else [""]
     test_class = _test_class_name(cls, ctx)
+    entity = java_repository_entity(cls, ctx)
     for m in members:
         m_name = text(m.child_by_field_name("name"), ctx)
         ann = _annotations(m, ctx)
@@ -194,8 +196,8 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
             calls=_calls(m, ctx),
         )
         if m.child_by_field_name("body") is None:
-            if "Query" in ann:
-                units.append(make_unit(m, ctx, kind="query", **common))
+            if query := java_query(m, ann, entity, consts, ctx):
+                units.append(make_unit(m, ctx, kind="query", query=query, **common))
             if not is_controller:  # an interface's mapping methods are endpoints too (implemented elsewhere)
                 continue
         else:

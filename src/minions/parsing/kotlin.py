@@ -18,6 +18,7 @@ from minions.parsing.languages import (
     text,
     walk,
 )
+from minions.parsing.queries import kotlin_query_units, kotlin_repository_entity
 from minions.parsing.spring import MAPPINGS, PARAM_SOURCES, Mapping, endpoint_units, returns_of, verbs_of
 from minions.records import CodeUnit
 
@@ -129,9 +130,11 @@ def _functions(container: Node, class_name: str, ctx: FileContext, consts: dict[
     if container.type in CLASS_TYPES - {"companion_object"}:
         units.append(make_unit(container, ctx, kind="class", name=class_name, doc=doc_before(container, ctx)))
         units[-1] = units[-1].model_copy(update=kotlin_info(container, ctx)._asdict())  # class info and role
+    entity = kotlin_repository_entity(container, ctx) if container.type == "class_declaration" else None
     for f in funcs:
         body = next((b for b in f.children if b.type == "function_body"), None)
         if body is None:
+            units += kotlin_query_units(f, _annotations(f, ctx), entity, consts, ctx, class_name, skeleton)
             continue
         ann = _annotations(f, ctx)
         kind = "test" if TEST_ANNOTATIONS & set(ann) else "method"

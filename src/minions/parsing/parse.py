@@ -14,6 +14,7 @@ from minions.parsing.languages import LANGUAGES, FileContext
 from minions.parsing.openapi import is_spec, openapi_units
 from minions.parsing.pairing import pair_tests
 from minions.parsing.pairing_ts_go import pair_ts_go
+from minions.parsing.queries import finish_queries
 from minions.records import CodeUnit, PairingRule, Rejection, SourceFile
 
 BUILD_FILES = {"pom.xml", "build.gradle", "build.gradle.kts", "pyproject.toml", "setup.py", "package.json", "go.mod"}
@@ -42,6 +43,7 @@ class ParseResult:
             "pairs_by_rule": dict(sorted(rules.items())),
             "endpoints": kinds["endpoint"],
             "queries": kinds["query"],
+            "queries_by_kind": dict(sorted(Counter(u.query["kind"] for u in self.units if u.query).items())),
             "skipped": len(skipped),
             "skipped_by_reason": dict(sorted(Counter(reason_kind(r.reason) for r in skipped).items())),
         }
@@ -158,5 +160,6 @@ def parse_files(
         result.units += units
         result.skipped += rejections
         result.files_parsed += parsed
+    finish_queries(files, result, wanted)  # mapper XML, entities of queries, MyBatis Generator output dropped
     result.units = assign_member_roles(pair_ts_go(pair_tests(result.units)))
     return result
