@@ -1,6 +1,7 @@
-"""Query units: @Query of each Spring Data store, derived query methods, their entities.
-Fixture: tests/parsing/fixtures/jpa-shop."""
+"""Query units: @Query of each Spring Data store, derived query methods, MyBatis annotations and mapper
+XML, their entities; MyBatis Generator output dropped. Fixtures: tests/parsing/fixtures/{jpa-shop,mybatis-shop}."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,11 @@ def _queries(res) -> dict[str, CodeUnit]:
 
 def _src(name: str, lang: str, path: str, text: str) -> SourceFile:
     return SourceFile.from_raw(name, "c", path, text, lang)
+
+
+@pytest.fixture(scope="module")
+def mybatis_shop():
+    return _parse_fixture("mybatis-shop")
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +89,181 @@ def test_entities_are_annotated_classes(jpa_shop):
     assert jpa.summary()["queries_by_kind"] == {"derived": 6, "jpql": 3, "mongo": 1, "sql": 1}
     q = {n: u.query for n, u in _queries(jpa).items()}
     assert q["activeNative"]["entities"] == ["Customer"] and q["complaints"]["entities"] == ["Review"]
+
+
+def test_result_map_types_are_entities(mybatis_shop):
+    _, _, mb = mybatis_shop
+    q = {n: u.query for n, u in _queries(mb).items()}
+    assert q["findById"]["entities"] == ["Order", "OrderLine"], "resultMap type, then the collection's ofType"
+    assert q["countLines"]["entities"] == ["OrderLine"], "table order_line maps OrderLine by name"
+    assert q["insert"]["entities"] == ["Order"], "parameterType"
+
+
+def test_mybatis_annotations_on_a_mapper_interface(mybatis_shop):
+    _, _, res = mybatis_shop
+    q = {n: u.query for n, u in _queries(res).items() if u.lang == "java"}
+    assert q["findByEmail"] == {
+        "kind": "mybatis-annotation",
+        "statement": "select",
+        "text": "select id, customer_email, status, total from shop_order where customer_email = #{email}",
+        "entities": ["Order"],
+        "tables": ["shop_order"],
+    }, "array parts joined with spaces, the interface's constant resolved"
+    assert (q["archive"]["statement"], q["archive"]["tables"]) == ("update", ["shop_order"])
+    assert q["deleteLines"]["text"] == "delete from order_line\nwhere order_id = #{orderId}"
+    assert q["deleteLines"]["entities"] == ["OrderLine"]
+
+
+def test_mapper_xml_statements_are_bound_to_the_interface_methods(mybatis_shop):
+    files, _, res = mybatis_shop
+    xml = {u.name: u for u in res.units if u.kind == "query" and u.lang == "xml"}
+    assert set(xml) == {"findById", "findByStatus", "insert", "updateStatus", "deleteCancelledBefore", "countLines"} | {
+        "findSpendable"
+    }
+    find = xml["findById"]
+    mapper_xml = next(f for f in files if f.path.endswith("OrderMapper.xml"))
+    mapper_java = next(f for f in files if f.path.endswith("OrderMapper.java"))
+    assert find.path == mapper_xml.path and find.file_id == mapper_xml.id
+    lines = mapper_xml.text.splitlines()
+    assert lines[find.span[0] - 1].strip() == '<select id="findById" resultMap="OrderResult">'
+    assert lines[find.span[1] - 1].strip() == "</select>"
+    start = mapper_xml.text.encode().index(b'<select id="findById"')
+    end = mapper_xml.text.encode().index(b"</select>", start) + len(b"</select>")
+    assert find.id == CodeUnit.make_id(mapper_xml.id, (start, end))
+    assert find.code.startswith('    <select id="findById"') and find.code.endswith("</select>")
+    src = mapper_java.text.encode()
+    m_start = src.index(b"Order findById(")
+    assert find.query["method_id"] == CodeUnit.make_id(mapper_java.id, (m_start, src.index(b";", m_start) + 1))
+    assert find.query["mapper"] == "com.acme.shop.order.OrderMapper"
+    assert (find.class_name, find.package, find.module) == ("OrderMapper", "com.acme.shop.order", "")
+    assert find.signature == 'Order findById(@Param("id") long id)' and find.doc == "/** One order with its lines. */"
+    assert find.context.startswith("@Mapper\npublic interface OrderMapper")
+    assert find.query["statement"] == "select"
+    assert find.query["text"].startswith('select <include refid="columns"/>, l.sku, l.quantity\n<include')
+    assert find.query["tables"] == ["shop_order", "order_line"], "the included fragment's table is read"
+    status = xml["findByStatus"].query
+    assert '<if test="status > 0">o.status = #{status}</if>' in status["text"], "a > inside an attribute"
+    assert status["text"].endswith("limit #{limit}")
+    assert xml["deleteCancelledBefore"].query["statement"] == "delete"
+    assert xml["countLines"].query["method_id"] is None, "no interface method of that name"
+
+
+def test_mybatis_generator_output_is_dropped(mybatis_shop):
+    files, _, res = mybatis_shop
+    paths = {f.id: f.path for f in files}
+    generated = sorted(
+        paths[r.id].rsplit("/", 1)[-1] for r in res.skipped if r.reason == "generated (MyBatis Generator)"
+    )
+    assert generated == ["Coupon.java", "CouponExample.java", "CouponMapper.java", "CouponMapper.xml"]
+    names = {(u.kind, u.class_name or u.name, u.name) for u in res.units}
+    assert not any(n[1].startswith("Coupon") or n[1] in ("GeneratedCriteria", "Criteria") for n in names)
+    # comments kept: the @mbg.generated members go, the hand-written ones stay
+    assert ("method", "GiftCard", "isSpendableOn") in names and ("class", "GiftCard", "GiftCard") in names
+    assert ("method", "GiftCard", "getId") not in names
+    assert ("class", "GiftCardMapper", "GiftCardMapper") in names, "it declares a method of its own"
+    gift_xml = [u.name for u in res.units if u.lang == "xml" and u.class_name == "GiftCardMapper"]
+    assert gift_xml == ["findSpendable"]
+    summary = res.summary()
+    assert summary["skipped_by_reason"] == {"generated": 4}
+    assert summary["methods"] == 4 and summary["queries_by_kind"] == {"mybatis-annotation": 3, "mybatis-xml": 7}
+
+
+ORDER_MODEL = """package shop;
+
+public class Order {
+    private Long id;
+
+    public Long getId() {
+        return id;
+    }
+
+    public void setId(Long id) {
+        this.id = id;
+    }
+}
+"""
+
+
+def test_hand_written_look_alikes_of_generator_output_are_kept():
+    example = (
+        "package shop;\n\n/** A worked example. */\npublic class PricingExample {\n    int run() { return 1; }\n}\n"
+    )
+    model = ORDER_MODEL.replace("    private Long id;\n", "    private Long id;\n\n    int total() { return 2; }\n")
+    mapper = (
+        "package shop;\n\npublic interface OrderMapper {\n    Order selectByPrimaryKey(Long id);\n\n"
+        "    List<Order> findLate(int days);\n}\n"
+    )
+    files = [
+        _src("r", "java", "shop/PricingExample.java", example),
+        _src("r", "java", "shop/Order.java", model),
+        _src("r", "java", "shop/OrderMapper.java", mapper),
+    ]
+    res = parse_files(files)
+    names = {(u.kind, u.name) for u in res.units}
+    assert {("class", "PricingExample"), ("method", "run"), ("method", "getId"), ("class", "OrderMapper")} <= names
+    assert res.skipped == []
+
+
+def test_a_model_of_an_example_class_goes_only_when_all_its_methods_are_accessors():
+    example = (FIXTURES / "mybatis-shop/src/main/java/com/acme/shop/coupon/CouponExample.java").read_text()
+    example = example.replace("CouponExample", "OrderExample").replace("package com.acme.shop.coupon", "package shop")
+    files = [_src("r", "java", "shop/OrderExample.java", example), _src("r", "java", "shop/Order.java", ORDER_MODEL)]
+    res = parse_files(files)
+    assert res.units == [] and len(res.skipped) == 2
+    hand = ORDER_MODEL.replace("    private Long id;\n", "    private Long id;\n\n    int total() { return 2; }\n")
+    res = parse_files([files[0], _src("r", "java", "shop/Order.java", hand)])
+    assert {u.name for u in res.units} == {"Order", "getId", "setId", "total"}
+
+
+MAPPER_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE mapper PUBLIC "-//mybatis.org//DTD Mapper 3.0//EN" "http://mybatis.org/dtd/mybatis-3-mapper.dtd">
+<mapper namespace="shop.OrderMapper">
+  <select id="findLate" resultType="shop.Order">select * from orders where due &lt; now()</select>
+</mapper>
+"""
+
+
+def test_unsafe_or_broken_mapper_xml_is_skipped_with_a_reason():
+    bomb = MAPPER_XML.replace(
+        '"http://mybatis.org/dtd/mybatis-3-mapper.dtd">',
+        '"x.dtd" [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+    ).replace("select *", "select &b;")
+    external = MAPPER_XML.replace(
+        '<!DOCTYPE mapper PUBLIC "-//mybatis.org//DTD Mapper 3.0//EN" "http://mybatis.org/dtd/mybatis-3-mapper.dtd">',
+        '<!DOCTYPE mapper [<!ENTITY secret SYSTEM "file:///etc/passwd">]>',
+    ).replace("select *", "select &secret;")
+    files = [
+        _src("r", "xml", "a/BombMapper.xml", bomb),
+        _src("r", "xml", "b/ExternalMapper.xml", external),
+        _src("r", "xml", "c/BrokenMapper.xml", MAPPER_XML.replace("</select>", "")),
+        _src("r", "xml", "d/OrderMapper.xml", MAPPER_XML),
+    ]
+    res = parse_files(files)
+    by_id = {f.id: f.path for f in files}
+    reasons = {by_id[r.id]: r.reason for r in res.skipped}
+    assert reasons["a/BombMapper.xml"].startswith("unsafe XML")
+    assert reasons["b/ExternalMapper.xml"].startswith("unsafe XML")
+    assert reasons["c/BrokenMapper.xml"].startswith("syntax error near line 5")
+    assert [u.name for u in res.units] == ["findLate"] and res.units[0].path == "d/OrderMapper.xml"
+    assert res.units[0].query["text"] == "select * from orders where due &lt; now()"
+    assert res.summary()["skipped_by_reason"] == {"syntax": 1, "unsafe XML": 2}
+
+
+def test_xml_that_is_no_mapper_and_other_languages_are_left_alone():
+    files = [
+        _src("r", None, "pom.xml", "<project><name>mapper</name></project>"),
+        _src("r", "xml", "logback.xml", "<configuration><appender name='mapper'/></configuration>"),
+        _src("r", "xml", "d/OrderMapper.xml", MAPPER_XML),
+    ]
+    assert [u.name for u in parse_files(files).units] == ["findLate"]
+    assert parse_files(files, ["python"]).units == [], "mapper XML is read when Java or Kotlin is"
+
+
+def test_units_with_queries_round_trip_as_json(mybatis_shop):
+    _, _, res = mybatis_shop
+    for u in res.units:
+        assert CodeUnit(**json.loads(json.dumps(u.model_dump()))) == u
+    assert all((u.query is not None) == (u.kind == "query") for u in res.units)
 
 
 @pytest.mark.parametrize(
@@ -186,3 +367,47 @@ def test_a_query_annotation_without_a_query_and_tables_of_plain_classes():
     assert (q["namedNativeReport"]["kind"], q["namedNativeReport"]["text"]) == ("sql", "")
     assert q["tagged"]["tables"] == ["item", "item_tag"]
     assert q["tagged"]["entities"] == ["Item", "ItemTag"], "classes named like the tables"
+
+
+def test_framework_types_of_a_mapper_statement_are_no_entities():
+    xml = MAPPER_XML.replace(
+        'resultType="shop.Order"',
+        'resultType="shop.Order" parameterType="org.springframework.data.jdbc.mybatis.MyBatisContext"',
+    )
+    res = parse_files([_src("r", "xml", "d/OrderMapper.xml", xml)])
+    assert res.units[0].query["entities"] == ["Order"]
+
+
+DYNAMIC_SQL_MAPPER = """package shop;
+
+import jakarta.annotation.Generated;
+
+@Mapper
+public interface PersonMapper extends CommonCountMapper {
+    @Generated("org.mybatis.generator.api.MyBatisGenerator")
+    BasicColumn[] selectList = BasicColumn.columnList(id, firstName);
+
+    @Generated("org.mybatis.generator.api.MyBatisGenerator")
+    default long count(CountDSLCompleter completer) {
+        return MyBatis3Utils.countFrom(this::count, person, completer);
+    }
+
+    @Generated(value = "org.mybatis.generator.api.MyBatisGenerator", comments = "Source Table: person")
+    default int deleteByPrimaryKey(Integer id_) {
+        return delete(c -> c.where(id, isEqualTo(id_)));
+    }
+
+    default List<Person> adults() {
+        return select(c -> c.where(age, isGreaterThanOrEqualTo(18)));
+    }
+}
+"""
+
+
+def test_mybatis_dynamic_sql_members_marked_generated_are_dropped():
+    res = parse_files([_src("r", "java", "shop/PersonMapper.java", DYNAMIC_SQL_MAPPER)])
+    assert [(u.kind, u.name) for u in res.units] == [("class", "PersonMapper"), ("method", "adults")]
+    assert res.skipped == []
+    alone = DYNAMIC_SQL_MAPPER.split("    default List<Person> adults()")[0] + "}\n"
+    res = parse_files([_src("r", "java", "shop/PersonMapper.java", alone)])
+    assert res.units == [] and [r.reason for r in res.skipped] == ["generated (MyBatis Generator)"]

@@ -1,6 +1,7 @@
 """Query units and the entity classes they touch.
 
-A query unit carries `query`: {kind, statement, text, entities, tables}. The kinds:
+A query unit carries `query`: {kind, statement, text, entities, tables} (mapper XML statements also
+`mapper` and `method_id`). The kinds:
 
 - `jpql`, `sql`, `mongo`, `cql`, `cypher`, `n1ql`, `elasticsearch`: a repository method's `@Query`,
   in the language of the Spring Data store whose `@Query` the file imports (`nativeQuery = true` is
@@ -8,11 +9,13 @@ A query unit carries `query`: {kind, statement, text, entities, tables}. The kin
 - `mybatis-annotation`: `@Select`, `@Insert`, `@Update`, `@Delete` on a mapper interface's method;
 - `derived`: a Spring Data query method whose name is the query (`findByEmailAndStatus`) on an
   interface extending a Spring Data repository (`JpaRepository<User, Long>`: the entity is `User`);
-  `text` is what the name says (`find by email and status`).
+  `text` is what the name says (`find by email and status`);
+- `mybatis-xml`: a statement of a MyBatis mapper XML file (see `mybatis.py`).
 
 Java and Kotlin call `java_query` / `kotlin_query` for each method without a body; after every file
-is parsed, `finish_queries` resolves each query's tables to entity classes. Entities are classes
-annotated `@Entity`, `@Table`, `@Document` or MyBatis-Plus `@TableName`.
+is parsed, `finish_queries` reads the mapper XML files, resolves each query's tables to entity
+classes, and drops MyBatis Generator output. Entities are classes annotated `@Entity`, `@Table`,
+`@Document` or MyBatis-Plus `@TableName`, and the types MyBatis `<resultMap>`s map.
 """
 
 from __future__ import annotations
@@ -459,8 +462,15 @@ def resolve_entities(unit: CodeUnit, entities: Entities) -> CodeUnit:
 
 
 def finish_queries(files: list[SourceFile], result, languages: set[str]) -> None:
-    """After every file is parsed: resolve every query's entities (tables mapped to entity classes)."""
+    """After every file is parsed: add the units of MyBatis mapper XML files (when Java or Kotlin is
+    parsed), resolve every query's entities, and drop MyBatis Generator output (a `generated`
+    rejection for a file left empty)."""
+    from minions.parsing import mybatis
+
     index = entity_index(result.units)
+    if languages & {"java", "kotlin"}:
+        mybatis.add_mapper_units(files, result, index)
     result.units = [
         resolve_entities(u, index.get(u.source.repo, Entities())) if u.kind == "query" else u for u in result.units
     ]
+    mybatis.drop_generated(result)
