@@ -411,3 +411,11 @@ def test_mybatis_dynamic_sql_members_marked_generated_are_dropped():
     alone = DYNAMIC_SQL_MAPPER.split("    default List<Person> adults()")[0] + "}\n"
     res = parse_files([_src("r", "java", "shop/PersonMapper.java", alone)])
     assert res.units == [] and [r.reason for r in res.skipped] == ["generated (MyBatis Generator)"]
+
+
+def test_the_documented_code_units_are_valid_and_show_a_query():
+    doc = (Path(__file__).parents[2] / "docs" / "formats.md").read_text()
+    section = doc.split("## Code unit", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```json\n", 1)[1].split("```", 1)[0]
+    units = [CodeUnit(**json.loads(line)) for line in block.strip().splitlines()]
+    assert any(u.kind == "query" and u.query["kind"] == "mybatis-xml" for u in units)
