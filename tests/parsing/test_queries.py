@@ -419,3 +419,21 @@ def test_the_documented_code_units_are_valid_and_show_a_query():
     block = section.split("```json\n", 1)[1].split("```", 1)[0]
     units = [CodeUnit(**json.loads(line)) for line in block.strip().splitlines()]
     assert any(u.kind == "query" and u.query["kind"] == "mybatis-xml" for u in units)
+
+
+GOODS_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<mapper namespace="shop.dao.GoodsMapper">
+  <resultMap id="GoodsResult" type="shop.entity.Goods"/>
+  <resultMap id="BannerResult" type="shop.entity.Carousel"/>
+  <select id="findGoods" resultMap="GoodsResult">select * from tb_shop_goods_info where id = #{id}</select>
+  <select id="countGoods" resultType="int">select count(*) from tb_shop_goods_info</select>
+  <update id="hideBanner">update tb_shop_carousel set hidden = 1 where id = #{id}</update>
+</mapper>
+"""
+
+
+def test_tables_map_entities_by_prefixed_names_and_by_what_the_statements_show():
+    res = parse_files([_src("r", "xml", "res/GoodsMapper.xml", GOODS_XML)])
+    q = {u.name: u.query for u in res.units}
+    assert q["hideBanner"]["entities"] == ["Carousel"], "tb_shop_carousel: the name without its prefix words"
+    assert q["countGoods"]["entities"] == ["Goods"], "findGoods shows tb_shop_goods_info holds Goods"
