@@ -437,3 +437,13 @@ def test_tables_map_entities_by_prefixed_names_and_by_what_the_statements_show()
     q = {u.name: u.query for u in res.units}
     assert q["hideBanner"]["entities"] == ["Carousel"], "tb_shop_carousel: the name without its prefix words"
     assert q["countGoods"]["entities"] == ["Goods"], "findGoods shows tb_shop_goods_info holds Goods"
+
+
+def test_a_select_result_type_is_an_entity_for_the_other_statements():
+    xml = MAPPER_XML.replace(
+        "</mapper>", '  <insert id="insertStatus">insert into order_status (id) values (#{id})</insert>\n</mapper>'
+    )
+    mapper = "package shop;\n\npublic interface OrderMapper {\n    void insertStatus(Order order);\n}\n"
+    res = parse_files([_src("r", "xml", "d/OrderMapper.xml", xml), _src("r", "java", "shop/OrderMapper.java", mapper)])
+    q = {u.name: u.query for u in res.units if u.kind == "query"}
+    assert q["insertStatus"]["entities"] == ["Order"], "the bound method takes an Order, a class rows map to"

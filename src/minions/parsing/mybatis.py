@@ -5,7 +5,8 @@ A mapper XML file (root `<mapper namespace="com.shop.UserMapper">`) gives one `q
 interface with that name (`query.method_id`: the id the method's declaration has as a unit, hash of
 its file id and byte span; the unit's signature, doc and context are the method's and the
 interface's). Its entities are the types of `resultType`, `parameterType` and the `<resultMap>` it
-uses (every `<resultMap type=...>` is an entity), and the entity classes its tables map.
+uses, the entity classes its tables map and those in the method's signature; every result map's
+type (and the types it maps nested) and every select's `resultType` class is an entity.
 
 XML from a repository is untrusted: it is read with expat, refusing entity declarations and any
 DOCTYPE with an internal subset (no entity expansion, no external fetches); a refused or broken
@@ -255,6 +256,10 @@ def add_mapper_units(files: list[SourceFile], result, index: dict[str, Entities]
                 nested_type = entities.type_name(nested.attrs.get("ofType") or nested.attrs.get("javaType", ""))
                 if nested_type:
                     entities.add(nested_type)
+        for select in root.elements("select"):  # rows mapped straight to a class: `resultType="Order"`
+            result_type = entities.type_name(select.attrs.get("resultType", ""))
+            if result_type and not result_type.endswith("Example"):
+                entities.add(result_type)
     added: list[CodeUnit] = []
     for f, root in parsed:
         dirs = {d for repo, d in build_dirs if repo == f.repo}

@@ -15,7 +15,8 @@ A query unit carries `query`: {kind, statement, text, entities, tables} (mapper 
 Java and Kotlin call `java_query` / `kotlin_query` for each method without a body; after every file
 is parsed, `finish_queries` reads the mapper XML files, resolves each query's tables to entity
 classes, and drops MyBatis Generator output. Entities are classes annotated `@Entity`, `@Table`,
-`@Document` or MyBatis-Plus `@TableName`, and the types MyBatis `<resultMap>`s map.
+`@Document` or MyBatis-Plus `@TableName`, and the classes MyBatis maps rows to (`<resultMap>` types,
+a select's `resultType`).
 """
 
 from __future__ import annotations
