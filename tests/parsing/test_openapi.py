@@ -142,3 +142,36 @@ def test_a_test_pairs_with_a_spec_endpoint_by_http():
     by_id = {u.id: u.name for u in res.units}
     (t,) = [u for u in res.units if u.kind == "test"]
     assert [(by_id[p.focal_id], p.rule) for p in t.pairs] == [("listPets", "http")]
+
+
+def test_odd_specs_are_read_or_reported_never_raised():
+    odd = {
+        "info.yaml": (
+            "openapi: 3.0.0\ninfo: Orders API\npaths:\n  /a:\n    get: {responses: {'200': {description: ok}}}\n"
+        ),
+        "params.yaml": "openapi: 3.0.0\npaths:\n  /b:\n    parameters: 5\n    get: {parameters: 7, responses: 200}\n",
+        "loop.yaml": (
+            "openapi: 3.0.0\npaths:\n  /c:\n    get:\n      responses:\n        '200':\n"
+            "          schema: &s {type: array, items: *s}\n"
+        ),
+    }
+    res = _parse(*[(p, t, "yaml") for p, t in odd.items()])
+    assert [(u.path, u.http["path"], u.class_name) for u in res.units] == [
+        ("info.yaml", "/a", None),
+        ("params.yaml", "/b", None),
+        ("loop.yaml", "/c", None),
+    ]
+    assert res.units[2].http["response"] == "array" + "[]" * 10, "a schema that is its own item stops"
+    assert res.skipped == []
+
+
+def test_a_spec_the_reader_cannot_handle_is_skipped_with_a_reason(monkeypatch):
+    import minions.parsing.parse as parse
+
+    def broken(f, module):
+        raise KeyError("x")
+
+    monkeypatch.setattr(parse, "openapi_units", broken)
+    res = _parse(("api.yaml", SPEC, "yaml"), ("A.java", "class A { int f() { return 1; } }", "java"))
+    assert [s.reason for s in res.skipped] == ["openapi parser failed: KeyError"]
+    assert [u.name for u in res.units if u.kind == "method"] == ["f"], "the run goes on"

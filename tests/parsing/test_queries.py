@@ -447,3 +447,18 @@ def test_a_select_result_type_is_an_entity_for_the_other_statements():
     res = parse_files([_src("r", "xml", "d/OrderMapper.xml", xml), _src("r", "java", "shop/OrderMapper.java", mapper)])
     q = {u.name: u.query for u in res.units if u.kind == "query"}
     assert q["insertStatus"]["entities"] == ["Order"], "the bound method takes an Order, a class rows map to"
+
+
+def test_a_deeply_nested_mapper_statement_is_read_without_recursing_to_death():
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    depth = 3000
+    body = '<if test="a">' * depth + "select * from orders" + "</if>" * depth
+    xml = (
+        '<?xml version="1.0"?>\n<mapper namespace="shop.OrderMapper">\n'
+        f'<select id="find" resultType="shop.Order">{body}</select>\n</mapper>\n'
+    )
+    res = parse_files([SourceFile.from_raw("r", "c", "OrderMapper.xml", xml, "xml")])
+    assert [(u.kind, u.name) for u in res.units] == [("query", "find")]
+    assert res.skipped == []

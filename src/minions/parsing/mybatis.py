@@ -136,11 +136,13 @@ def parse_xml(data: bytes) -> Element:
 
 
 def _descendants(el: Element, *tags: str) -> list[Element]:
-    out = []
-    for c in el.elements():
+    """Elements of these tags under `el`, in document order (iterative: nesting depth is the file's)."""
+    out, stack = [], list(reversed(el.elements()))
+    while stack:
+        c = stack.pop()
         if c.tag in tags:
             out.append(c)
-        out += _descendants(c, *tags)
+        stack.extend(reversed(c.elements()))
     return out
 
 
@@ -159,17 +161,20 @@ def _tag_end(data: bytes, at: int) -> int:
     return len(data)
 
 
-def _plain(el: Element, fragments: dict[str, Element], depth: int = 0) -> str:
-    """The element's text, `<include refid>` replaced by the fragment it names (for reading tables)."""
+def _plain(el: Element, fragments: dict[str, Element], depth: int = 0, nesting: int = 0) -> str:
+    """The element's text, `<include refid>` replaced by the fragment it names (for reading tables);
+    past 100 levels of nested tags only the text at hand is kept (a hostile file must not recurse)."""
+    if nesting > 100:
+        return " ".join(c for c in el.children if isinstance(c, str))
     out = []
     for c in el.children:
         if isinstance(c, str):
             out.append(c)
         elif c.tag == "include" and depth < 5:
             frag = fragments.get(c.attrs.get("refid", "").rsplit(".", 1)[-1])
-            out.append(" " + (_plain(frag, fragments, depth + 1) if frag else "") + " ")
+            out.append(" " + (_plain(frag, fragments, depth + 1, nesting + 1) if frag else "") + " ")
         else:
-            out.append(" " + _plain(c, fragments, depth) + " ")
+            out.append(" " + _plain(c, fragments, depth, nesting + 1) + " ")
     return "".join(out)
 
 
@@ -264,7 +269,12 @@ def add_mapper_units(files: list[SourceFile], result, index: dict[str, Entities]
     for f, root in parsed:
         dirs = {d for repo, d in build_dirs if repo == f.repo}
         module = module_of(f.path, dirs)
-        units = _statements(f, root, module, index.setdefault(f.repo, Entities()), result_maps, interfaces, by_id)
+        try:
+            units = _statements(f, root, module, index.setdefault(f.repo, Entities()), result_maps, interfaces, by_id)
+        except Exception as e:  # one odd mapper file must not stop the run
+            reason = f"xml parser failed: {type(e).__name__}"
+            result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=reason))
+            continue
         result.files_parsed += 1
         if units is None:
             result.skipped.append(Rejection(id=f.id, task=None, stage="parse", reason=GENERATED))

@@ -28,14 +28,15 @@ def is_spec(f: SourceFile) -> bool:
     return f.lang == "json" and bool(_JSON_HEAD.search(f.text[:4096]))
 
 
-def _ref_name(schema) -> str:
-    """`#/components/schemas/Pet` -> `Pet`; an array of refs -> `Pet[]`; an inline type -> its type."""
+def _ref_name(schema, depth: int = 0) -> str:
+    """`#/components/schemas/Pet` -> `Pet`; an array of refs -> `Pet[]`; an inline type -> its type.
+    A YAML alias can make a schema its own item: past 10 levels of arrays it is `array`."""
     if not isinstance(schema, dict):
         return ""
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     if schema.get("type") == "array":
-        inner = _ref_name(schema.get("items"))
+        inner = _ref_name(schema.get("items"), depth + 1) if depth < 10 else ""
         return inner + "[]" if inner else "array"
     return str(schema.get("type", ""))
 
@@ -55,7 +56,8 @@ def _content_schema(part) -> str:
 
 def _details(operation: dict, shared: list) -> dict:
     params, body = [], ""
-    for p in [*shared, *(operation.get("parameters") or [])]:
+    own = operation.get("parameters")
+    for p in [*(shared if isinstance(shared, list) else []), *(own if isinstance(own, list) else [])]:
         if not isinstance(p, dict):
             continue
         if p.get("in") == "body":  # Swagger 2
@@ -64,7 +66,8 @@ def _details(operation: dict, shared: list) -> dict:
             kind = _ref_name(p.get("schema")) or str(p.get("type", ""))
             params.append({"name": str(p["name"]), "in": str(p.get("in", "")), "type": kind})
     body = _content_schema(operation.get("requestBody")) or body
-    responses = operation.get("responses") or {}
+    responses = operation.get("responses")
+    responses = responses if isinstance(responses, dict) else {}
     ok = next((responses[c] for c in ("200", 200, "201", 201, "default") if c in responses), None)
     return {"handler": "", "params": params, "body": body, "response": _content_schema(ok)}
 
@@ -106,6 +109,7 @@ def openapi_units(f: SourceFile, module: str) -> tuple[list[CodeUnit], Rejection
         base = str(spec.get("basePath") or "").rstrip("/")
     paths = {str(p): v for p, v in spec["paths"].items() if isinstance(v, dict)}
     spans = _path_lines(f.text, list(paths))
+    info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
     units = []
     for path, item in paths.items():
         shared = item.get("parameters") or []
@@ -133,7 +137,7 @@ def openapi_units(f: SourceFile, module: str) -> tuple[list[CodeUnit], Rejection
                     source=f.provenance(),
                     module=module,
                     name=name,
-                    class_name=str((spec.get("info") or {}).get("title") or "") or None,
+                    class_name=str(info.get("title") or "") or None,
                     scope="file",
                     doc=str(operation.get("summary") or operation.get("description") or ""),
                     code=code,

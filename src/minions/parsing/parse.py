@@ -91,7 +91,11 @@ def _parse_one(
 ) -> tuple[list[CodeUnit], list[Rejection], bool]:
     """One file's units, its rejections (a syntax error keeps the units clear of it), whether it was parsed."""
     if is_spec(f):  # OpenAPI/Swagger files, whatever the languages asked for
-        units, rejection = openapi_units(f, module_of(f.path, dirs))
+        try:
+            units, rejection = openapi_units(f, module_of(f.path, dirs))
+        except Exception as e:  # an odd spec must not stop the run
+            reason = f"openapi parser failed: {type(e).__name__}"
+            return [], [Rejection(id=f.id, task=None, stage="parse", reason=reason)], False
         return units, [rejection] if rejection else [], bool(units)
     if f.lang not in wanted or f.lang not in LANGUAGES:
         return [], [], False
