@@ -166,7 +166,7 @@ def test_basic_auth_header(rng):
 
 def test_basic_auth_of_stand_in_credentials_is_left_alone(rng):
     # requests' and okhttp's tests: base64 of user:pass, test:test, username:password
-    for pair in ("user:pass", "test:test", "username:password", "jane:secret1"):
+    for pair in ("user:pass", "test:test", "username:password"):
         token = base64.b64encode(pair.encode()).decode()
         unchanged(f'assert p.headers["Authorization"] == "Basic {token}"')
     password, _ = expand("«a:4»«9:3»«A:3»", rng)
@@ -192,7 +192,6 @@ def test_url_password_without_a_user(rng):
         '"http": "http://test:pass@localhost:8080",',
         'assertThat(url.toString()).isEqualTo("http://%25:%25@host/%25?%25#%25")',
         'val urlString = "http://%6d%6D:%6d%6D@host/%6d%6D?%6d%6D#%6d%6D"',
-        "http://&a:foo(b]c@d:2/  s:http u:&a pass:foo(b]c h:d port:2 p:/",
         'SQLALCHEMY_DATABASE_URL = "postgresql://user:fake-password@postgresserver/db"',
         # templates: Kotlin and Groovy expressions, a lower-case template variable
         '{ "r2dbc:postgresql://${POSTGRESQL.user}:${POSTGRESQL.pass}@127.0.0.1:3004/postgres" },',
@@ -221,10 +220,15 @@ def test_url_passwords_that_only_resemble_stand_ins_are_still_secrets(template, 
 def test_placeholder_values():
     from minions.scrub.secrets import is_placeholder_value
 
-    for value in ("pass", "p", "password", "secret2", "fakehashedsecret", "FakeHashedSecret", "test key", "xxxxxx"):
+    for value in ("pass", "p", "password", "fakehashedsecret", "FakeHashedSecret", "test key", "xxxxxx", "%"):
         assert is_placeholder_value(value), value
-    for value in ("your-api-key-here", "changeme", "c d", "=[]:;~|?#@^/$%*", "Bearer ", "development key"):
+    for value in ("your-api-key-here", "changeme", "changethis", "c d", "Bearer ", "user:pass", "some_hash"):
         assert is_placeholder_value(value), value
+    # weak passwords are what gets committed: only a word that says "stand-in" makes a value one
+    for value in ("secret2", "Password1", "secret12", "defaultsecretkey", "foobar", "localpass", "development key"):
+        assert not is_placeholder_value(value), value
+    for value in ("!@#$%^&*()", "jane:secret1", "secrethashed"):
+        assert not is_placeholder_value(value), value
     for value in ("password123", "s3cr3t", "mypassword", "correct horse battery staple", "123456", "a1b2c3d4"):
         assert not is_placeholder_value(value), value
     for value in ("guest", "admin", "Oracle18", "hunter2", "pass1word2", "chimichangas4life"):
@@ -385,10 +389,8 @@ def test_values_that_only_resemble_names_are_still_secrets(template, rng):
         'response = client.get("/items?token=jessica", headers={"X-Token": "invalid"})',
         'data={"username": "johndoe", "password": "incorrect"}',
         '"hashed_password": "fakehashedsecret",',
-        'hashed_password="secrethashed",',
         '"hashed_password": "some_hash",',
         'assert response.json() == {"token": "testtoken"}',
-        "SECRET_KEY = 'development key'",
         'SECRET_KEY="test key",',
         'oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)',
         "tokenHead: 'Bearer '  #JWT负载中拿到开头",

@@ -146,6 +146,9 @@ _FORMAT_PLACEHOLDER = re.compile(r"\{\w*\}|%[sd]|\$\{[^{}\s]+\}|\$[A-Z_][A-Z0-9_
 # metasyntactic words (`foobar`) and the words of an input's label (`Show password`).
 PLACEHOLDER_WORDS = frozenset(
     [
+        "user",
+        "username",
+        "login",
         "password",
         "passwd",
         "pwd",
@@ -226,27 +229,88 @@ PLACEHOLDER_WORDS = frozenset(
 _LETTERS_OR_DIGITS = re.compile(r"[^\W\d_]+|\d+")
 
 
-def _spelled_from_placeholder_words(word: str) -> bool:
-    """`fakehashedsecret` -> fake + hashed + secret; `xxxxxx` (a mask) counts too."""
+# words that say a value is a stand-in; the others of PLACEHOLDER_WORDS (`secret`, `pass`, `dev`,
+# `default`, `foo`) are what real weak passwords are made of, and do not say so alone
+MARKER_WORDS = frozenset(
+    {
+        "test",
+        "tests",
+        "testing",
+        "fake",
+        "dummy",
+        "mock",
+        "sample",
+        "example",
+        "demo",
+        "placeholder",
+        "invalid",
+        "incorrect",
+        "wrong",
+        "bogus",
+        "change",
+        "changeme",
+        "changeit",
+        "some",
+        "your",
+        "here",
+        "enter",
+        "insert",
+        "replace",
+        "none",
+        "null",
+        "empty",
+        "show",
+        "hide",
+        "confirm",
+        "forgot",
+        "reset",
+        "repeat",
+    }
+)
+# a value that only names fields (`user:pass@`, `password: password`, `tokenHead: 'Bearer '`) holds no secret
+FIELD_WORDS = frozenset(
+    {"pass", "password", "passwd", "pwd", "secret", "token", "key", "apikey", "credentials", "bearer", "basic"}
+    | {"user", "username", "login"}
+)
+
+
+def _placeholder_words(word: str) -> list[str] | None:
+    """`fakehashedsecret` -> [fake, hashed, secret]; a mask (`xxxxxx`) -> [mask]; None when the word is
+    not spelled from placeholder words."""
     if len(word) >= 3 and len(set(word)) == 1:
-        return True
-    ends = [True] + [False] * len(word)
+        return ["mask"]
+    best: list[list[str] | None] = [[]] + [None] * len(word)
     for i in range(1, len(word) + 1):
-        ends[i] = any(ends[j] and word[j:i] in PLACEHOLDER_WORDS for j in range(max(0, i - 16), i))
-    return ends[-1]
+        for j in range(max(0, i - 16), i):
+            if best[j] is not None and word[j:i] in PLACEHOLDER_WORDS:
+                best[i] = [*best[j], word[j:i]]
+                break
+    return best[-1]
 
 
 def is_placeholder_value(value: str) -> bool:
-    """A stand-in, not a secret: all its letters and digits but two at most are in runs spelled from
-    placeholder words (`pass`, `p`, `secret2`, `fakeHashedSecret`, `test key`, `your-api-key-here`), so it
-    holds no secret; `password123` (three digits), `s3cr3t` and `correct horse battery staple` are secrets."""
-    rest = 0
-    for run in _LETTERS_OR_DIGITS.findall(value):
-        if not (run.isalpha() and _spelled_from_placeholder_words(run.lower())):
+    """A stand-in, not a secret: its letters are spelled from placeholder words (at most two other
+    letters or digits) and one of them says so (`fakeHashedSecret`, `test key`, `your-api-key-here`,
+    `Show password`, a mask `xxxxxx`), or it only names fields (`pass`, `user:pass`, `Bearer `) or is
+    one or two characters (`u:p`). `Password1`, `secret12`, `defaultsecretkey`, `foobar` and `!@#$%^&*()` are
+    secrets: weak ones, the kind that gets committed."""
+    runs = _LETTERS_OR_DIGITS.findall(value)
+    if not runs:
+        return len(value.strip()) <= 2  # `%` is a stand-in, `!@#$%^&*()` a password
+    rest, words = 0, []
+    for run in runs:
+        found = _placeholder_words(run.lower()) if run.isalpha() else None
+        if found is None:
             rest += len(run)
             if rest > 2:
                 return False
-    return True
+        else:
+            words += found
+    if any(w in MARKER_WORDS or w == "mask" for w in words):
+        return True
+    if rest == 0 and all(w in FIELD_WORDS for w in words):
+        return True
+    return len("".join(runs)) <= 2
 
 
 def _url_password(m: re.Match[str]) -> bool:
@@ -281,7 +345,6 @@ register_detector(
         '$ export HTTPS_PROXY="http://user:password@proxy.shop-example.org:1080"',
         '"r2dbc:mysql://${MYSQL_V5.user}:${MYSQL_V5.pass}@127.0.0.1:3001/testdb" +',
         'val url = "redis://:$password@$host:6379"',
-        'assertThat(parse("http://foo:pass1%40bar%3Apass2@baz/path").password).isEqualTo("pass1@bar:pass2")',
     ),
     keywords=("://",),
     accept=_url_password,
@@ -546,7 +609,6 @@ register_detector(
         'url = base + "?user=" + user + "&password=" + pw',
         'String.format("jdbc:mysql://%s/shop?password=%s", host, pw)',
         "jdbc:postgresql://db.example.com/shop?password=${DB_PASSWORD}",
-        'url = server.url("/api/login?user=test_user&authentication=basic&password=confidential_password")',
     ),
     keywords=("pass", "pwd"),
     accept=lambda m: not is_placeholder_value(unquote(m.group(1))),
@@ -786,7 +848,7 @@ register_detector(
         "self.password = password  # kept for later",
         "# password: must be at least 8 characters",
         "# token: required",
-        "Password: `secret2`",
+        "Password: `your-password`",
         "    credentials_exception = HTTPException(",
         "    credentials: Annotated[",
         "      password = #{record.password,jdbcType=VARCHAR},",
