@@ -174,3 +174,17 @@ def test_a_secrets_file_is_judged_in_the_same_pass_and_adds_no_findings(fake):
     kept, dropped, report = scrub_files([one_file("keys.txt", text)], {}, [], options=opts)
     assert kept == [] and [d.reason for d in dropped] == ["mostly secrets (3 of 4 lines)"]
     assert opts.findings == [] and opts.mapping == [] and report.findings == {"secrets-file": 1}
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Tel: 007 495 123 45 67", "phone"),  # no four digits in a row, no `+`
+        ("card_number: ４０００１２３４５６７８９０１７", "card-number"),  # full-width digits
+        ("手机：١٣٨٠٠١٣٨٠٠٠", None),  # Arabic-Indic digits: the whole-text scan is the judge
+    ],
+)
+def test_number_lines_the_shapes_could_miss_are_scanned(text, rule):
+    assert scrub_text(text) == _whole_text(text)
+    if rule:
+        assert scrub_text(text)[1][rule] == 1

@@ -116,6 +116,7 @@ class Plan:
     keyword_owners: tuple[tuple[int, ...], ...]  # per automaton keyword: the detectors holding it
     shape_automaton: ahocorasick_rs.BytesAhoCorasick | None
     shape_owners: tuple[tuple[int, ...], ...]  # per shape: the detectors holding it
+    digit_owners: tuple[int, ...]  # detectors with a shape holding a digit
     everywhere: tuple[int, ...]  # line detectors with neither keywords nor shapes: every line
 
     def candidates(self, text: str, lowered: str) -> list[list[int] | bool]:
@@ -128,6 +129,14 @@ class Plan:
         if self.shape_automaton is not None:
             data = text.encode("utf-8", "surrogatepass")
             _note_hits(found, self.shape_automaton, self.shape_owners, data, data.translate(_SHAPE))
+            if not text.isascii() and self.digit_owners:
+                # digits outside ASCII (full-width `４１１１`, Arabic-Indic) fold to nothing above; the
+                # number rules' `\d` matches them, so their lines are scanned too
+                starts = [m.start() for m in _NON_ASCII_DIGIT.finditer(text)]
+                if starts:
+                    ends = _line_ends(text)
+                    for d in self.digit_owners:
+                        found[d].update(bisect_right(ends, pos) for pos in starts)
         for d in self.everywhere:
             found[d].update(range(text.count("\n") + 1))
         for d, lines in enumerate(found):
@@ -166,6 +175,8 @@ def _shape_table() -> bytes:
 
 
 _SHAPE = _shape_table()
+# a digit that is not ASCII: any non-ASCII character, then checked to be a digit
+_NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
 
 def shape_bytes(shape: str) -> bytes:
@@ -199,5 +210,6 @@ def plan_for(detectors: tuple[Detector, ...]) -> Plan:
         keyword_owners=tuple(tuple(keywords[w]) for w in words),
         shape_automaton=ahocorasick_rs.BytesAhoCorasick(list(shapes)) if shapes else None,
         shape_owners=tuple(tuple(owners) for owners in shapes.values()),
+        digit_owners=tuple(i for i, det in enumerate(detectors) if any("0" in shape for shape in det.shapes)),
         everywhere=tuple(everywhere),
     )

@@ -591,8 +591,10 @@ register_detector(
     keywords=("@",),
 )
 # What every line holding a long number or a phone number holds (see Detector.shapes): a run of four
-# digits, or a `+` before a digit.
+# digits, or a `+` before a digit; a phone number may also be all short groups after `00`
+# (`007 495 123 45 67`), so its lines are those with three digits in a row.
 NUMBER_SHAPES = ("0000", "+0")
+PHONE_SHAPES = ("000", "+0")
 # Chinese resident ID numbers: 17 digits and a check character, a real birth date inside, and the
 # ISO 7064 MOD 11-2 check right (an 18-digit id that fails it is left alone).
 register_detector(
@@ -692,5 +694,5 @@ register_detector(
         "00BD          ; mapped                 ; 0031 2044 0032 #1.1  VULGAR FRACTION ONE HALF",
     ),
     pseudonym="phone",
-    shapes=NUMBER_SHAPES,
+    shapes=PHONE_SHAPES,
 )
