@@ -474,3 +474,12 @@ def test_slack_token_templates_are_no_tokens(rng):
     unchanged('"xoxp-XXXXXXXXXX-XXXXXXXXXX-XXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",')
     unchanged('client.post(url, "xoxb-xxxxxxxxxxxx-xxxxxxxxxxxx")')
     assert scrub("token = ⟦xoxb-«9:12»-«9:13»-XXXX«Aa9:20»⟧", rng)[1] == {"slack-token": 1}
+
+
+def test_a_config_secret_in_a_crlf_file(fake):
+    secret = fake.password()
+    text = f"db.url=jdbc:h2:mem:shop\r\ndb.password={secret}\r\nport=8080\r\n"
+    assert scrub_text(text) == (
+        "db.url=jdbc:h2:mem:shop\r\ndb.password=<SECRET>\r\nport=8080\r\n",
+        {"config-secret": 1},
+    )

@@ -817,7 +817,7 @@ register_detector(
     # a commented-out setting is still a secret: `#spring.datasource.password=...`, `// token: ...`
     r"^[ \t]*(?:(?:#|//|;|--)[ \t]*)?(?:export[ \t]+)?"
     + _KEY
-    + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"']|#\{)([^\s\"']{6,})(?:[ \t]+#.*)?[ \t]*$",
+    + r"([ \t]*)([:=])([ \t]*)(?![$<{%\"']|#\{)([^\s\"']{6,})(?:[ \t]+#[^\r\n]*)?[ \t\r]*$",
     "<SECRET>",
     group=4,
     flags=re.IGNORECASE | re.MULTILINE,
