@@ -175,3 +175,10 @@ def test_a_spec_the_reader_cannot_handle_is_skipped_with_a_reason(monkeypatch):
     res = _parse(("api.yaml", SPEC, "yaml"), ("A.java", "class A { int f() { return 1; } }", "java"))
     assert [s.reason for s in res.skipped] == ["openapi parser failed: KeyError"]
     assert [u.name for u in res.units if u.kind == "method"] == ["f"], "the run goes on"
+
+
+def test_path_keys_that_normalise_alike_keep_distinct_ids():
+    spec = "openapi: 3.0.0\npaths:\n  /pets:\n    get: {operationId: a}\n  pets:\n    get: {operationId: b}\n"
+    res = _parse(("api.yaml", spec, "yaml"))
+    assert [(u.name, u.http["path"]) for u in res.units] == [("a", "/pets"), ("b", "/pets")]
+    assert len({u.id for u in res.units}) == 2

@@ -368,3 +368,32 @@ def test_http_comes_before_call():
     assert _java([("shop/OwnerController.java", code), ("shop/OwnerControllerTest.java", tests)]) == {
         "getsOne": [("GET /api/owners/{id}", "http")]
     }
+
+
+def test_a_client_interface_is_no_endpoint_and_a_served_endpoint_comes_first():
+    client = """package a;
+@FeignClient(name = "users", path = "/users")
+interface UserClient { @GetMapping("/{id}") User get(@PathVariable long id); }
+"""
+    api = """package a;
+@RequestMapping("/users")
+interface UserApi { @GetMapping("/{id}") User get(@PathVariable long id); }
+"""
+    controller = """package a;
+@RestController
+@RequestMapping("/users")
+class UserController { @GetMapping("/{id}") User show(@PathVariable long id) { return null; } }
+"""
+    tests = 'package a;\nclass UserWebIT { @Test void returnsUser() { mvc.perform(get("/users/1")); } }'
+    files = [("a/UserClient.java", client), ("a/UserApi.java", api), ("a/UserController.java", controller)]
+    files.append(("a/UserWebIT.java", tests))
+    assert _java(files) == {"returnsUser": [("GET /users/{id}", "http")]}
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    res = parse_files([SourceFile.from_raw("r", "c", p, t, "java") for p, t in files])
+    endpoints = [(u.path, u.http["handler"] != "") for u in res.units if u.kind == "endpoint"]
+    assert endpoints == [("a/UserApi.java", False), ("a/UserController.java", True)], "no client endpoint"
+    (test,) = [u for u in res.units if u.kind == "test"]
+    focal = next(u for u in res.units if u.id == test.pairs[0].focal_id)
+    assert focal.path == "a/UserController.java", "the served endpoint, not the interface's"

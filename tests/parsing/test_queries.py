@@ -462,3 +462,16 @@ def test_a_deeply_nested_mapper_statement_is_read_without_recursing_to_death():
     res = parse_files([SourceFile.from_raw("r", "c", "OrderMapper.xml", xml, "xml")])
     assert [(u.kind, u.name) for u in res.units] == [("query", "find")]
     assert res.skipped == []
+
+
+def test_a_statement_without_an_id_is_no_unit():
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    xml = (
+        '<?xml version="1.0"?>\n<mapper namespace="shop.OrderMapper">\n'
+        "<select>select * from orders</select>\n"
+        '<select id="find">select * from orders where id = #{id}</select>\n</mapper>\n'
+    )
+    res = parse_files([SourceFile.from_raw("r", "c", "OrderMapper.xml", xml, "xml")])
+    assert [u.name for u in res.units] == ["find"]

@@ -31,6 +31,8 @@ from minions.parsing.spring import (
 from minions.records import CodeUnit
 
 CLASS_TYPES = {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}
+# interfaces that describe another service's endpoints for a client (Feign, Spring HTTP interfaces, MicroProfile)
+CLIENT_ANNOTATIONS = {"FeignClient", "HttpExchange", "RegisterRestClient", "RestClient"}
 MEMBER_TYPES = {"method_declaration", "constructor_declaration"}
 
 
@@ -173,9 +175,12 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     # a Spring controller, or an interface declaring mappings that a controller implements
     is_controller = bool({"RestController", "Controller"} & set(class_ann)) or (
         cls.type == "interface_declaration"
+        and not CLIENT_ANNOTATIONS & set(class_ann)  # a client calls endpoints, it does not serve them
         and any(n in MAPPINGS for m in [cls, *members] for n in _annotations(m, ctx))
     )
-    jaxrs = "Path" in class_ann or any(JAXRS_VERBS & set(_annotations(m, ctx)) for m in members)
+    jaxrs = not CLIENT_ANNOTATIONS & set(class_ann) and (
+        "Path" in class_ann or any(JAXRS_VERBS & set(_annotations(m, ctx)) for m in members)
+    )
     # a @Controller without @ResponseBody renders views: its endpoints are kept, marked `returns: view`
     view = "Controller" in class_ann and "ResponseBody" not in class_ann
     consts = _constants(body, ctx)

@@ -314,6 +314,8 @@ def _statements(f, root, module, entities, result_maps, interfaces, by_id) -> li
     units = []
     for st in statements:
         sid = st.attrs.get("id", "")
+        if not sid:  # MyBatis refuses a statement without an id: nothing to bind or name
+            continue
         if any(MBG_MARK in c for c in st.comments) or (mbg_file and sid in MBG_STATEMENTS):
             continue
         query = _xml_query(st, src, ns, fragments, entities, result_maps, f.repo)

@@ -128,7 +128,7 @@ def openapi_units(f: SourceFile, module: str) -> tuple[list[CodeUnit], Rejection
             http = {"method": verb.upper(), "path": full, "returns": "body", **_details(operation, shared)}
             units.append(
                 CodeUnit(
-                    id=stable_id(f.id, f"openapi#{verb.upper()} {full}"),
+                    id=stable_id(f.id, f"openapi#{verb.upper()} {path}"),  # the key as written: `/a` and `a` differ
                     kind="endpoint",
                     lang=f.lang or "",
                     path=f.path,

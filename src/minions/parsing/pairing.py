@@ -203,7 +203,7 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
         return found
 
     endpoints_of: dict[str, list[CodeUnit]] = defaultdict(list)
-    for e in endpoints:
+    for e in sorted(endpoints, key=lambda e: not (e.http or {}).get("handler")):  # served here first
         endpoints_of[e.source.repo].append(e)
 
     out = []
