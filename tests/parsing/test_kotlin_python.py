@@ -345,3 +345,43 @@ def test_kotlin_qualified_annotations_are_read_by_their_last_name():
     res = parse_files([SourceFile.from_raw("r", "c", "C.kt", src, "kotlin")])
     assert [(u.name, u.http["path"]) for u in res.units if u.kind == "endpoint"] == [("x", "/x")]
     assert next(u for u in res.units if u.kind == "class").role == "controller"
+
+
+def test_python_requests_under_a_settings_base_and_the_request_a_test_is_named_after():
+    routes = """router = APIRouter(prefix="/users")
+
+
+@router.get("/{user_id}")
+def read_user_by_id(user_id: int):
+    return {}
+"""
+    login = """router = APIRouter(prefix="/login")
+
+
+@router.post("/access-token")
+def login_access_token(form):
+    return {}
+"""
+    tests = """def test_get_existing_user_current_user(client):
+    r = client.post(f"{settings.API_V1_STR}/login/access-token", data=login_data)
+    r = client.get(
+        f"{settings.API_V1_STR}/users/{user_id}",
+        headers=headers,
+    )
+
+
+def test_login_only(client):
+    client.post(f"{settings.API_V1_STR}/login/access-token", data=login_data)
+"""
+    res = parse_files(
+        [
+            SourceFile.from_raw("r", "c", "app/routes/users.py", routes, "python"),
+            SourceFile.from_raw("r", "c", "app/routes/login.py", login, "python"),
+            SourceFile.from_raw("r", "c", "tests/test_users.py", tests, "python"),
+        ]
+    )
+    names = {u.id: u.name for u in res.units}
+    assert {u.name: [(names[p.focal_id], p.rule) for p in u.pairs] for u in res.units if u.kind == "test"} == {
+        "test_get_existing_user_current_user": [("read_user_by_id", "http")],  # not the log-in before it
+        "test_login_only": [("login_access_token", "http")],
+    }

@@ -51,6 +51,9 @@ _JVM_REQUESTS = [
 ]
 # `get("/api/orders/42")`, `client.post('/items/')`, `client.get(f"/items/{item.id}")`: (verb, path)
 _HTTP_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f?[\"'](/[^\"']*)[\"']")
+# an f-string led by a base the test reads from settings: `client.get(f"{settings.API_V1_STR}/items/{id}")`;
+# the base is dropped (an app's router prefix from settings is not in its endpoints' paths either)
+_BASED_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f[\"']\{[^{}\"']*\}(/[^\"']*)[\"']")
 # FastAPI/Starlette: `client.get(app.url_path_for("read_item", item_id=1))`: (verb, route name)
 _URL_FOR = re.compile(r"\b(get|post|put|delete|patch)\(\s*[\w.]*\.url_path_for\(\s*[\"'](\w+)[\"']")
 _TEMPLATE = re.compile(r"\{[^{}/]*\}")
@@ -122,6 +125,7 @@ def requests(test: CodeUnit) -> list[tuple[str, str | None, str | None]]:
                     found.append((m.start(), verb.upper(), path, None))
     else:
         found += [(m.start(), m.group(1).upper(), m.group(2), None) for m in _HTTP_CALL.finditer(test.code)]
+        found += [(m.start(), m.group(1).upper(), m.group(2), None) for m in _BASED_CALL.finditer(test.code)]
     found += [(m.start(), m.group(1).upper(), None, m.group(2)) for m in _URL_FOR.finditer(test.code)]
     out = []
     for _, verb, path, route in sorted(set(found)):
@@ -132,17 +136,28 @@ def requests(test: CodeUnit) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)} - {"test", "should", "when"}
+
+
 def _by_http(test: CodeUnit, endpoints: list[CodeUnit]) -> CodeUnit | None:
-    """The endpoint of the test's first request that one maps (see `requests`)."""
+    """The endpoint of one of the test's requests (see `requests`): the one whose handler's name shares
+    the most words with the test's name, else the first request's (a log-in before the request under
+    test comes first but is not what `test_get_existing_user` tests)."""
+    hits: list[CodeUnit] = []
     for verb, path, route in requests(test):
         for e in endpoints:
             if not e.http or e.http["method"] not in (verb, "ANY"):
                 continue
-            if route is not None and e.name == route:
-                return e
-            if path is not None and _path_regex(e.http["path"]).match(path):
-                return e
-    return None
+            if (route is not None and e.name == route) or (
+                path is not None and _path_regex(e.http["path"]).match(path)
+            ):
+                hits.append(e)
+                break
+    if not hits:
+        return None
+    words = _words(test.name)
+    return max(hits, key=lambda e: len(words & _words(e.name)))  # max keeps the first of equals
 
 
 def _annotated(test: CodeUnit) -> list[str]:
