@@ -39,6 +39,82 @@ def test_spans_lines_reads_the_parsed_pattern(pattern, spans):
     assert spans_lines(re.compile(pattern)) is spans
 
 
+@pytest.mark.parametrize(
+    "pattern, spans",
+    [
+        # every construct of the parsed pattern, each way: the check must read into it
+        (r"a+?\s", True),  # a lazy repeat
+        (r"a+?b", False),
+        (r"(?>a\s)", True),  # an atomic group
+        (r"(?>ab)", False),
+        (r"a*+\s", True),  # a possessive repeat
+        (r"a*+b", False),
+        (r"(a)?(?(1)\s|b)", True),  # a conditional: the yes branch
+        (r"(a)?(?(1)b|\s)", True),  # the no branch
+        (r"(a)?(?(1)b|c)", False),
+        (r"(a)?(?(1)b)", False),
+        (r"(?<=\s)a", True),  # a lookbehind
+        (r"(?<!\s)a", True),
+        (r"(?<=b)a", False),
+        (r"(?s:a.b)", True),  # a scoped DOTALL
+        (r"(?s:a)b.c", False),  # the scope ends
+        (r"(?i:a)b.c", False),  # other flags do not make a dot span lines
+        (r"x[\t-\r]", True),  # a range holding the newline
+        (r"x[\n-z]", True),  # starting at it
+        (r"x[\x00-\n]", True),  # ending at it
+        (r"x[ -z]", False),
+        (r"x[^\n]", False),
+        (r"x[^ab]", True),
+        (r"x\D", True),
+        (r"x\W", True),
+        (r"x\S", False),
+        (r"x\d|y\w", False),
+        (r"x|y\s", True),  # any branch
+        (r"^a$\b", False),  # anchors
+        (r"(a)\1", False),  # a backreference
+    ],
+)
+def test_spans_lines_reads_every_construct(pattern, spans):
+    assert spans_lines(re.compile(pattern)) is spans
+
+
+def test_an_unknown_construct_counts_as_spanning_lines():
+    from minions.scrub.engine import _reaches_newline, _set_holds_newline
+
+    assert _reaches_newline([("SOMETHING_NEW", None)], False) is True
+    assert _set_holds_newline([("SOMETHING_NEW", None)]) is True
+    assert _reaches_newline([], False) is False and _set_holds_newline([]) is False
+
+
+def test_the_shape_table_folds_every_byte():
+    expected = {}
+    for b in range(256):
+        c = chr(b)
+        if c.isdigit() and b < 128:
+            expected[b] = ord("0")
+        elif "A" <= c <= "Z":
+            expected[b] = ord("A")
+        elif "a" <= c <= "z":
+            expected[b] = ord("a")
+        elif 0x80 <= b < 0xC0:
+            expected[b] = ord("~")
+        elif 0xE4 <= b <= 0xE9:
+            expected[b] = ord("C")
+        elif b >= 0xC0:
+            expected[b] = ord("^")
+        else:
+            expected[b] = b
+    assert list(_SHAPE) == [expected[b] for b in range(256)]
+    assert shape_bytes("中0") == b"C~~0" and shape_bytes("a Aa") == b"a Aa"
+
+
+def test_text_with_a_lone_surrogate_is_scrubbed_not_refused(fake):
+    key = fake.aws_key_id()
+    text = f"x = '\ud800'\ncard_number: 4000 1234 5678 9017\nid = {key}\n"
+    out, counts = scrub_text(text)
+    assert counts == {"card-number": 1, "aws-access-key-id": 1} and "\ud800" in out
+
+
 def test_dotall_lets_a_dot_span_lines():
     assert spans_lines(re.compile(r"a.b", re.DOTALL)) is True
     assert spans_lines(re.compile(r"(?-s:a.b)", re.DOTALL)) is False

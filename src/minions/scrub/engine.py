@@ -147,7 +147,11 @@ class Plan:
 def _note_hits(found: list[set[int]], automaton, owners, text, haystack=None) -> None:
     """Add the line of every hit of `automaton` in `haystack` (same offsets as `text`, which it
     defaults to) to the lines of the detectors owning the hit's pattern."""
-    hits = automaton.find_matches_as_indexes(text if haystack is None else haystack, overlapping=True)
+    haystack = text if haystack is None else haystack
+    try:
+        hits = automaton.find_matches_as_indexes(haystack, overlapping=True)
+    except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800" decodes to one): same length, no keyword
+        hits = automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", haystack), overlapping=True)
     if hits:
         ends = _line_ends(text)
         for pattern, start, _end in hits:
@@ -175,6 +179,7 @@ def _shape_table() -> bytes:
 
 
 _SHAPE = _shape_table()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # a digit that is not ASCII: any non-ASCII character, then checked to be a digit
 _NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f](?<=\d)")
 
