@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from minions.scrub import DETECTORS, register_detector, scrub_files, scrub_text
-from minions.scrub.engine import _SHAPE, plan_for, shape_bytes, spans_lines
+from minions.scrub.engine import _SHAPE, _shape_table, plan_for, shape_bytes, spans_lines
 from minions.scrub.pseudonyms import Pseudonyms, is_placeholder
 from minions.scrub.rules import ordered_detectors
 from minions.scrub.samples import example, expand
@@ -78,6 +78,21 @@ def test_spans_lines_reads_every_construct(pattern, spans):
     assert spans_lines(re.compile(pattern)) is spans
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    [r"a.*b", r"a(?:.|b)", r"(?=.)a", r"(?>.)a", r"(a)?(?(1).|b)", r"(a)?(?(1)b|.)", r"(?i:a.b)"],
+)
+def test_dotall_reaches_into_every_construct(pattern):
+    """A dot under DOTALL spans lines wherever it sits; without it, nowhere."""
+    assert spans_lines(re.compile(pattern, re.DOTALL)) is True
+    assert spans_lines(re.compile(pattern)) is False
+
+
+@pytest.mark.parametrize("pattern", [r"^\s", r"\b\s", r"(a)\1\s"])
+def test_what_follows_an_anchor_or_a_backreference_is_read(pattern):
+    assert spans_lines(re.compile(pattern)) is True
+
+
 def test_an_unknown_construct_counts_as_spanning_lines():
     from minions.scrub.engine import _reaches_newline, _set_holds_newline
 
@@ -104,7 +119,7 @@ def test_the_shape_table_folds_every_byte():
             expected[b] = ord("^")
         else:
             expected[b] = b
-    assert list(_SHAPE) == [expected[b] for b in range(256)]
+    assert list(_shape_table()) == [expected[b] for b in range(256)] == list(_SHAPE)
     assert shape_bytes("中0") == b"C~~0" and shape_bytes("a Aa") == b"a Aa"
 
 
