@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from tree_sitter import Node
 
 from minions.parsing.classinfo import go as go_info
-from minions.parsing.languages import FileContext, elide, make_unit, register_language, text, walk
+from minions.parsing.languages import FileContext, call_names, elide, make_unit, register_language, text, walk
 from minions.parsing.routes import ANY, VERBS, join_paths, normalise_path
 from minions.records import CodeUnit
 
@@ -66,14 +66,7 @@ def _doc(node: Node, ctx: FileContext) -> str:
 
 
 def _calls(node: Node | None, ctx: FileContext) -> list[str]:
-    out = []
-    for call in walk(node, {"call_expression"}) if node is not None else []:
-        f = call.child_by_field_name("function")
-        if f is not None and f.type == "selector_expression":
-            f = f.child_by_field_name("field")
-        if f is not None and f.type in ("identifier", "field_identifier"):
-            out.append(text(f, ctx))
-    return out
+    return call_names(node, ctx, "call_expression", "selector_expression", "field", ("identifier", "field_identifier"))
 
 
 def _args(call: Node) -> list[Node]:

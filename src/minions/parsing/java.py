@@ -18,7 +18,7 @@ from minions.parsing.languages import (
     register_language,
     text,
 )
-from minions.parsing.queries import java_query, java_repository_entity
+from minions.parsing.queries import java_element, java_query, java_repository_entity, java_string
 from minions.parsing.spring import (
     JAXRS_VERBS,
     MAPPINGS,
@@ -47,23 +47,6 @@ def _annotations(node: Node, ctx: FileContext) -> dict[str, Node]:
     return out
 
 
-def _string_value(node: Node | None, ctx: FileContext, consts: dict[str, str]) -> str | None:
-    """A compile-time string: a literal, a known constant, or a concatenation of those."""
-    if node is None:
-        return None
-    if node.type == "string_literal":
-        return "".join(text(c, ctx) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
-    if node.type == "identifier":
-        return consts.get(text(node, ctx))
-    if node.type == "parenthesized_expression" and node.named_children:
-        return _string_value(node.named_children[0], ctx, consts)
-    if node.type == "binary_expression" and text(node.child_by_field_name("operator"), ctx) == "+":
-        left = _string_value(node.child_by_field_name("left"), ctx, consts)
-        right = _string_value(node.child_by_field_name("right"), ctx, consts)
-        return None if left is None or right is None else left + right
-    return None
-
-
 def _constants(body: Node | None, ctx: FileContext) -> dict[str, str]:
     """The class's `static final String` constants whose values are known at compile time."""
     consts: dict[str, str] = {}
@@ -73,7 +56,7 @@ def _constants(body: Node | None, ctx: FileContext) -> dict[str, str]:
         if f.type != "field_declaration" or not {"static", "final"} <= words:
             continue
         for decl in (c for c in f.children if c.type == "variable_declarator"):
-            value = _string_value(decl.child_by_field_name("value"), ctx, consts)
+            value = java_string(decl.child_by_field_name("value"), ctx, consts)
             if value is not None:
                 consts[text(decl.child_by_field_name("name"), ctx)] = value
     return consts
@@ -84,25 +67,13 @@ def _values(node: Node, ctx: FileContext, consts: dict[str, str]) -> list[str]:
     (`Paths.ORDERS`, a constant of another class) is kept as written."""
     if node.type == "element_value_array_initializer":
         return [v for c in node.named_children for v in _values(c, ctx, consts)]
-    value = _string_value(node, ctx, consts)
+    value = java_string(node, ctx, consts)
     return [text(node, ctx) if value is None else value]
 
 
-def _element(ann: Node, ctx: FileContext, keys: tuple[str, ...]) -> Node | None:
-    """The annotation's positional value (for `value`) or its `key = ...` element."""
-    args = ann.child_by_field_name("arguments")
-    for c in args.named_children if args else []:
-        if c.type == "element_value_pair":
-            if text(c.child_by_field_name("key"), ctx) in keys:
-                return c.child_by_field_name("value")
-        elif "value" in keys and c.type != "comment":
-            return c
-    return None
-
-
 def _mapping(ann_name: str, ann: Node, ctx: FileContext, consts: dict[str, str]) -> Mapping:
-    value = _element(ann, ctx, ("value", "path"))
-    method = _element(ann, ctx, ("method",))
+    value = java_element(ann, ctx, "value", "path")
+    method = java_element(ann, ctx, "method")
     methods = None
     if method is not None:
         items = method.named_children if method.type == "element_value_array_initializer" else [method]
@@ -126,8 +97,8 @@ def _details(m: Node, handler: str, jaxrs: bool, consts: dict[str, str], ctx: Fi
         source = next((PARAM_SOURCES[a] for a in ann if a in PARAM_SOURCES), None)
         if source is not None:
             a = next(ann[a] for a in ann if a in PARAM_SOURCES)
-            value = _element(a, ctx, ("value", "name"))
-            given = _string_value(value, ctx, consts) if value is not None else None
+            value = java_element(a, ctx, "value", "name")
+            given = java_string(value, ctx, consts) if value is not None else None
             params.append({"name": given or pname, "in": source, "type": ptype})
     kind = m.child_by_field_name("type")
     return {"handler": handler, "params": params, "body": body, "response": text(kind, ctx) if kind else ""}

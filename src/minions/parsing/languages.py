@@ -81,6 +81,21 @@ def walk(node: Node, types: set[str]) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
+def call_names(
+    node: Node | None, ctx: FileContext, call: str, member: str, member_field: str, names: tuple[str, ...]
+) -> list[str]:
+    """Names of the functions called under `node`, in source order: `f(...)`, and `f` of `a.b.f(...)`
+    (a `member` node's `member_field`), for the node types of a grammar."""
+    out = []
+    for c in walk(node, {call}) if node is not None else []:
+        fn = c.child_by_field_name("function")
+        if fn is not None and fn.type == member:
+            fn = fn.child_by_field_name(member_field)
+        if fn is not None and fn.type in names:
+            out.append(text(fn, ctx))
+    return out
+
+
 def doc_before(node: Node, ctx: FileContext) -> str:
     """The /** ... */ comment right before a declaration (its annotations included), if any."""
     before = ctx.src[: node.start_byte].decode("utf-8", "replace").rstrip()

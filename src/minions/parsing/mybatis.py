@@ -29,7 +29,6 @@ import textwrap
 import xml.parsers.expat
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from tree_sitter_language_pack import get_parser
 
@@ -221,14 +220,12 @@ def _id(f: SourceFile, node) -> str:
 def add_mapper_units(files: list[SourceFile], result, index: dict[str, Entities]) -> None:
     """Parse every mapper XML file into query units (added to `result`); MBG statements are left
     out, a file of MBG statements only is reported as generated, a refused or broken one as skipped."""
-    from minions.parsing.parse import BUILD_FILES, module_of
+    from minions.parsing.parse import build_dirs_of, module_of
 
     mappers = [f for f in files if is_mapper(f)]
     if not mappers:
         return
-    build_dirs = {
-        (f.repo, PurePosixPath(f.path).parent.as_posix()) for f in files if PurePosixPath(f.path).name in BUILD_FILES
-    }
+    build_dirs = build_dirs_of(files)
     by_id = {f.id: f for f in files}
     interfaces = {
         (u.source.repo, f"{u.package}.{u.name}" if u.package else u.name): u
@@ -267,8 +264,7 @@ def add_mapper_units(files: list[SourceFile], result, index: dict[str, Entities]
                 entities.add(result_type)
     added: list[CodeUnit] = []
     for f, root in parsed:
-        dirs = {d for repo, d in build_dirs if repo == f.repo}
-        module = module_of(f.path, dirs)
+        module = module_of(f.path, build_dirs.get(f.repo, set()))
         try:
             units = _statements(f, root, module, index.setdefault(f.repo, Entities()), result_maps, interfaces, by_id)
         except Exception as e:  # one odd mapper file must not stop the run

@@ -58,6 +58,15 @@ def reason_kind(reason: str) -> str:
     return reason.split(" (")[0]
 
 
+def build_dirs_of(files: list[SourceFile]) -> dict[str, set[str]]:
+    """Per repository, the folders holding a build file ('.' for the root): what `module_of` reads."""
+    out: dict[str, set[str]] = {}
+    for f in files:
+        if PurePosixPath(f.path).name in BUILD_FILES:
+            out.setdefault(f.repo, set()).add(PurePosixPath(f.path).parent.as_posix())
+    return out
+
+
 def module_of(path: str, build_dirs: set[str]) -> str:
     """The nearest folder holding a build file ('' for the repository root), else the top-level
     folder, else '' (a file at the root)."""
@@ -136,10 +145,7 @@ def parse_files(
     import multiprocessing
 
     wanted = set(languages or LANGUAGES)
-    build_dirs: dict[str, set[str]] = {}
-    for f in files:
-        if PurePosixPath(f.path).name in BUILD_FILES:
-            build_dirs.setdefault(f.repo, set()).add(PurePosixPath(f.path).parent.as_posix())
+    build_dirs = build_dirs_of(files)
     pool_size = min(workers, len(files)) if "fork" in multiprocessing.get_all_start_methods() else 1
     result = ParseResult(units=[], files_seen=len(files))
     if pool_size > 1:

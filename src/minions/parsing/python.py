@@ -9,7 +9,16 @@ from pathlib import PurePosixPath
 from tree_sitter import Node
 
 from minions.parsing.classinfo import python as python_info
-from minions.parsing.languages import FileContext, elide, join_http_path, make_unit, register_language, text, walk
+from minions.parsing.languages import (
+    FileContext,
+    call_names,
+    elide,
+    join_http_path,
+    make_unit,
+    register_language,
+    text,
+    walk,
+)
 
 
 def _docstring(func: Node, ctx: FileContext) -> str:
@@ -23,14 +32,7 @@ def _docstring(func: Node, ctx: FileContext) -> str:
 
 
 def _calls(node: Node, ctx: FileContext) -> list[str]:
-    out = []
-    for call in walk(node, {"call"}):
-        fn = call.child_by_field_name("function")
-        if fn is not None and fn.type == "attribute":
-            fn = fn.child_by_field_name("attribute")
-        if fn is not None and fn.type == "identifier":
-            out.append(text(fn, ctx))
-    return out
+    return call_names(node, ctx, "call", "attribute", "attribute", ("identifier",))
 
 
 def _outer(node: Node) -> Node:

@@ -142,14 +142,15 @@ def java_string(node: Node | None, ctx: FileContext, consts: dict[str, str]) -> 
     return None
 
 
-def _java_element(ann: Node, ctx: FileContext, key: str) -> Node | None:
-    """An annotation's `key = ...` element; for `value`, also its positional argument."""
+def java_element(ann: Node, ctx: FileContext, *keys: str) -> Node | None:
+    """An annotation's element of one of these keys (`key = ...`); for `value`, also its positional
+    argument."""
     args = ann.child_by_field_name("arguments")
     for c in args.named_children if args else []:
         if c.type == "element_value_pair":
-            if text(c.child_by_field_name("key"), ctx) == key:
+            if text(c.child_by_field_name("key"), ctx) in keys:
                 return c.child_by_field_name("value")
-        elif key == "value" and c.type != "comment":
+        elif "value" in keys and c.type != "comment":
             return c
     return None
 
@@ -201,17 +202,17 @@ def java_query(
     name = text(method.child_by_field_name("name"), ctx)
     if "Query" in annotations:
         ann = annotations["Query"]
-        value = _java_element(ann, ctx, "value")
+        value = java_element(ann, ctx, "value")
         if value is None and (derived := _derived(name, entity)):
             return derived  # `@Query(fields = ...)`: the name is still the query
         query = java_string(value, ctx, consts) if value is not None else None
         if query is None:
             query = text(value, ctx) if value is not None else ""
-        native = _java_element(ann, ctx, "nativeQuery")
+        native = java_element(ann, ctx, "nativeQuery")
         return _from_text(_query_kind(query, native is not None and text(native, ctx) == "true", ctx), query, entity)
     for annotation, statement in MYBATIS_ANNOTATIONS.items():
         if annotation in annotations:
-            value = _java_element(annotations[annotation], ctx, "value")
+            value = java_element(annotations[annotation], ctx, "value")
             query = _java_strings(value, ctx, consts)
             if query is None:
                 query = text(value, ctx) if value is not None else ""

@@ -27,7 +27,16 @@ from pathlib import PurePosixPath
 from tree_sitter import Node
 
 from minions.parsing.classinfo import typescript as ts_info
-from minions.parsing.languages import FileContext, doc_before, elide, make_unit, register_language, text, walk
+from minions.parsing.languages import (
+    FileContext,
+    call_names,
+    doc_before,
+    elide,
+    make_unit,
+    register_language,
+    text,
+    walk,
+)
 from minions.parsing.routes import ANY, join_paths
 from minions.records import CodeUnit
 
@@ -112,14 +121,9 @@ def _args(call: Node) -> list[Node]:
 
 
 def _calls(node: Node | None, ctx: FileContext) -> list[str]:
-    out = []
-    for call in walk(node, {"call_expression"}) if node is not None else []:
-        f = call.child_by_field_name("function")
-        if f is not None and f.type == "member_expression":
-            f = f.child_by_field_name("property")
-        if f is not None and f.type in ("identifier", "property_identifier"):
-            out.append(text(f, ctx))
-    return out
+    return call_names(
+        node, ctx, "call_expression", "member_expression", "property", ("identifier", "property_identifier")
+    )
 
 
 def _ranged_unit(first: Node, last: Node, ctx: FileContext, **fields) -> CodeUnit:
