@@ -148,8 +148,13 @@ MAX_TYPE = 80
 _TYPE_ANNOTATION = re.compile(r"@[\w.]+(?:\([^()]*\))?\s*")
 
 
+_PLAIN_TYPE = re.compile(r"[\w.<>\[\]?]*")  # no spaces, commas or annotations: nothing to clean
+
+
 def _clean(s: str) -> str:
     """One line, single spaces, no space inside `<>` or before `,`."""
+    if _PLAIN_TYPE.fullmatch(s):
+        return s
     s = _SPACES.sub(" ", s).strip()
     s = re.sub(r"\s*,\s*", ", ", s)
     return re.sub(r"([<\[(])\s+", r"\1", re.sub(r"\s+([>\])])", r"\1", s))
@@ -159,7 +164,10 @@ def _type(node: Node | None, ctx: FileContext) -> str:
     """A type as written, on one line, without annotations, cut after 80 characters."""
     if node is None:
         return ""
-    t = _clean(_TYPE_ANNOTATION.sub("", text(node, ctx)))
+    t = text(node, ctx)
+    if _PLAIN_TYPE.fullmatch(t):
+        return t if len(t) <= MAX_TYPE else t[: MAX_TYPE - 1] + "…"
+    t = _clean(_TYPE_ANNOTATION.sub("", t))
     t = re.sub(r",\s*([>\])])", r"\1", t).removeprefix("| ")  # `<A, B,>`, a leading union bar
     return t if len(t) <= MAX_TYPE else t[: MAX_TYPE - 1] + "…"
 
@@ -418,8 +426,9 @@ JAVA_KINDS = {
 
 def java(cls: Node, ctx: FileContext) -> Described:
     """Info and role of a Java class, interface, enum, record or annotation type."""
-    root = _root(cls)
-    imports = _java_imports(root, ctx)
+    imports = ctx.cache.get("java_imports")
+    if imports is None:  # once per file
+        imports = ctx.cache["java_imports"] = _java_imports(_root(cls), ctx)
     name = text(cls.child_by_field_name("name"), ctx)
     outer = _outer_names(cls, set(JAVA_KINDS), lambda n: text(n.child_by_field_name("name"), ctx))
     qualified = ".".join([p for p in (ctx.package,) if p] + outer + [name])
@@ -1221,13 +1230,14 @@ def module_role(path: str, has_endpoints: bool) -> str:
 
 def assign_member_roles(units: list[CodeUnit]) -> list[CodeUnit]:
     """The same units, each member (method, test, endpoint, query) carrying its class's role; tests
-    outside a class `test`; file-scope functions their module's role (`module_role`)."""
+    outside a class `test`; file-scope functions their module's role (`module_role`). A member given
+    its role when parsed (Java's) keeps it."""
     find = class_of(units)
     with_endpoints = {(u.source.repo, u.path) for u in units if u.kind == "endpoint"}
     out = []
     for u in units:
         role = u.role
-        if u.kind != "class":
+        if u.kind != "class" and not role:
             cls = find(u)
             if cls is not None:
                 role = cls.role

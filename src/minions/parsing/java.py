@@ -11,7 +11,7 @@ from minions.parsing.classinfo import java as java_info
 from minions.parsing.languages import (
     TEST_ANNOTATIONS,
     FileContext,
-    captures,
+    captures_by_name,
     doc_before,
     elide,
     make_unit,
@@ -139,18 +139,21 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     class_ann = _annotations(cls, ctx)
     body = cls.child_by_field_name("body")
     members = _members(body)
+    member_anns = [_annotations(m, ctx) for m in members]
     bodies = [b for m in members if (b := m.child_by_field_name("body")) is not None]
     skeleton = elide(cls, bodies, ctx, "{ ... }")
-    units = [make_unit(cls, ctx, kind="class", name=name, doc=doc_before(cls, ctx), context=skeleton)]
-    units[0] = units[0].model_copy(update=java_info(cls, ctx)._asdict())  # class info and role
+    described = java_info(cls, ctx)  # class info and role
+    units = [
+        make_unit(cls, ctx, kind="class", name=name, doc=doc_before(cls, ctx), context=skeleton, **described._asdict())
+    ]
     # a Spring controller, or an interface declaring mappings that a controller implements
     is_controller = bool({"RestController", "Controller"} & set(class_ann)) or (
         cls.type == "interface_declaration"
         and not CLIENT_ANNOTATIONS & set(class_ann)  # a client calls endpoints, it does not serve them
-        and any(n in MAPPINGS for m in [cls, *members] for n in _annotations(m, ctx))
+        and any(n in MAPPINGS for anns in [class_ann, *member_anns] for n in anns)
     )
     jaxrs = not CLIENT_ANNOTATIONS & set(class_ann) and (
-        "Path" in class_ann or any(JAXRS_VERBS & set(_annotations(m, ctx)) for m in members)
+        "Path" in class_ann or any(JAXRS_VERBS & set(anns) for anns in member_anns)
     )
     # a @Controller without @ResponseBody renders views: its endpoints are kept, marked `returns: view`
     view = "Controller" in class_ann and "ResponseBody" not in class_ann
@@ -159,9 +162,8 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     bases = _mapping("RequestMapping", base, ctx, consts).paths if base is not None else [""]
     test_class = _test_class_name(cls, ctx)
     entity = java_repository_entity(cls, ctx)
-    for m in members:
+    for m, ann in zip(members, member_anns, strict=True):
         m_name = text(m.child_by_field_name("name"), ctx)
-        ann = _annotations(m, ctx)
         is_test = bool(TEST_ANNOTATIONS & set(ann))
         common = dict(
             name=m_name,
@@ -170,6 +172,7 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
             doc=doc_before(m, ctx),
             context=skeleton,
             calls=_calls(m, ctx),
+            role=described.role,  # a member carries its class's role
         )
         if m.child_by_field_name("body") is None:
             if query := java_query(m, ann, entity, consts, ctx):
@@ -187,8 +190,8 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
             kind = m.child_by_field_name("type")
             returns = returns_of(view, set(ann), text(kind, ctx) if kind is not None else "")
             details = _details(m, handler.id if handler else "", jaxrs, consts, ctx)
-            for e in endpoint_units(m, mappings, bases, returns, ctx, details, **common):
-                units.append(e.model_copy(update={"code": handler.code}) if handler else e)
+            code = {"code": handler.code} if handler else {}
+            units += endpoint_units(m, mappings, bases, returns, ctx, details, **common, **code)
     return units
 
 
@@ -203,9 +206,14 @@ def _package(root: Node, ctx: FileContext) -> str:
 @register_language("java")
 def parse_java(root: Node, ctx: FileContext) -> list[CodeUnit]:
     ctx = replace(ctx, package=_package(root, ctx))
-    calls = captures(root, "java", "(method_invocation) @call")
+    found = captures_by_name(root, "java", _FILE_QUERY)
+    calls = found.get("call", [])
     ctx.cache["calls"] = ([n.start_byte for n in calls], [text(n.child_by_field_name("name"), ctx) for n in calls])
     units: list[CodeUnit] = []
-    for cls in captures(root, "java", "[" + " ".join(f"({t})" for t in sorted(CLASS_TYPES)) + "] @class"):
+    for cls in found.get("class", []):
         units += _class_units(cls, ctx)
     return units
+
+
+# what parse_java needs from the whole tree, in one pass: every call, every class
+_FILE_QUERY = "(method_invocation) @call [" + " ".join(f"({t})" for t in sorted(CLASS_TYPES)) + "] @class"

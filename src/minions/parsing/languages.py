@@ -71,6 +71,13 @@ def captures(node: Node, grammar: str, source: str) -> list[Node]:
     return sorted((n for nodes in found.values() for n in nodes), key=lambda n: (n.start_byte, -n.end_byte))
 
 
+def captures_by_name(node: Node, grammar: str, source: str) -> dict[str, list[Node]]:
+    """Capture name -> the nodes a query captures under `node` in source order (as `captures`): one
+    pass over the tree for several kinds of node."""
+    found = QueryCursor(_query(grammar, source)).captures(node)
+    return {name: sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)) for name, nodes in found.items()}
+
+
 def walk(node: Node, types: set[str]) -> Iterator[Node]:
     """Descendants (and the node itself) of the given types, in source order."""
     stack = [node]
@@ -98,13 +105,15 @@ def call_names(
 
 def doc_before(node: Node, ctx: FileContext) -> str:
     """The /** ... */ comment right before a declaration (its annotations included), if any."""
-    before = ctx.src[: node.start_byte].decode("utf-8", "replace").rstrip()
-    if not before.endswith("*/"):
+    src, end = ctx.src, node.start_byte
+    while end and src[end - 1] in b" \t\r\n\f\v":  # no copy of the file's head: this runs for every unit
+        end -= 1
+    if not src.startswith(b"*/", end - 2):
         return ""
-    start = before.rfind("/**")
-    if start < 0 or "*/" in before[start:-2]:
+    start = src.rfind(b"/**", 0, end)
+    if start < 0 or src.find(b"*/", start, end - 2) >= 0:
         return ""
-    return before[start:]
+    return src[start:end].decode("utf-8", "replace")
 
 
 def with_leading_indent(node: Node, ctx: FileContext) -> str:
@@ -133,18 +142,20 @@ def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, id_ke
     """A unit for a node, with ids and provenance filled in; span from `span_node` when given.
     `id_key` tells apart units of one span (the second path of `@GetMapping({"/a", "/b"})`)."""
     where = span_node or node
-    sp = span(where)
     f = ctx.file
     byte_span = (where.start_byte, where.end_byte)
+    source = ctx.cache.get("provenance")
+    if source is None:
+        source = ctx.cache["provenance"] = f.provenance()
     return CodeUnit(
         id=CodeUnit.make_id(f.id, byte_span)
         if not id_key
         else stable_id(f.id, f"{byte_span[0]}-{byte_span[1]}#{id_key}"),
         lang=f.lang or "",
         path=f.path,
-        span=sp,
+        span=span(where),
         file_id=f.id,
-        source=f.provenance(),
+        source=source,
         module=ctx.module,
         package=ctx.package,
         code=fields.pop("code", None) or with_leading_indent(node, ctx),

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from minions.records import CodeUnit, PairLink
 
@@ -56,6 +57,8 @@ _HTTP_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f?[\"'](/[^\"']*)[\"
 _BASED_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f[\"']\{[^{}\"']*\}(/[^\"']*)[\"']")
 # FastAPI/Starlette: `client.get(app.url_path_for("read_item", item_id=1))`: (verb, route name)
 _URL_FOR = re.compile(r"\b(get|post|put|delete|patch)\(\s*[\w.]*\.url_path_for\(\s*[\"'](\w+)[\"']")
+# what every request pattern above starts with
+_ANY_REQUEST = re.compile(r"\b(?:get|post|put|delete|patch)(?:For(?:Entity|Object))?\(|\bexchange\(")
 _TEMPLATE = re.compile(r"\{[^{}/]*\}")
 
 
@@ -91,6 +94,7 @@ def _by_call(test: CodeUnit, methods: list[CodeUnit]) -> CodeUnit | None:
     return names[counts.most_common(1)[0][0]]
 
 
+@lru_cache(maxsize=4096)
 def _path_regex(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(path)) + "/?$")
 
@@ -108,15 +112,24 @@ def _resolve(expr: str, consts: dict[str, str]) -> str | None:
     return "".join(out)
 
 
+@lru_cache(maxsize=256)
+def _string_constants(context: str) -> dict[str, str]:
+    """The string constants a test class declares (its tests share the context: computed once)."""
+    consts: dict[str, str] = {}
+    for name, expr in _STRING_CONST.findall(context):  # in order: a constant may use earlier ones
+        if (value := _resolve(expr, consts)) is not None:
+            consts[name] = value
+    return consts
+
+
 def requests(test: CodeUnit) -> list[tuple[str, str | None, str | None]]:
     """(VERB, path, route name) of each request the test sends, in order: a path (host, query and
     fragment dropped, `{...}` parts as `x`) or a route name (`url_path_for`)."""
     found: list[tuple[int, str, str | None, str | None]] = []
+    if not _ANY_REQUEST.search(test.code):  # most tests send none: one scan instead of five
+        return []
     if test.lang in ("java", "kotlin"):
-        consts: dict[str, str] = {}
-        for name, expr in _STRING_CONST.findall(test.context):  # in order: a constant may use earlier ones
-            if (value := _resolve(expr, consts)) is not None:
-                consts[name] = value
+        consts = _string_constants(test.context)
         for pattern, kind in _JVM_REQUESTS:
             for m in pattern.finditer(test.code):
                 verb, expr = (m.group(2), m.group(1)) if kind == "exchange" else (m.group(1), m.group(2))
@@ -162,13 +175,23 @@ def _by_http(test: CodeUnit, endpoints: list[CodeUnit]) -> CodeUnit | None:
 
 def _annotated(test: CodeUnit) -> list[str]:
     """Classes the test class names in its annotations (`@WebMvcTest(X.class)`, `@InjectMocks X x`)."""
-    return list(dict.fromkeys(m.group(1) for p in _EVIDENCE for m in p.finditer(test.context)))
+    return _annotated_in(test.context)
+
+
+@lru_cache(maxsize=256)
+def _annotated_in(context: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1) for p in _EVIDENCE for m in p.finditer(context)))
 
 
 def _constructed(test: CodeUnit, setups: list[CodeUnit]) -> list[str]:
     """Types the test constructs in its fields or set-up methods (collaborators and fakes among them)."""
-    names = _CONSTRUCTED.findall(test.context) + [n for s in setups for n in _CONSTRUCTED.findall(s.code)]
+    names = _constructed_in(test.context) + [n for s in setups for n in _CONSTRUCTED.findall(s.code)]
     return list(dict.fromkeys(n for n in names if n != test.class_name))
+
+
+@lru_cache(maxsize=256)
+def _constructed_in(context: str) -> list[str]:
+    return _CONSTRUCTED.findall(context) if "new" in context else []
 
 
 def _implementations(units: list[CodeUnit]) -> dict[tuple[str, str, str], list[str]]:
@@ -249,5 +272,6 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
             link = PairLink(focal_id=e.id, rule="http")
         if link is None and (m := _by_call(u, focal)):
             link = PairLink(focal_id=m.id, rule="call")
-        out.append(u.model_copy(update={"pairs": [link] if link else []}))
+        pairs = [link] if link else []
+        out.append(u.model_copy(update={"pairs": pairs}) if pairs != u.pairs else u)
     return out

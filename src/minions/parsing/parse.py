@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import get_args
 
 from tree_sitter import Node
@@ -70,11 +73,14 @@ def build_dirs_of(files: list[SourceFile]) -> dict[str, set[str]]:
 def module_of(path: str, build_dirs: set[str]) -> str:
     """The nearest folder holding a build file ('' for the repository root), else the top-level
     folder, else '' (a file at the root)."""
-    parents = [p.as_posix() for p in PurePosixPath(path).parents]
-    for d in parents:  # nearest first, the root (".") last
+    parts = path.split("/")[:-1]
+    for i in range(len(parts), 0, -1):  # nearest first
+        d = "/".join(parts[:i])
         if d in build_dirs:
-            return "" if d == "." else d
-    return parents[-2] if len(parents) > 1 else ""
+            return d
+    if "." in build_dirs:
+        return ""
+    return parts[0] if parts else ""
 
 
 def _error_lines(root: Node) -> list[tuple[int, int]]:
@@ -130,10 +136,96 @@ def _parse_one(
     return kept, [Rejection(id=f.id, task=None, stage="parse", reason=reason)], True
 
 
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """The cycle collector off for a while: parsing makes many small objects and few cycles, and the
+    collector's passes over the growing heap of units were a tenth of parse's time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _parse_chunk(job: tuple[list[SourceFile], set[str], dict[str, set[str]]]) -> list:
     files, wanted, build_dirs = job
     parsers: dict = {}
-    return [_parse_one(f, wanted, build_dirs.get(f.repo, set()), parsers) for f in files]
+    with _paused_gc():
+        return [_parse_one(f, wanted, build_dirs.get(f.repo, set()), parsers) for f in files]
+
+
+def _pooled(files: list[SourceFile], wanted: set[str], build_dirs: dict, processes: int, progress) -> list:
+    """Each file's `_parse_one` result in input order, from `processes` processes: this one and forked
+    helpers. All take the next chunk of files from one shared counter, so they finish together. A
+    helper writes each chunk's result to a file in a private temporary folder and says which (a pipe
+    would make it wait for this busy process to read); a thread here loads them as they come. What
+    this process parses needs no copying at all; a chunk a helper did not finish (it died) is parsed here."""
+    import multiprocessing
+    import pickle
+    import tempfile
+    import threading
+
+    mp = multiprocessing.get_context("fork")
+    step = max(1, -(-len(files) // (processes * 8)))
+    chunks = [files[i : i + step] for i in range(0, len(files), step)]
+    following = mp.Value("i", 0)
+    parts: dict[int, list] = {}
+
+    def claim() -> int:
+        with following.get_lock():
+            following.value += 1
+            return following.value - 1
+
+    reported: set[int] = set()
+
+    def work(i: int) -> list:
+        return _parse_chunk((chunks[i], wanted, build_dirs))
+
+    def report() -> None:  # progress for every chunk done so far, called from this thread only
+        for i in [i for i in list(parts) if i not in reported]:
+            reported.add(i)
+            for _ in chunks[i] if progress else ():
+                progress()
+
+    with tempfile.TemporaryDirectory(prefix="minions-parse-") as tmp:
+
+        def helper(conn) -> None:  # a forked process: `chunks` is here already, nothing is sent to it
+            while (i := claim()) < len(chunks):
+                Path(tmp, f"{i}.pickle").write_bytes(pickle.dumps(_parse_chunk((chunks[i], wanted, build_dirs))))
+                conn.send(i)
+            conn.close()
+
+        def receive(conn) -> None:
+            try:
+                while True:
+                    i = conn.recv()
+                    parts[i] = pickle.loads(Path(tmp, f"{i}.pickle").read_bytes())
+            except (EOFError, OSError):  # the helper is done (or died)
+                pass
+
+        helpers = []
+        for _ in range(processes - 1):
+            here, there = mp.Pipe(duplex=False)
+            proc = mp.Process(target=helper, args=(there,), daemon=True)
+            proc.start()
+            there.close()
+            thread = threading.Thread(target=receive, args=(here,), daemon=True)
+            thread.start()
+            helpers.append((proc, here, thread))
+        while (i := claim()) < len(chunks):
+            parts[i] = work(i)
+            report()
+        for proc, conn, thread in helpers:
+            thread.join()
+            proc.join()
+            conn.close()
+    for i in range(len(chunks)):
+        if i not in parts:  # a helper died before finishing it
+            parts[i] = work(i)
+    report()
+    return [r for i in range(len(chunks)) for r in parts[i]]
 
 
 def parse_files(
@@ -142,6 +234,11 @@ def parse_files(
     """Units of every file in a parsed language. In a file with syntax errors, the units clear of every
     broken span are kept and the file is reported (reason `syntax error near line N`). With `workers`
     > 1 files are parsed in a process pool (fork) and put back in input order: the same result."""
+    with _paused_gc():
+        return _parse_files(files, languages, progress, workers)
+
+
+def _parse_files(files: list[SourceFile], languages: list[str] | None, progress, workers: int) -> ParseResult:
     import multiprocessing
 
     wanted = set(languages or LANGUAGES)
@@ -149,16 +246,7 @@ def parse_files(
     pool_size = min(workers, len(files)) if "fork" in multiprocessing.get_all_start_methods() else 1
     result = ParseResult(units=[], files_seen=len(files))
     if pool_size > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        step = max(1, -(-len(files) // (pool_size * 8)))
-        jobs = [(files[i : i + step], wanted, build_dirs) for i in range(0, len(files), step)]
-        with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = []
-            for part, job in zip(pool.map(_parse_chunk, jobs), jobs, strict=True):
-                done += part
-                for _ in job[0] if progress else ():
-                    progress()
+        done = _pooled(files, wanted, build_dirs, pool_size, progress)
     else:
         parsers: dict = {}
         done = []

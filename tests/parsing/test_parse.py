@@ -1,0 +1,76 @@
+"""parse_files itself: the process pool (same result, progress, a helper that dies), module_of, gc."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+import pytest
+
+from minions.parsing import parse as parse_module
+from minions.parsing import parse_files
+from minions.parsing.parse import module_of
+
+
+@pytest.fixture(scope="module")
+def acme_files():
+    from helpers import ROOT
+    from minions.sources.collect import collect
+
+    files, _ = collect(ROOT / "examples" / "acme-shop")
+    return files
+
+
+def _dump(result):
+    return [u.model_dump() for u in result.units], result.skipped, result.summary()
+
+
+def test_three_processes_give_the_same_result_and_report_every_file(acme_files, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    ticks = []
+    three = parse_files(acme_files, workers=3, progress=lambda: ticks.append(1))
+    assert _dump(three) == _dump(parse_files(acme_files, workers=1))
+    assert len(ticks) == len(acme_files)
+    assert list(tmp_path.iterdir()) == []  # the helpers' result files are gone
+
+
+def test_a_helper_that_dies_leaves_its_chunks_to_this_process(acme_files, monkeypatch):
+    parent, real = os.getpid(), parse_module._parse_chunk
+
+    def dying(job):
+        if os.getpid() != parent:
+            os._exit(1)  # a helper killed mid-run (out of memory, say)
+        return real(job)
+
+    monkeypatch.setattr(parse_module, "_parse_chunk", dying)
+    assert _dump(parse_files(acme_files, workers=2)) == _dump(parse_files(acme_files, workers=1))
+
+
+def test_the_collector_is_paused_while_parsing_and_back_after(acme_files, monkeypatch):
+    seen = []
+    real = parse_module._parse_one
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(parse_module, "_parse_one", spy)
+    assert gc.isenabled()
+    parse_files(acme_files[:5])
+    assert seen and not any(seen) and gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("path", "build_dirs", "module"),
+    [
+        ("a.java", set(), ""),
+        ("src/A.java", set(), "src"),
+        ("src/A.java", {"."}, ""),  # a build file at the root: one module, the root
+        ("svc/src/main/A.java", {".", "svc"}, "svc"),  # the nearest build folder
+        ("x/y/z/q.py", {"x/y"}, "x/y"),
+        ("x/y/z/q.py", {"x/y/z/q"}, "x"),  # not a parent: the top-level folder
+        ("lib/a/b.go", {"lib/a", "lib"}, "lib/a"),
+    ],
+)
+def test_module_of(path, build_dirs, module):
+    assert module_of(path, build_dirs) == module
