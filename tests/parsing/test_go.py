@@ -287,6 +287,71 @@ def test_endpoints_of_gin_chi_net_http_and_gorilla():
     assert len(ids) == len(set(ids)), "one gorilla route with two methods is two units"
 
 
+GIN_DETAILS = """package api
+
+import "github.com/gin-gonic/gin"
+
+type Handler struct{ store Store }
+
+// CreateItem adds an item to a list.
+func (h *Handler) CreateItem(c *gin.Context) {
+	var req CreateItemRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		return
+	}
+	dry := c.DefaultQuery("dry_run", "false")
+	c.JSON(201, h.store.Add(c.Param("listID"), req, dry, c.GetHeader("X-Tenant")))
+}
+
+func search(w http.ResponseWriter, r *http.Request) {
+	f := &Filter{}
+	json.NewDecoder(r.Body).Decode(f)
+	q := r.URL.Query().Get("q")
+	_ = r.Header.Get("Accept")
+	_, _ = q, f
+}
+
+func Routes(r *gin.Engine, h *Handler, mux *http.ServeMux) {
+	r.POST("/lists/:listID/items", h.CreateItem)
+	r.GET("/ping", func(c *gin.Context) { c.String(200, c.Query("echo")) })
+	mux.HandleFunc("GET /search", search)
+}
+"""
+
+
+def test_endpoints_carry_handler_parameters_and_body():
+    units = parse([("api/routes.go", GIN_DETAILS)]).units
+    http = {u.http["path"]: u.http for u in units if u.kind == "endpoint"}
+    assert http["/lists/{listID}/items"] == {
+        "method": "POST",
+        "path": "/lists/{listID}/items",
+        "returns": "body",
+        "handler": by(units, "method", "CreateItem").id,
+        "params": [
+            {"name": "listID", "in": "path", "type": ""},
+            {"name": "dry_run", "in": "query", "type": ""},
+            {"name": "X-Tenant", "in": "header", "type": ""},
+        ],
+        "body": "CreateItemRequest",
+        "response": "",
+    }
+    assert http["/lists/{listID}/items"]["returns"] == http["/search"]["returns"] == "body"
+    page = (
+        'package web\n\nfunc R(r *gin.Engine) {\n\tr.GET("/", func(c *gin.Context) { c.HTML(200, "i.tmpl", nil) })\n}\n'
+    )
+    assert [u.http["returns"] for u in parse([("web/r.go", page)]).units if u.kind == "endpoint"] == ["view"]
+    assert http["/ping"]["handler"] == "" and http["/ping"]["params"] == [{"name": "echo", "in": "query", "type": ""}]
+    assert http["/search"] == {
+        "method": "GET",
+        "path": "/search",
+        "returns": "body",
+        "handler": by(units, "method", "search").id,
+        "params": [{"name": "q", "in": "query", "type": ""}, {"name": "Accept", "in": "header", "type": ""}],
+        "body": "Filter",  # Decode(f) of f := &Filter{}: a pointer already
+        "response": "",
+    }
+
+
 def test_http_pairing_reaches_only_routes_the_test_can_reach():
     units = parse(
         [

@@ -292,7 +292,7 @@ export class OrdersRoutes {
 }
 """
     res = parse([("src/orders.routes.ts", src, "typescript")])
-    eps = [(u.http, u.name, u.span) for u in res.units if u.kind == "endpoint"]
+    eps = [({k: u.http[k] for k in ("method", "path")}, u.name, u.span) for u in res.units if u.kind == "endpoint"]
     assert eps == [({"method": "GET", "path": "/orders/{id}"}, "getById", (8, 8))]
 
 
@@ -381,3 +381,100 @@ describe("Button", () => {
     assert button.lang == "tsx" and button.class_name == "Button" and button.scope == "file"
     test = by(res.units, "test", "renders its label")
     assert [(p.focal_id, p.rule) for p in test.pairs] == [(button.id, "name")], "the describe title names it"
+
+
+NEST_DETAILS = """\
+@Controller('cats')
+export class CatsController {
+  @Get(':id')
+  async findOne(@Param('id') id: string, @Query() filter: ListDto, @Headers('x-tenant') tenant?: string): Promise<Cat> {
+    return this.cats.get(id);
+  }
+
+  @Post()
+  create(@Body() dto: CreateCatDto, @Query('dryRun') dry: boolean) {
+    return this.cats.create(dto);
+  }
+}
+"""
+
+
+def test_nest_endpoints_carry_handler_parameters_body_and_response():
+    units = parse([("src/cats.controller.ts", NEST_DETAILS, "typescript")]).units
+    http = {u.name: u.http for u in units if u.kind == "endpoint"}
+    assert http["findOne"] == {
+        "method": "GET",
+        "path": "/cats/{id}",
+        "returns": "body",
+        "handler": by(units, "method", "findOne").id,
+        "params": [
+            {"name": "id", "in": "path", "type": "string"},
+            {"name": "filter", "in": "query", "type": "ListDto"},  # the whole query as one object
+            {"name": "x-tenant", "in": "header", "type": "string"},
+        ],
+        "body": "",
+        "response": "Promise<Cat>",
+    }
+    assert http["create"] == {
+        "method": "POST",
+        "path": "/cats",
+        "returns": "body",
+        "handler": by(units, "method", "create").id,
+        "params": [{"name": "dryRun", "in": "query", "type": "boolean"}],
+        "body": "CreateCatDto",
+        "response": "",  # not declared
+    }
+
+
+EXPRESS_DETAILS = """\
+import { Router, Request, Response } from "express";
+const router = Router();
+
+export async function createOrder(req: Request<{ shopId: string }, unknown, CreateOrder>, res: Response) {
+  const { dryRun, notify: alias } = req.query;
+  const tenant = req.header("X-Tenant");
+  res.json(await save(req.params.shopId, req.body, req.query.page, dryRun));
+}
+
+router.post("/shops/:shopId/orders", createOrder);
+router.get("/search", (req, res) => res.json(find(req.query.q, req.get("Accept"))));
+"""
+
+
+def test_express_endpoints_carry_path_and_request_parameters():
+    units = parse([("src/orders.routes.ts", EXPRESS_DETAILS, "typescript")]).units
+    http = {u.http["path"]: u.http for u in units if u.kind == "endpoint"}
+    assert http["/shops/{shopId}/orders"] == {
+        "method": "POST",
+        "path": "/shops/{shopId}/orders",
+        "returns": "body",
+        "handler": by(units, "method", "createOrder").id,
+        "params": [
+            {"name": "shopId", "in": "path", "type": ""},
+            {"name": "dryRun", "in": "query", "type": ""},
+            {"name": "notify", "in": "query", "type": ""},
+            {"name": "X-Tenant", "in": "header", "type": ""},
+            {"name": "page", "in": "query", "type": ""},
+        ],
+        "body": "CreateOrder",  # Request<Params, ResBody, ReqBody>
+        "response": "",
+    }
+    assert http["/search"] == {
+        "method": "GET",
+        "path": "/search",
+        "returns": "body",
+        "handler": "",  # an inline handler is no unit of its own
+        "params": [{"name": "q", "in": "query", "type": ""}, {"name": "Accept", "in": "header", "type": ""}],
+        "body": "",
+        "response": "",
+    }
+
+
+def test_endpoints_that_render_a_view_are_marked():
+    nest = "@Controller()\nexport class Home {\n  @Get()\n  @Render('index')\n  root() { return {}; }\n}\n"
+    express = 'const router = Router();\nrouter.get("/about", (req, res) => res.render("about", {}));\n'
+    units = parse([("src/home.controller.ts", nest, "typescript"), ("src/pages.ts", express, "typescript")]).units
+    assert sorted((u.http["path"], u.http["returns"]) for u in units if u.kind == "endpoint") == [
+        ("/", "view"),
+        ("/about", "view"),
+    ]

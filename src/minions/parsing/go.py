@@ -25,7 +25,7 @@ from tree_sitter import Node
 
 from minions.parsing.classinfo import go as go_info
 from minions.parsing.languages import FileContext, call_names, elide, make_unit, register_language, text, walk
-from minions.parsing.routes import ANY, VERBS, join_paths, normalise_path
+from minions.parsing.routes import ANY, VERBS, join_paths, normalise_path, path_params
 from minions.records import CodeUnit
 
 FUNCS = {"function_declaration", "method_declaration"}
@@ -343,6 +343,75 @@ def _route(call: Node, ctx: FileContext) -> list[tuple[str, str, Node, Node | No
     return []
 
 
+# what a handler reads of its request: gin/echo `c.Query("q")`, net/http `r.URL.Query().Get("q")`, ...
+_QUERY_CALLS = {"Query", "DefaultQuery", "GetQuery", "QueryArray", "GetQueryArray", "QueryParam"}
+_HEADER_CALLS = {"GetHeader"}
+# calls that render a view: gin `c.HTML(...)`, echo `c.Render(...)`, html/template `t.ExecuteTemplate(w, ...)`
+_VIEW_CALLS = {"HTML", "Render", "Execute", "ExecuteTemplate"}
+# calls that decode the request body into a variable: `c.ShouldBindJSON(&req)`, `json.NewDecoder(r.Body).Decode(&req)`
+_BODY_CALLS = {"ShouldBindJSON", "BindJSON", "ShouldBind", "Bind", "ShouldBindWith", "BindWith", "Decode"}
+_BODY_CALLS |= {"ShouldBindBodyWith", "ShouldBindXML", "BindXML", "ShouldBindYAML"}
+
+
+def _var_types(body: Node, ctx: FileContext) -> dict[str, str]:
+    """Variables of a function body and their types where written: `var req T`, `req := T{}`,
+    `req := &T{}`, `req := new(T)`."""
+    out: dict[str, str] = {}
+    for n in walk(body, {"var_spec", "short_var_declaration"}):
+        if n.type == "var_spec":
+            kind = n.child_by_field_name("type")
+            for name in n.children_by_field_name("name"):
+                if kind is not None:
+                    out[text(name, ctx)] = text(kind, ctx).lstrip("*")
+            continue
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        names, values = (left.named_children if left else []), (right.named_children if right else [])
+        for name, value in zip(names, values, strict=False):  # `a, err := f()`: one value for two names
+            while value.type == "unary_expression":
+                value = value.named_children[-1]
+            if value.type == "composite_literal" and value.child_by_field_name("type") is not None:
+                out[text(name, ctx)] = text(value.child_by_field_name("type"), ctx)
+            elif value.type == "call_expression" and text(value.child_by_field_name("function"), ctx) == "new":
+                args = _args(value)
+                if args:
+                    out[text(name, ctx)] = text(args[0], ctx)
+    return out
+
+
+def _details(fn: Node | None, handler: str, path: str, ctx: FileContext) -> dict:
+    """A handler's parameters (the path's, then the query parameters and headers it reads), its body
+    type (the variable it binds or decodes the body into), `returns: view` when it renders a template;
+    Go handlers declare no response type."""
+    params, body, returns = path_params(path), "", "body"
+    seen = {(p["name"], "path") for p in params}
+    block = fn.child_by_field_name("body") if fn is not None else None
+    types = _var_types(block, ctx) if block is not None else {}
+    for call in walk(block, {"call_expression"}) if block is not None else []:
+        f = call.child_by_field_name("function")
+        if f is None or f.type != "selector_expression":
+            continue
+        method, operand, args = text(f.child_by_field_name("field"), ctx), f.child_by_field_name("operand"), _args(call)
+        where = None
+        if method in _VIEW_CALLS:
+            returns = "view"
+        if method in _QUERY_CALLS or (method == "Get" and text(operand, ctx).endswith("URL.Query()")):
+            where = "query"
+        elif method in _HEADER_CALLS or (method == "Get" and text(operand, ctx).endswith(".Header")):
+            where = "header"
+        elif method in _BODY_CALLS and not body:
+            for a in args:  # Bind(&req), or Decode(f) of a pointer `f := &Filter{}`
+                if a.type == "unary_expression" and text(a, ctx).startswith("&"):
+                    a = a.named_children[-1]
+                if a.type == "identifier" and text(a, ctx) in types:
+                    body = types[text(a, ctx)]
+                    break
+        name = _string(args[0], ctx) if where and args else None
+        if name and (name, where) not in seen:
+            seen.add((name, where))
+            params.append({"name": name, "in": where, "type": ""})
+    return {"returns": returns, "handler": handler, "params": params, "body": body, "response": ""}
+
+
 def _endpoints(root: Node, ctx: FileContext, pkg: str, skeleton: str) -> list[CodeUnit]:
     prefixes = _Prefixes(root, ctx)
     defs: dict[str, list[Node]] = {}
@@ -373,9 +442,13 @@ def _endpoints(root: Node, ctx: FileContext, pkg: str, skeleton: str) -> list[Co
             elif handler is not None and handler.type in ("identifier", "type_identifier"):
                 name = text(handler, ctx)
             code, doc = text(statement, ctx), _doc(statement, ctx)
+            fn, handler_id = (handler if handler is not None and handler.type == "func_literal" else None), ""
             if name and len(defs.get(name, [])) == 1:  # a handler of this file comes along, with its doc
-                code = text(defs[name][0], ctx) + "\n\n" + code
-                doc = doc or _doc(defs[name][0], ctx)
+                fn = defs[name][0]
+                code = text(fn, ctx) + "\n\n" + code
+                doc = doc or _doc(fn, ctx)
+                if fn.child_by_field_name("body") is not None:  # the method unit `_code_units` made of it
+                    handler_id = CodeUnit.make_id(ctx.file.id, (fn.start_byte, fn.end_byte))
             units.append(
                 make_unit(
                     call,
@@ -389,7 +462,7 @@ def _endpoints(root: Node, ctx: FileContext, pkg: str, skeleton: str) -> list[Co
                     doc=doc,
                     context=skeleton,
                     calls=_calls(handler, ctx),
-                    http={"method": verb, "path": full},
+                    http={"method": verb, "path": full} | _details(fn, handler_id, full, ctx),
                 )
             )
     return units

@@ -31,3 +31,12 @@ def normalise_path(path: str) -> str:
 def join_paths(*parts: str) -> str:
     """The parts joined with single slashes, normalised: ("/api", "orders/", ":id") -> /api/orders/{id}."""
     return normalise_path("/".join(parts))
+
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+
+def path_params(path: str) -> list[dict[str, str]]:
+    """The parameters of a normalised path, as endpoint `params`: `/orders/{id}` -> [{id, path, ''}]
+    (their types are not written in the path)."""
+    return [{"name": n, "in": "path", "type": ""} for n in dict.fromkeys(_PATH_PARAM.findall(path))]

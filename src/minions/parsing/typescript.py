@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import PurePosixPath
 
 from tree_sitter import Node
@@ -37,7 +38,7 @@ from minions.parsing.languages import (
     text,
     walk,
 )
-from minions.parsing.routes import ANY, join_paths
+from minions.parsing.routes import ANY, join_paths, path_params
 from minions.records import CodeUnit
 
 DECLARATION_FILE = re.compile(r"\.d\.[cm]?tsx?$")
@@ -60,6 +61,7 @@ EXPRESS_VERBS = {"get": "GET", "post": "POST", "put": "PUT", "delete": "DELETE",
 EXPRESS_VERBS |= {"head": "HEAD", "options": "OPTIONS", "all": ANY}
 NEST_VERBS = {"Get": "GET", "Post": "POST", "Put": "PUT", "Delete": "DELETE", "Patch": "PATCH"}
 NEST_VERBS |= {"Head": "HEAD", "Options": "OPTIONS", "All": ANY}
+NEST_PARAMS = {"Param": "path", "Query": "query", "Headers": "header"}
 # receivers taken for an Express app or router by their name alone (not `api`: often an HTTP client)
 _ROUTER_NAME = re.compile(r"^(app|server|router|routes|route|\w*Router|\w*Routes|\w*router|\w*routes)$")
 _ROUTER_TYPE = re.compile(r"\b(Router|IRouter|Express|Application)\b")
@@ -246,9 +248,98 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
             d_name, call = _decorator_name(d, ctx)
             if d_name in NEST_VERBS:
                 http = {"method": NEST_VERBS[d_name], "path": join_paths(base, _decorator_path(call, ctx))}
-                endpoint = make_unit(member, ctx, span_node=d, kind="endpoint", http=http, **common)
-                units.append(endpoint.model_copy(update={"code": method.code}))
+                rendered = any(_decorator_name(x, ctx)[0] == "Render" for x in decorators)  # @Render("view")
+                http |= {"returns": "view" if rendered else "body"} | _nest_details(member, method.id, ctx)
+                units.append(
+                    make_unit(member, ctx, span_node=d, kind="endpoint", http=http, code=method.code, **common)
+                )
     return units
+
+
+def _type_text(annotation: Node | None, ctx: FileContext) -> str:
+    """`: Promise<Cat[]>` -> `Promise<Cat[]>`; '' when not declared."""
+    return text(annotation, ctx).lstrip(":").strip() if annotation is not None else ""
+
+
+def _function_of(member: Node) -> Node | None:
+    """The function of a class member: the method, or the arrow function a field holds."""
+    return member.child_by_field_name("value") if member.type == "public_field_definition" else member
+
+
+def _nest_details(member: Node, handler: str, ctx: FileContext) -> dict:
+    """A Nest handler's `@Param`/`@Query`/`@Headers` parameters, its `@Body` type and declared return type."""
+    fn = _function_of(member)
+    params, body = [], ""
+    plist = fn.child_by_field_name("parameters") if fn is not None else None
+    for p in plist.named_children if plist is not None else []:
+        pattern = p.child_by_field_name("pattern")
+        pname = text(pattern, ctx) if pattern is not None and pattern.type == "identifier" else ""
+        ptype = _type_text(p.child_by_field_name("type"), ctx)
+        for d in (c for c in p.children if c.type == "decorator"):
+            d_name, call = _decorator_name(d, ctx)
+            if d_name == "Body":
+                body = ptype
+            elif d_name in NEST_PARAMS:
+                given = _string_value(_args(call)[0], ctx) if call is not None and _args(call) else None
+                params.append({"name": given or pname, "in": NEST_PARAMS[d_name], "type": ptype})
+    response = _type_text(fn.child_by_field_name("return_type"), ctx) if fn is not None else ""
+    return {"handler": handler, "params": params, "body": body, "response": response}
+
+
+def _express_details(fn: Node | None, handler: str, path: str, ctx: FileContext) -> dict:
+    """An Express handler's parameters: the path's, and what the handler reads of its request:
+    `req.query.x`, `const { a, b } = req.query`, `req.header("X")` / `req.get("X")`; the body type
+    from `Request<Params, ResBody, ReqBody>`; no response type (Express handlers return nothing)."""
+    params, body = path_params(path), ""
+    seen = {(p["name"], "path") for p in params}
+    plist = fn.child_by_field_name("parameters") if fn is not None else None
+    given = [p for p in plist.named_children if p.type != "comment"] if plist is not None else []
+    if fn is not None and fn.type == "arrow_function" and not given and fn.child_by_field_name("parameter"):
+        given = [fn.child_by_field_name("parameter")]  # req => ...
+    names = [p if p.type == "identifier" else p.child_by_field_name("pattern") for p in given]
+    res = text(names[1], ctx) if len(names) > 1 and names[1] is not None else None
+    rendered = res is not None and any(  # res.render("view", {...})
+        text(c.child_by_field_name("function"), ctx) == f"{res}.render" for c in walk(fn, {"call_expression"})
+    )
+    out = {"returns": "view" if rendered else "body", "handler": handler, "params": params, "body": body}
+    if not names or names[0] is None or names[0].type != "identifier":
+        return out | {"response": ""}
+    first, req = given[0], text(names[0], ctx)
+    pattern = names[0]
+    kind = first.child_by_field_name("type") if first is not pattern else None
+    generic = next(walk(kind, {"type_arguments"}), None) if kind is not None else None
+    type_args = [c for c in generic.named_children if c.type != "comment"] if generic is not None else []
+    if len(type_args) >= 3:
+        body = text(type_args[2], ctx)
+
+    def add(name: str, where: str) -> None:
+        if name and (name, where) not in seen:
+            seen.add((name, where))
+            params.append({"name": name, "in": where, "type": ""})
+
+    reads = {"member_expression", "variable_declarator", "call_expression"}
+    for n in walk(fn.child_by_field_name("body") or fn, reads):
+        if n.type == "member_expression" and text(n.child_by_field_name("object"), ctx) == f"{req}.query":
+            add(text(n.child_by_field_name("property"), ctx), "query")
+        elif n.type == "variable_declarator":
+            value, target = n.child_by_field_name("value"), n.child_by_field_name("name")
+            if value is not None and target is not None and target.type == "object_pattern":
+                where = {f"{req}.query": "query", f"{req}.params": "path"}.get(text(value, ctx))
+                for c in target.named_children if where else []:
+                    key = c.child_by_field_name("key") if c.type == "pair_pattern" else c
+                    add(text(key, ctx) if key is not None else "", where)
+        elif n.type == "call_expression":
+            f = n.child_by_field_name("function")
+            args = _args(n)
+            if (
+                f is not None
+                and f.type == "member_expression"
+                and text(f, ctx) in (f"{req}.header", f"{req}.get")
+                and args
+                and (name := _string_value(args[0], ctx))
+            ):
+                add(name, "header")
+    return out | {"body": body, "response": ""}
 
 
 def _top_level(root: Node) -> list[Node]:
@@ -450,18 +541,19 @@ def _handler(args: list[Node], ctx: FileContext) -> tuple[str | None, Node | Non
     return None, h
 
 
-def _express_endpoints(root: Node, ctx: FileContext, skeleton: str) -> list[CodeUnit]:
+def _express_endpoints(root: Node, ctx: FileContext, skeleton: str, handler_ids: dict[str, str]) -> list[CodeUnit]:
+    """Express routes of the file; `handler_ids`: the unit id of each file-scope function by name."""
     consts = _constants(root, ctx)
     routers = _Express(root, ctx, consts)
-    functions = {}
+    functions: dict[str, tuple[Node, Node]] = {}  # name -> (its statement, the function)
     for node in _top_level(root):
         if node.type == "function_declaration":
-            functions[text(node.child_by_field_name("name"), ctx)] = _outer(node)
+            functions[text(node.child_by_field_name("name"), ctx)] = (_outer(node), node)
         elif node.type == "lexical_declaration":
             for d in node.named_children:
                 value = d.child_by_field_name("value") if d.type == "variable_declarator" else None
                 if value is not None and value.type in FUNCTION_VALUES:
-                    functions[text(d.child_by_field_name("name"), ctx)] = _outer(node)
+                    functions[text(d.child_by_field_name("name"), ctx)] = (_outer(node), value)
     units = []
     for call in walk(root, {"call_expression"}):
         f = call.child_by_field_name("function")
@@ -502,9 +594,12 @@ def _express_endpoints(root: Node, ctx: FileContext, skeleton: str) -> list[Code
         while statement.parent is not None and statement.parent.type not in ("program", "statement_block"):
             statement = statement.parent
         code, doc = text(statement, ctx), doc_before(statement, ctx)
+        fn, handler = (h_node if h_node is not None and h_node.type in FUNCTION_VALUES else None), ""
         if name in functions and h_node is not None and h_node.type == "identifier":
-            code = text(functions[name], ctx) + "\n\n" + code  # a handler of this file comes along, with its doc
-            doc = doc or doc_before(functions[name], ctx)
+            outer, fn = functions[name]
+            code = text(outer, ctx) + "\n\n" + code  # a handler of this file comes along, with its doc
+            doc = doc or doc_before(outer, ctx)
+            handler = handler_ids.get(name, "")
         units.append(
             make_unit(
                 call,
@@ -517,7 +612,7 @@ def _express_endpoints(root: Node, ctx: FileContext, skeleton: str) -> list[Code
                 doc=doc,
                 context=skeleton,
                 calls=_calls(call, ctx),
-                http={"method": verb, "path": full},
+                http={"method": verb, "path": full} | _express_details(fn, handler, full, ctx),
             )
         )
     return units
@@ -532,8 +627,10 @@ def parse_typescript(root: Node, ctx: FileContext) -> list[CodeUnit]:
     units: list[CodeUnit] = []
     for cls in walk(root, CLASS_TYPES):
         units += _class_units(cls, ctx)
-    units += _functions(root, ctx, skeleton)
-    units += _express_endpoints(root, ctx, skeleton)
+    functions = _functions(root, ctx, skeleton)
+    names = Counter(u.name for u in functions)
+    units += functions
+    units += _express_endpoints(root, ctx, skeleton, {u.name: u.id for u in functions if names[u.name] == 1})
     return units
 
 
