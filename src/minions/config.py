@@ -92,10 +92,22 @@ class TasksConfig(_Section):
     names: list[str] = Field(
         default_factory=lambda: ["implement-method", "write-test"], description="task builders to run"
     )
-    instruction_lang: Literal["en", "zh"] = Field("en", description="language of the instructions")
+    instruction_lang: Literal["en", "zh"] = Field(
+        "en", description="language of the instructions when zh_ratio is not set"
+    )
+    zh_ratio: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="share of records with Chinese instructions, chosen per record (null: instruction_lang)",
+    )
     outline: Literal["info", "skeleton"] = Field(
         "info", description="how a class is shown: its compact info, or its code with member bodies elided"
     )
+    seed: int = Field(0, description="changes which wording and language each record gets, and the capped sample")
+    max_per_task: int | None = Field(None, ge=1, description="records kept per task (a seeded sample; null: all)")
+    max_per_class: int | None = Field(None, ge=1, description="records kept per focal class and task (null: all)")
+    max_per_file: int | None = Field(None, ge=1, description="records kept per source file and task (null: all)")
 
 
 class FiltersConfig(_Section):

@@ -18,7 +18,7 @@ from minions.scrub.ner import configured_recognizer
 from minions.scrub.pseudonyms import Pseudonyms
 from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
-from minions.tasks import TaskOptions, build_records
+from minions.tasks.registry import cap, run_tasks, task_options
 
 Log = Callable[[str], None]
 
@@ -83,7 +83,11 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         f"parsed {summary['files']} files: {summary['methods']} methods, {summary['tests']} tests, "
         f"{summary['pairs']} test pairs"
     )
-    records = build_records(parsed.units, cfg.tasks.names, TaskOptions(cfg.tasks.instruction_lang, cfg.tasks.outline))
+    options = task_options(cfg.tasks)
+    documents = [f for f in files if f.lang == "markdown"]
+    records, refused = run_tasks(parsed.units, cfg.tasks.names, options, documents)
+    records, over = cap(records, options)
+    rejected += refused + over
     kept, filtered = apply_filters(records, cfg.filters)
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")

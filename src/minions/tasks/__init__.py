@@ -5,6 +5,6 @@ are registered the same way a plugin would be. `minions tasks` lists the registr
 """
 
 from minions.tasks import implement_method, write_test  # noqa: F401  (registers the built-in tasks)
-from minions.tasks.registry import TASKS, TaskOptions, build_records, register_task
+from minions.tasks.registry import TASKS, TaskOptions, build_records, register_task, run_tasks
 
-__all__ = ["TASKS", "TaskOptions", "build_records", "register_task"]
+__all__ = ["TASKS", "TaskOptions", "build_records", "register_task", "run_tasks"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from minions.config import TasksConfig
 from minions.errors import UserError
-from minions.records import CodeUnit, InstructionRecord, PairingRule
+from minions.records import CodeUnit, InstructionRecord, PairingRule, Rejection, SourceFile
 
 LANG_LABEL = {
     "java": "Java",
@@ -22,12 +24,35 @@ LANG_LABEL = {
 
 @dataclass(frozen=True)
 class TaskOptions:
-    instruction_lang: Literal["en", "zh"] = "en"
+    """What every builder is told. `zh_ratio`: the share of records whose instruction is Chinese,
+    chosen per record by a hash (see `pick`); `seed` changes those choices and the capped sample."""
+
+    zh_ratio: float = 0.0
     # how a class is shown: its compact info (`CodeUnit.info`), or its code with member bodies elided
     outline: Literal["info", "skeleton"] = "info"
+    seed: int = 0
+    max_per_task: int | None = None
+    max_per_class: int | None = None
+    max_per_file: int | None = None
 
 
-Builder = Callable[[list[CodeUnit], TaskOptions], Iterable[InstructionRecord]]
+def task_options(cfg: TasksConfig) -> TaskOptions:
+    """The builders' options that a config's `tasks` section sets."""
+    ratio = cfg.zh_ratio if cfg.zh_ratio is not None else float(cfg.instruction_lang == "zh")
+    return TaskOptions(
+        zh_ratio=ratio,
+        outline=cfg.outline,
+        seed=cfg.seed,
+        max_per_task=cfg.max_per_task,
+        max_per_class=cfg.max_per_class,
+        max_per_file=cfg.max_per_file,
+    )
+
+
+# a builder reads code units (or, for `inputs="documents"`, the collected Markdown/text files) and
+# yields records, and a Rejection (stage "tasks", a reason) for each input it refuses to teach from
+Builder = Callable[[list, TaskOptions], Iterable[InstructionRecord | Rejection]]
+Wordings = dict[str, list[tuple[str, str]]]  # instruction language -> [(template id, template)]
 
 
 @dataclass(frozen=True)
@@ -35,12 +60,21 @@ class Task:
     name: str
     description: str
     build: Builder
+    needs: str = ""  # the units (or documents) it reads, in words
+    teacher: bool = False  # outputs come from a teacher model (the synthesis stage), not from the code
+    inputs: Literal["units", "documents"] = "units"
 
 
 TASKS: dict[str, Task] = {}
 
 
-def register_task(name: str, description: str) -> Callable[[Builder], Builder]:
+def register_task(
+    name: str,
+    description: str,
+    needs: str = "",
+    teacher: bool = False,
+    inputs: Literal["units", "documents"] = "units",
+) -> Callable[[Builder], Builder]:
     """Register a record builder under a kebab-case name; duplicates are refused."""
 
     def deco(fn: Builder) -> Builder:
@@ -48,18 +82,83 @@ def register_task(name: str, description: str) -> Callable[[Builder], Builder]:
             raise ValueError(f"task {name!r} is already registered")
         if name != name.lower() or " " in name:
             raise ValueError(f"task name {name!r} must be lowercase kebab-case")
-        TASKS[name] = Task(name, description, fn)
+        TASKS[name] = Task(name, description, fn, needs, teacher, inputs)
         return fn
 
     return deco
 
 
-def build_records(units: list[CodeUnit], names: list[str], options: TaskOptions) -> list[InstructionRecord]:
-    """Run the named builders over the units, in the order given."""
+def run_tasks(
+    units: list[CodeUnit], names: list[str], options: TaskOptions, documents: list[SourceFile] = ()
+) -> tuple[list[InstructionRecord], list[Rejection]]:
+    """Run the named builders, in the order given, over the units (or the documents, for a task that
+    reads documents): their records, and the inputs they refused with a reason (caps: see `cap`)."""
     unknown = [n for n in names if n not in TASKS]
     if unknown:
         raise UserError(f"unknown task {unknown[0]!r}; known tasks: {', '.join(sorted(TASKS))}")
-    return [r for n in names for r in TASKS[n].build(units, options)]
+    records, rejected = [], []
+    for n in names:
+        task = TASKS[n]
+        for out in task.build(list(documents) if task.inputs == "documents" else units, options):
+            (rejected if isinstance(out, Rejection) else records).append(out)
+    return records, rejected
+
+
+def build_records(units: list[CodeUnit], names: list[str], options: TaskOptions) -> list[InstructionRecord]:
+    """The records of the named builders over the units (see `run_tasks`)."""
+    return run_tasks(units, names, options)[0]
+
+
+def _fraction(*parts: str) -> float:
+    """A number in [0, 1) from a hash of the parts: the same parts, the same number on any machine."""
+    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:8], "big") / 2**64
+
+
+def pick(
+    task: str, unit_ids: list[str], variant: str, wordings: Wordings, options: TaskOptions
+) -> tuple[str, str, str]:
+    """(instruction language, template id, template) for one record, chosen by a hash of the task, its
+    unit ids, its variant key and the seed: Chinese for a `zh_ratio` share of records, then one of
+    that language's wordings."""
+    key = (task, ",".join(unit_ids), variant, str(options.seed))
+    lang = "zh" if _fraction(*key, "lang") < options.zh_ratio else "en"
+    choices = wordings[lang]
+    template_id, template = choices[int(_fraction(*key, "wording") * len(choices))]
+    return lang, template_id, template
+
+
+def cap(records: list[InstructionRecord], options: TaskOptions) -> tuple[list[InstructionRecord], list[Rejection]]:
+    """The records within the caps per task, per focal class and per file (each counted within its
+    task), the rest rejected with the cap that took them. Which ones stay is a seeded sample (a hash of
+    the seed and the record id), the same on every run; the kept ones keep their order."""
+    limits = [
+        ("task", options.max_per_task, lambda r: (r.task,)),
+        ("class", options.max_per_class, lambda r: (r.task, r.source.repo, r.module, r.focal_class)),
+        ("file", options.max_per_file, lambda r: (r.task, r.source.repo, r.source.path)),
+    ]
+    order = sorted(range(len(records)), key=lambda i: _fraction(str(options.seed), records[i].id))
+    seen: dict[tuple, int] = {}
+    dropped: dict[int, str] = {}
+    for i in order:
+        r = records[i]
+        for label, limit, key in limits:
+            if limit is None:
+                continue
+            k = (label, *key(r))
+            if seen.get(k, 0) >= limit:
+                dropped[i] = f"over the per-{label} cap ({limit})"
+                break
+        else:
+            for label, limit, key in limits:
+                if limit is not None:
+                    k = (label, *key(r))
+                    seen[k] = seen.get(k, 0) + 1
+    kept = [r for i, r in enumerate(records) if i not in dropped]
+    rejected = [
+        Rejection(id=records[i].id, task=records[i].task, stage="tasks", reason=why)
+        for i, why in sorted(dropped.items())
+    ]
+    return kept, rejected
 
 
 def fence(code: str, lang: str) -> str:
@@ -78,7 +177,7 @@ def make_record(
     output: str,
     unit: CodeUnit,
     unit_ids: list[str],
-    options: TaskOptions,
+    instruction_lang: str,
     focal_class: str,
     module: str,
     pairing_rule: PairingRule | None = None,
@@ -92,7 +191,7 @@ def make_record(
         input=input,
         output=output,
         lang=unit.lang,
-        instruction_lang=options.instruction_lang,
+        instruction_lang=instruction_lang,
         source=unit.source,
         unit_ids=unit_ids,
         pairing_rule=pairing_rule,
