@@ -89,8 +89,9 @@ class ParseConfig(_Section):
 
 
 class TasksConfig(_Section):
-    names: list[str] = Field(
-        default_factory=lambda: ["implement-method", "write-test"], description="task builders to run"
+    names: list[str] | None = Field(
+        None,
+        description="task builders to run (null: every registered task that needs no teacher; see `minions tasks`)",
     )
     instruction_lang: Literal["en", "zh"] = Field(
         "en", description="language of the instructions when zh_ratio is not set"
@@ -123,6 +124,14 @@ class FiltersConfig(_Section):
 class SplitConfig(_Section):
     eval_share: float = Field(0.1, gt=0, lt=1, description="share of records held out for evaluation")
     test_share: float = Field(0.0, ge=0, lt=1, description="share held out as a test split (0: none)")
+
+
+class DatasetConfig(_Section):
+    format: Literal["alpaca", "chat", "fim"] = Field(
+        "alpaca",
+        description="record form in the split files: alpaca (instruction, input, output), chat (messages), or fim "
+        "(alpaca, and code-completion records also as text with the base model's fill-in-the-middle tokens)",
+    )
 
 
 class TrainConfig(_Section):
@@ -166,6 +175,7 @@ class PipelineConfig(_Section):
     tasks: TasksConfig = Field(default_factory=TasksConfig)
     filters: FiltersConfig = Field(default_factory=FiltersConfig)
     split: SplitConfig = Field(default_factory=SplitConfig)
+    dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
 

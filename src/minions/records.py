@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+# the system turn of every chat-form record and training prompt: one wording, so the adapter always sees it
+SYSTEM_PROMPT = "You are a coding assistant for this company's code base. Follow its conventions."
 
 UnitKind = Literal["class", "method", "test", "endpoint", "query"]
 PairingRule = Literal["explicit", "name", "http", "call"]
@@ -147,7 +149,7 @@ class InstructionRecord(_Model):
     def make_id(task: str, unit_ids: list[str], variant: str, template_id: str) -> str:
         return stable_id(task, ",".join(unit_ids), variant, template_id)
 
-    def to_chat(self, system: str) -> dict:
+    def to_chat(self, system: str = SYSTEM_PROMPT) -> dict:
         """The chat form: the same object with `messages` in place of instruction/input/output."""
         data = self.model_dump()
         user = data.pop("instruction") + ("\n\n" + data["input"] if data["input"] else "")

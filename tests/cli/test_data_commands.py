@@ -168,6 +168,8 @@ def test_dedup_bad_input(tmp_path, content, out_name, message):
         (["dedup", "/no/such.jsonl", "--field", "x", "--out", "{tmp}/o.jsonl"], "does not exist"),
         (["run", "{tmp}/one-class.yaml", "--workspace", "{tmp}/ws"], "too little data"),
         (["parse", "{tmp}/no[/]such", "--out", "{tmp}/o"], "no[/]such does not exist"),
+        (["build", str(EXAMPLE), "--out", "{tmp}/o", "--tasks", "write-test,nope"], "unknown task 'nope'"),
+        (["build", str(EXAMPLE), "--out", "{tmp}/o", "--format", "xml"], "unknown --format 'xml'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_half_written(tmp_path, args, message):
@@ -187,6 +189,32 @@ def test_bad_input_is_one_line_exit_2_and_nothing_half_written(tmp_path, args, m
     assert left == ["bad.yaml", "one-class", "one-class.yaml", "unknown-model.yaml"] or (
         left[-1] == "ws" and not list((tmp_path / "ws" / "runs").iterdir())
     ), left
+
+
+def test_build_in_chat_form_with_chosen_tasks_counts_everything_in_the_manifest_and_card(tmp_path):
+    from minions.training.train import load_records
+
+    out = tmp_path / "ds"
+    p = run_cli("build", str(EXAMPLE), "--out", str(out), "--tasks", "write-test", "--format", "chat")
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(x) for x in (out / "train.jsonl").read_text().splitlines()]
+    assert rows and all(r["task"] == "write-test" for r in rows)
+    assert all(
+        "instruction" not in r and [m["role"] for m in r["messages"]] == ["system", "user", "assistant"] for r in rows
+    )
+    loaded = load_records(out / "train.jsonl")  # training reads the chat form into instruction/output
+    assert [r["output"] for r in loaded] == [r["messages"][2]["content"] for r in rows]
+    assert loaded[0]["system"] == rows[0]["messages"][0]["content"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["format"] == "chat"
+    by = manifest["counts_by"]
+    assert set(by) == {"task", "instruction_lang", "pairing_rule"}
+    assert by["task"]["write-test"]["train"] == len(rows) == sum(v.get("train", 0) for v in by["pairing_rule"].values())
+    rejected = [json.loads(x) for x in (out / "rejected.jsonl").read_text().splitlines()]
+    assert manifest["skipped"] == [{k: r[k] for k in ("id", "task", "stage", "reason")} for r in rejected]
+    card = (out / "card.md").read_text()
+    assert "## Records by pairing rule" in card and "## Records by instruction language" in card
+    assert "### write-test" in card and card.count("- **instruction** (") == 2
 
 
 def test_every_command_explains_itself_with_an_example():

@@ -185,3 +185,33 @@ def test_collate_uses_the_given_pad_id_and_a_single_row():
     assert labels.tolist() == [[3, 4], [IGNORE, IGNORE]]
     ids, mask, labels = collate([([3], [3])], pad_id=99)
     assert (ids.tolist(), mask.tolist(), labels.tolist()) == ([[3]], [[1]], [[3]])
+
+
+def test_training_reads_alpaca_and_chat_records_and_names_a_bad_line(tmp_path):
+    import json
+
+    import pytest
+
+    from minions.errors import UserError
+    from minions.training.prompts import record_messages
+    from minions.training.train import load_records
+
+    chat = {
+        "id": "c",
+        "task": "t",
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Write f.\n\nclass A {}"},
+            {"role": "assistant", "content": "void f() {}"},
+        ],
+    }
+    alpaca = {"id": "a", "instruction": "Write g.", "input": "", "output": "void g() {}"}
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps(chat) + "\n" + json.dumps(alpaca) + "\n")
+    c, a = load_records(path)
+    assert (c["instruction"], c["output"], c["task"]) == ("Write f.\n\nclass A {}", "void f() {}", "t")
+    assert record_messages(c)[0] == {"role": "system", "content": "Be brief."}, "the record's own system turn"
+    assert record_messages(a)[0]["content"].startswith("You are a coding assistant")
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "no answer"}]}) + "\n")
+    with pytest.raises(UserError, match="line 1 is not an instruction record"):
+        load_records(path)

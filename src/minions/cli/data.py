@@ -293,6 +293,12 @@ def build(
     no_scrub: bool = typer.Option(
         False, "--no-scrub", help="Skip scrubbing files (the final gate still runs; the card and manifest say so)."
     ),
+    tasks: str = typer.Option(
+        None, "--tasks", help="Comma-separated task names [default: the config's, else every task needing no teacher]."
+    ),
+    form: str = typer.Option(
+        None, "--format", help="alpaca | chat | fim: the record form in the split files [default: alpaca]."
+    ),
     ws: Path = WorkspaceOpt,
     as_json: bool = JsonOpt,
 ) -> None:
@@ -304,13 +310,21 @@ def build(
     gate-report.json (file names and rule ids, never values) in the output folder.
 
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
+    Example: minions build examples/acme-shop --out dataset/ --tasks implement-method,text-to-sql --format chat
     """
     from minions.pipeline.build import build_dataset
     from minions.scrub.pseudonyms import load_key
+    from minions.tasks.registry import check_task_names
 
     cfg = config_or_default(config, sources)
     if no_scrub:
         cfg.scrub.enabled = False
+    if tasks is not None:
+        cfg.tasks.names = check_task_names([t.strip() for t in tasks.split(",") if t.strip()])
+    if form is not None:
+        if form not in ("alpaca", "chat", "fim"):
+            raise UserError(f"unknown --format {form!r}; use alpaca, chat or fim")
+        cfg.dataset.format = form
     key = load_key(workspace(ws).root)  # pseudonyms in the data, keyed hashes of names in the manifest
     with output_folder(out, force, resume) as tmp:
         manifest = build_dataset(cfg, tmp, log, key)

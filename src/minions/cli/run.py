@@ -35,6 +35,7 @@ def run(
     Example: minions run configs/quickstart.yaml --workspace /tmp/ws
     """
     from minions.pipeline.run import run_pipeline
+    from minions.tasks.registry import check_task_names, default_task_names
     from minions.training.models import check_base_model
 
     setup_threads()
@@ -45,7 +46,8 @@ def run(
         check_input_path(s.path, f"source (in {path.name})")
     w = workspace(ws)
     log(f"config {path}; workspace {w.root}")
-    log(f"base model {cfg.train.base_model}, tasks {', '.join(cfg.tasks.names)}, eval share {cfg.split.eval_share}")
+    names = check_task_names(cfg.tasks.names or default_task_names())  # a typo fails before any work
+    log(f"base model {cfg.train.base_model}, tasks {', '.join(names)}, eval share {cfg.split.eval_share}")
     with progress(("training", cfg.train.steps), ("evaluating", None)) as [step, batch]:
         report = run_pipeline(
             cfg, w, resume, log, on_train_step=lambda s, loss: step(f"loss {loss:.3f}"), on_eval_batch=batch

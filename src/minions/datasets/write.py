@@ -42,11 +42,57 @@ def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dic
     for s, recs in split.splits.items():
         for (task, lang), n in sorted(Counter((r.task, r.lang) for r in recs).items()):
             lines.append(f"| {s} | {task} | {lang} | {n} |")
+    for key, title in (("instruction_lang", "instruction language"), ("pairing_rule", "pairing rule")):
+        lines += ["", f"## Records by {title}", "", f"| split | {title} | records |", "|---|---|---|"]
+        for s, recs in split.splits.items():
+            for value, n in sorted(Counter(str(getattr(r, key) or "none") for r in recs).items()):
+                lines.append(f"| {s} | {value} | {n} |")
+    lines += ["", "## Examples", "", "Two records of each task (the first of the train split, then of the others).", ""]
+    by_task: dict[str, list] = {}
+    for recs in split.splits.values():
+        for r in recs:
+            if len(by_task.setdefault(r.task, [])) < 2:
+                by_task[r.task].append(r)
+    for task, examples in sorted(by_task.items()):
+        lines += [f"### {task}", ""]
+        for r in examples:
+            lines += [
+                f"- **instruction** ({r.instruction_lang}): {_clip(r.instruction, 300)}",
+                "",
+                _block("input", r.input),
+                "",
+                _block("output", r.output),
+                "",
+            ]
     lines += ["", "## Rejected", "", "| stage | reason | count |", "|---|---|---|"]
     for (stage, reason), n in sorted(Counter((r.stage, r.reason) for r in rejected).items()):
         lines.append(f"| {stage} | {reason} | {n} |")
     lines += ["", "## Pipeline summary", ""] + [f"- {k}: {v}" for k, v in summary.items()] + [""]
     return "\n".join(lines)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _block(label: str, text: str) -> str:
+    """A labelled, fenced excerpt (at most 20 lines) that no fence inside the text can close."""
+    lines = text.splitlines()
+    body = "\n".join(lines[:20] + ([f"… ({len(lines) - 20} more lines)"] if len(lines) > 20 else []))
+    fence = "~" * max(4, max((len(x) - len(x.lstrip("~")) for x in lines), default=0) + 1)
+    return f"  {label}:\n\n{fence}\n{body}\n{fence}" if text else f"  {label}: (empty)"
+
+
+def counts_by(split: SplitResult) -> dict[str, dict[str, dict[str, int]]]:
+    """Record counts by task, instruction language and pairing rule, each per split."""
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for key in ("task", "instruction_lang", "pairing_rule"):
+        table: dict[str, dict[str, int]] = {}
+        for s, recs in split.splits.items():
+            for value, n in Counter(str(getattr(r, key) or "none") for r in recs).items():
+                table.setdefault(value, {})[s] = n
+        out[key] = dict(sorted(table.items()))
+    return out
 
 
 def write_dataset(
@@ -60,18 +106,29 @@ def write_dataset(
     internal_names: dict[str, str],
     scrubbed: bool = True,
     internal_domains: list[str] | None = None,
+    form: str = "alpaca",
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
+    `form`: alpaca (the records' own keys) or chat (`messages` in place of instruction, input, output).
 
     Every file written is gated (`gate_folder`): if a detector fires on any, nothing is released.
     """
     for s, recs in split.splits.items():
-        write_jsonl(folder / f"{s}.jsonl", (r.model_dump() for r in recs))
+        write_jsonl(folder / f"{s}.jsonl", (r.to_chat() if form == "chat" else r.model_dump() for r in recs))
     write_jsonl(folder / "rejected.jsonl", (r.model_dump() for r in rejected))
     atomic_write_text(folder / "card.md", _card(name, split, rejected, summary, scrubbed))
     counts = {s: len(recs) for s, recs in split.splits.items()}
     manifest = write_manifest(
-        folder, "dataset", config, inputs, split_level=split.level, counts=counts, summary=summary
+        folder,
+        "dataset",
+        config,
+        inputs,
+        split_level=split.level,
+        counts=counts,
+        counts_by=counts_by(split),
+        format=form,
+        summary=summary,
+        skipped=[{"id": r.id, "task": r.task, "stage": r.stage, "reason": r.reason} for r in rejected],
     )
     gate_folder(folder, internal_names, internal_domains)
     return manifest

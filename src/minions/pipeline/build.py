@@ -18,7 +18,7 @@ from minions.scrub.ner import configured_recognizer
 from minions.scrub.pseudonyms import Pseudonyms
 from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
-from minions.tasks.registry import cap, run_tasks, task_options
+from minions.tasks.registry import TASKS, cap, check_task_names, default_task_names, run_tasks, task_options
 
 Log = Callable[[str], None]
 
@@ -51,6 +51,8 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
     """
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
+    if cfg.dataset.format == "fim":
+        raise UserError("the fim format is not available yet; use --format alpaca or chat")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     collected = list(rejected)
@@ -84,8 +86,11 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         f"{summary['pairs']} test pairs"
     )
     options = task_options(cfg.tasks)
+    names = check_task_names(cfg.tasks.names or default_task_names())
+    for name in (n for n in names if TASKS[n].teacher):
+        log(f"task {name} needs a teacher model (the synthesis stage): it gives no records in a build")
     documents = [f for f in files if f.lang == "markdown"]
-    records, refused = run_tasks(parsed.units, cfg.tasks.names, options, documents)
+    records, refused = run_tasks(parsed.units, names, options, documents)
     records, over = cap(records, options)
     rejected += refused + over
     kept, filtered = apply_filters(records, cfg.filters)
@@ -124,6 +129,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         cfg.scrub.internal_names,
         scrubbed=cfg.scrub.enabled,
         internal_domains=cfg.scrub.internal_domains,
+        form=cfg.dataset.format,
     )
 
 

@@ -88,14 +88,25 @@ def register_task(
     return deco
 
 
+def default_task_names() -> list[str]:
+    """Every registered task that needs no teacher, in registration order: what `build` runs by default."""
+    return [t.name for t in TASKS.values() if not t.teacher]
+
+
+def check_task_names(names: list[str]) -> list[str]:
+    """The names, or a UserError naming the first unknown one and the known ones."""
+    unknown = [n for n in names if n not in TASKS]
+    if unknown:
+        raise UserError(f"unknown task {unknown[0]!r}; known tasks: {', '.join(sorted(TASKS))} (see `minions tasks`)")
+    return names
+
+
 def run_tasks(
     units: list[CodeUnit], names: list[str], options: TaskOptions, documents: list[SourceFile] = ()
 ) -> tuple[list[InstructionRecord], list[Rejection]]:
     """Run the named builders, in the order given, over the units (or the documents, for a task that
     reads documents): their records, and the inputs they refused with a reason (caps: see `cap`)."""
-    unknown = [n for n in names if n not in TASKS]
-    if unknown:
-        raise UserError(f"unknown task {unknown[0]!r}; known tasks: {', '.join(sorted(TASKS))}")
+    check_task_names(names)
     records, rejected = [], []
     for n in names:
         task = TASKS[n]

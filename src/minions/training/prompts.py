@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SYSTEM_PROMPT = "You are a coding assistant for this company's code base. Follow its conventions."
+from minions.records import SYSTEM_PROMPT
+
 IGNORE = -100
 
 
@@ -46,9 +47,10 @@ def choose_template(name: str, tokenizer) -> PromptTemplate:
 
 
 def record_messages(record: dict) -> list[dict]:
-    """The system and user turns of an instruction record."""
+    """The system and user turns of an instruction record (the system turn a chat-form record carried,
+    else ours)."""
     user = record["instruction"] + ("\n\n" + record["input"] if record.get("input") else "")
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": record.get("system") or SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
 def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length: int) -> tuple[list[int], list[int]]:
