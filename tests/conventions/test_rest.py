@@ -21,6 +21,7 @@ def rules(method: str, path: str) -> list[tuple[str, str]]:
         ("POST", "/doSomething", [("verb-in-path", "doSomething"), ("kebab-case", "doSomething")]),
         ("POST", "/order/cancelOrder", [("verb-in-path", "cancelOrder"), ("kebab-case", "cancelOrder")]),
         ("POST", "/owners/new", [("verb-in-path", "new")]),
+        ("POST", "/admin/upload/file", [("verb-in-path", "upload")]),
         ("POST", "/owners/{ownerId}/edit", [("verb-in-path", "edit")]),
         ("GET", "/brand/delete/{id}", [("verb-in-path", "delete"), ("get-changes-state", "delete")]),
         ("ANY", "/cart/remove", [("one-method", ""), ("verb-in-path", "remove"), ("get-changes-state", "remove")]),

@@ -23,9 +23,10 @@ How a path is read:
 - `verb-in-path`: a segment fails when its first word is a CRUD or generic verb (`CRUD_VERBS`:
   get, create, add, update, edit, delete, remove, do, save, list, find, query, fetch, set, make, ...:
   what the HTTP method already says), or when it is several words led by an action verb
-  (`ACTION_VERBS`: cancel, confirm, import, upload, search, login, ...), as in `/cancelOrder`. A
-  bare action verb after a resource (`POST /orders/{id}/cancel`) is the accepted "controller
-  resource" pattern and passes. Words that are nouns as often as verbs (view, show, read, order,
+  (`ACTION_VERBS`: cancel, confirm, import, upload, search, login, ...), as in `/cancelOrder`, or
+  by a bare action verb before more path (`/upload/file`). A bare action verb as the last segment,
+  after its resource (`POST /orders/{id}/cancel`), is the accepted "controller resource" pattern
+  and passes. Words that are nouns as often as verbs (view, show, read, order,
   post, sort, new as in `newProducts`) are in no list. The HTML-form pages `GET .../new` and
   `GET .../{id}/edit` (the Rails convention) pass; a bare `new` or `edit` under any other method
   (`POST /owners/new`) fails.
@@ -125,14 +126,15 @@ def is_plural(word: str) -> bool:
     return w.endswith("s") and not w.endswith(("ss", "us", "is"))
 
 
-def _verb_led(segment: str) -> str | None:
-    """The verb a segment is led by, when it breaks `verb-in-path`."""
+def _verb_led(segment: str, last: bool) -> str | None:
+    """The verb a segment is led by, when it breaks `verb-in-path` (a bare action verb passes as the
+    last segment)."""
     ws = words(segment)
     if not ws:
         return None
     if ws[0] in CRUD_VERBS:
         return ws[0]
-    if ws[0] in ACTION_VERBS and len(ws) > 1:
+    if ws[0] in ACTION_VERBS and (len(ws) > 1 or not last):
         return ws[0]
     return None
 
@@ -166,7 +168,7 @@ def check(method: str, path: str) -> list[Violation]:
         )
         if form_page:
             continue
-        verb = "new" if low == "new" else _verb_led(seg)  # a bare `new` off a GET form page: `POST /owners/new`
+        verb = "new" if low == "new" else _verb_led(seg, last)  # a bare `new` off a GET form page: `POST /owners/new`
         if verb is not None:
             add("verb-in-path", seg)
             if method in ("GET", "HEAD", "ANY") and verb in STATE_VERBS:

@@ -4,7 +4,7 @@ Builders register with `@register_task`; the built-ins (`implement_method.py`, `
 are registered the same way a plugin would be. `minions tasks` lists the registry.
 """
 
-from minions.tasks import implement_method, write_test  # noqa: F401  (registers the built-in tasks)
+from minions.tasks import design_restful_api, implement_method, write_test  # noqa: F401  (registers the built-in tasks)
 from minions.tasks.registry import TASKS, TaskOptions, build_records, register_task, run_tasks
 
 __all__ = ["TASKS", "TaskOptions", "build_records", "register_task", "run_tasks"]
