@@ -4,7 +4,14 @@ Builders register with `@register_task`; the built-ins (`implement_method.py`, `
 are registered the same way a plugin would be. `minions tasks` lists the registry.
 """
 
-from minions.tasks import design_restful_api, implement_method, write_test  # noqa: F401  (registers the built-in tasks)
+from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
+    design_restful_api,
+    implement_method,
+    spring_controller,
+    spring_repository,
+    spring_service,
+    write_test,
+)
 from minions.tasks.registry import TASKS, TaskOptions, build_records, register_task, run_tasks
 
 __all__ = ["TASKS", "TaskOptions", "build_records", "register_task", "run_tasks"]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from minions.parsing.classinfo import class_of
 from minions.parsing.languages import LANGUAGES
 from minions.records import CodeUnit
+from minions.tasks.registry import fence
 
 TABLE_HEAD = "| verb | path | request | response |\n|---|---|---|---|"
 
@@ -183,3 +184,30 @@ def parses(code: str, lang: str) -> bool:
     if not parser.parse(code.encode()).root_node.has_error:
         return True
     return not parser.parse(f"class X {{\n{code}\n}}".encode()).root_node.has_error
+
+
+def dependencies(
+    cls: CodeUnit, find: Callable[[CodeUnit, str], CodeUnit | None], accept: Callable[[CodeUnit], bool]
+) -> list[CodeUnit]:
+    """The class units of the types the class is given (`injected`) that `accept` takes, once each."""
+    out: list[CodeUnit] = []
+    for t in injected(cls):
+        dep = find(cls, t)
+        if dep is not None and accept(dep) and dep not in out:
+            out.append(dep)
+    return out
+
+
+def infos(units: list[CodeUnit]) -> str:
+    """Each unit's class info in its own fence."""
+    return "\n".join(fence(u.info, "") for u in units)
+
+
+SPRING_LANGS = ("java", "kotlin")
+
+
+def layer_refusal(cls: CodeUnit) -> str | None:
+    """Why a class cannot be an implement-a-layer record whatever its dependencies, or None."""
+    if kind_of(cls).endswith("interface"):
+        return "an interface: no implementation to write"
+    return None
