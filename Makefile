@@ -7,7 +7,7 @@ export OMP_NUM_THREADS ?= 1
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test test-fast lint format bench clean mutation
+.PHONY: install demo test test-fast lint format bench clean mutation task-examples
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: install
 format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# The example record of each task that `minions tasks` shows (src/minions/tasks/examples.json), rebuilt from
+# examples/acme-shop; a test fails while it is stale.
+task-examples: install
+	$(BIN)/python -m minions.tasks.examples
 
 # The scrub benchmark (bench/scrub_bench.py) generates its corpus and detect-secrets' venv under bench/.out/
 # (never committed). SCRUB_BENCH_MB must stay >= 20 for the published numbers; SCRUB_BENCH_REAL names

@@ -371,15 +371,59 @@ def dedup(
     typer.echo(f"kept {len(kept)} removed {len(removed)}")
 
 
-def tasks(as_json: bool = JsonOpt) -> None:
-    """List the registered task builders.
+def tasks(
+    name: str = typer.Argument(None, help="Show one task in full, with its example record."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """List the registered tasks: what each teaches, the units it needs, whether it needs a teacher model.
 
-    Example: minions tasks --json
+    Each task comes with an example record built from examples/acme-shop (`minions tasks NAME`).
+    `minions build` runs every task that needs no teacher unless --tasks (or tasks.names) names some.
+
+    Example: minions tasks text-to-sql
     """
     from minions.tasks import TASKS
+    from minions.tasks.examples import shipped_examples
+    from minions.tasks.registry import check_task_names
 
-    rows = [{"name": t.name, "description": t.description} for t in TASKS.values()]
-    result(rows, as_json, "\n".join(f"{t['name']:<20} {t['description']}" for t in rows))
+    examples = shipped_examples()
+    chosen = check_task_names([name]) if name else list(TASKS)
+    rows = [
+        {
+            "name": n,
+            "description": TASKS[n].description,
+            "needs": TASKS[n].needs,
+            "teacher": TASKS[n].teacher,
+            "example": examples.get(n),
+        }
+        for n in chosen
+    ]
+    if as_json or not name:
+        width = max(len(n) for n in chosen)
+        lines = [f"{r['name']:<{width}}  {'teacher ' if r['teacher'] else ''}{r['description']}" for r in rows]
+        result(rows, as_json, "\n".join(lines))
+        return
+    r, ex = rows[0], rows[0]["example"]
+    parts = [
+        f"{r['name']}: {r['description']}",
+        f"needs: {r['needs'] or '-'}",
+        f"teacher: {'yes' if r['teacher'] else 'no'}",
+    ]
+    if ex:
+        parts += [
+            "",
+            f"example ({ex['template_id']}):",
+            "",
+            "instruction:",
+            ex["instruction"],
+            "",
+            "input:",
+            ex["input"],
+        ]
+        parts += ["", "output:", ex["output"]]
+    else:
+        parts += ["", "no example record (a teacher task, or none on examples/acme-shop)"]
+    result(rows, False, "\n".join(parts))
 
 
 def register(app: typer.Typer) -> None:
