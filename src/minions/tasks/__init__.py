@@ -11,6 +11,7 @@ from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
     spring_controller,
     spring_repository,
     spring_service,
+    text_to_sql,
     write_test,
 )
 from minions.tasks.registry import TASKS, TaskOptions, build_records, register_task, run_tasks
