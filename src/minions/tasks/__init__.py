@@ -9,6 +9,7 @@ from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
     design_restful_api,
     implement_method,
     spring_controller,
+    spring_data_method,
     spring_repository,
     spring_service,
     text_to_sql,
