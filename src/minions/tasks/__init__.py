@@ -8,6 +8,7 @@ from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
     controller_test,
     design_restful_api,
     implement_method,
+    plantuml_data_structure,
     spring_controller,
     spring_data_method,
     spring_repository,
