@@ -74,3 +74,20 @@ def test_the_collector_is_paused_while_parsing_and_back_after(acme_files, monkey
 )
 def test_module_of(path, build_dirs, module):
     assert module_of(path, build_dirs) == module
+
+
+def test_an_error_in_this_process_stops_the_helpers_and_leaves_no_files(acme_files, tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    calls = []
+
+    def failing_progress():
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("progress display broke")
+
+    with pytest.raises(RuntimeError, match="progress display broke"):
+        parse_files(acme_files, workers=3, progress=failing_progress)
+    assert multiprocessing.active_children() == []
+    assert list(tmp_path.iterdir()) == []

@@ -201,26 +201,34 @@ def _pooled(files: list[SourceFile], wanted: set[str], build_dirs: dict, process
             try:
                 while True:
                     i = conn.recv()
-                    parts[i] = pickle.loads(Path(tmp, f"{i}.pickle").read_bytes())
-            except (EOFError, OSError):  # the helper is done (or died)
+                    path = Path(tmp, f"{i}.pickle")
+                    parts[i] = pickle.loads(path.read_bytes())
+                    path.unlink()
+            except Exception:  # the helper is done, or died: what it did not hand over is parsed here
                 pass
 
-        helpers = []
-        for _ in range(processes - 1):
-            here, there = mp.Pipe(duplex=False)
-            proc = mp.Process(target=helper, args=(there,), daemon=True)
-            proc.start()
-            there.close()
-            thread = threading.Thread(target=receive, args=(here,), daemon=True)
-            thread.start()
-            helpers.append((proc, here, thread))
-        while (i := claim()) < len(chunks):
-            parts[i] = work(i)
-            report()
-        for proc, conn, thread in helpers:
-            thread.join()
-            proc.join()
-            conn.close()
+        helpers: list = []
+        try:
+            for _ in range(processes - 1):
+                here, there = mp.Pipe(duplex=False)
+                proc = mp.Process(target=helper, args=(there,), daemon=True)
+                proc.start()
+                there.close()
+                thread = threading.Thread(target=receive, args=(here,), daemon=True)
+                thread.start()
+                helpers.append((proc, here, thread))
+            while (i := claim()) < len(chunks):
+                parts[i] = work(i)
+                report()
+        except BaseException:  # stop the helpers before their folder goes, then let the error through
+            for proc, _, _ in helpers:
+                proc.terminate()
+            raise
+        finally:
+            for proc, conn, thread in helpers:
+                proc.join()
+                conn.close()
+                thread.join()
     for i in range(len(chunks)):
         if i not in parts:  # a helper died before finishing it
             parts[i] = work(i)
