@@ -5,6 +5,7 @@ are registered the same way a plugin would be. `minions tasks` lists the registr
 """
 
 from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
+    code_completion,
     controller_test,
     design_restful_api,
     implement_method,
