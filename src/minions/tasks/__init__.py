@@ -15,6 +15,7 @@ from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
     spring_data_method,
     spring_repository,
     spring_service,
+    stories,
     text_to_sql,
     write_test,
 )
