@@ -217,6 +217,26 @@ def test_build_in_chat_form_with_chosen_tasks_counts_everything_in_the_manifest_
     assert "### write-test" in card and card.count("- **instruction** (") == 2
 
 
+def test_build_in_fim_form_uses_the_base_models_fim_tokens_and_refuses_a_model_without(tmp_path):
+    (tmp_path / "tiny.yaml").write_text("train:\n  base_model: tiny\n")
+    out, ws = tmp_path / "ds", tmp_path / "ws"
+    args = ["build", str(EXAMPLE), "--tasks", "code-completion,write-test", "--format", "fim", "--workspace", str(ws)]
+    p = run_cli(*args, "--out", str(out), "--config", str(tmp_path / "tiny.yaml"))
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(x) for x in (out / "train.jsonl").read_text().splitlines()]
+    fim = [r for r in rows if r["task"] == "code-completion"]
+    assert fim and all("fim_prompt" not in r for r in rows if r["task"] != "code-completion")
+    for r in fim:
+        head, _, rest = r["fim_prompt"].partition("<fim_suffix>")
+        assert head.startswith("<fim_prefix>") and rest.endswith("<fim_middle>")
+        prefix, suffix = head.removeprefix("<fim_prefix>"), rest.removesuffix("<fim_middle>")
+        assert f"{prefix}<FILL>{suffix}" in r["input"], "the prompt holds the record's prefix and suffix"
+    assert json.loads((out / "manifest.json").read_text())["format"] == "fim"
+    refused = run_cli(*args, "--out", str(tmp_path / "ds2"))  # the default base model has no FIM tokens
+    assert refused.returncode == 2 and "has no fill-in-the-middle tokens" in refused.stderr
+    assert not (tmp_path / "ds2").exists(), "refused before any work"
+
+
 def test_every_command_explains_itself_with_an_example():
     for cmd in ["run", "collect", "scrub", "parse", "build", "train", "serve", "eval", "dedup"]:
         p = run_cli(cmd, "--help")

@@ -312,7 +312,7 @@ def build(
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
     Example: minions build examples/acme-shop --out dataset/ --tasks implement-method,text-to-sql --format chat
     """
-    from minions.pipeline.build import build_dataset
+    from minions.pipeline.build import build_dataset, fim_tokens_for
     from minions.scrub.pseudonyms import load_key
     from minions.tasks.registry import check_task_names
 
@@ -325,9 +325,11 @@ def build(
         if form not in ("alpaca", "chat", "fim"):
             raise UserError(f"unknown --format {form!r}; use alpaca, chat or fim")
         cfg.dataset.format = form
-    key = load_key(workspace(ws).root)  # pseudonyms in the data, keyed hashes of names in the manifest
+    w = workspace(ws)
+    key = load_key(w.root)  # pseudonyms in the data, keyed hashes of names in the manifest
+    fim = fim_tokens_for(cfg, w)  # before any work: a base model without FIM tokens cannot take the fim form
     with output_folder(out, force, resume) as tmp:
-        manifest = build_dataset(cfg, tmp, log, key)
+        manifest = build_dataset(cfg, tmp, log, key, fim)
     counts = manifest["counts"]
     result({"out": str(out.resolve()), **counts}, as_json, str(out.resolve()))
 

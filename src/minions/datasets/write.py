@@ -7,7 +7,8 @@ from pathlib import Path
 
 from minions.datasets.gate import gate_folder
 from minions.datasets.split import SplitResult
-from minions.records import Rejection
+from minions.records import InstructionRecord, Rejection
+from minions.tasks.code_completion import FimTokens, fim_pieces, fim_text
 from minions.workspace import atomic_write_text, write_jsonl, write_manifest
 
 
@@ -83,6 +84,16 @@ def _block(label: str, text: str) -> str:
     return f"  {label}:\n\n{fence}\n{body}\n{fence}" if text else f"  {label}: (empty)"
 
 
+def _row(record: InstructionRecord, form: str, fim: FimTokens | None) -> dict:
+    if form == "chat":
+        return record.to_chat()
+    row = record.model_dump()
+    if form == "fim" and fim is not None and record.task == "code-completion":
+        prefix, suffix, _ = fim_pieces(record)
+        row["fim_prompt"] = fim_text(prefix, suffix, "", fim)
+    return row
+
+
 def counts_by(split: SplitResult) -> dict[str, dict[str, dict[str, int]]]:
     """Record counts by task, instruction language and pairing rule, each per split."""
     out: dict[str, dict[str, dict[str, int]]] = {}
@@ -107,14 +118,17 @@ def write_dataset(
     scrubbed: bool = True,
     internal_domains: list[str] | None = None,
     form: str = "alpaca",
+    fim: FimTokens | None = None,
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
-    `form`: alpaca (the records' own keys) or chat (`messages` in place of instruction, input, output).
+    `form`: alpaca (the records' own keys), chat (`messages` in place of instruction, input, output),
+    or fim (alpaca, and each code-completion record also has `fim_prompt`: its prefix and suffix in
+    the base model's fill-in-the-middle form, `fim` its tokens; the output is the middle).
 
     Every file written is gated (`gate_folder`): if a detector fires on any, nothing is released.
     """
     for s, recs in split.splits.items():
-        write_jsonl(folder / f"{s}.jsonl", (r.to_chat() if form == "chat" else r.model_dump() for r in recs))
+        write_jsonl(folder / f"{s}.jsonl", (_row(r, form, fim) for r in recs))
     write_jsonl(folder / "rejected.jsonl", (r.model_dump() for r in rejected))
     atomic_write_text(folder / "card.md", _card(name, split, rejected, summary, scrubbed))
     counts = {s: len(recs) for s, recs in split.splits.items()}

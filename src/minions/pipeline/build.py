@@ -18,6 +18,7 @@ from minions.scrub.ner import configured_recognizer
 from minions.scrub.pseudonyms import Pseudonyms
 from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
+from minions.tasks.code_completion import FimTokens, fim_tokens
 from minions.tasks.registry import TASKS, cap, check_task_names, default_task_names, run_tasks, task_options
 
 Log = Callable[[str], None]
@@ -42,17 +43,40 @@ def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
     return data
 
 
-def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key: bytes | None = None) -> dict:
+def fim_tokens_for(cfg: PipelineConfig, ws) -> FimTokens | None:
+    """The fill-in-the-middle tokens of the configured base model's tokenizer, when the dataset is to be
+    written in the fim form (None otherwise); a UserError when that tokenizer has none."""
+    if cfg.dataset.format != "fim":
+        return None
+    from transformers import AutoTokenizer
+
+    from minions.training.models import quiet_transformers, resolve_base_model
+
+    quiet_transformers()
+    tokens = fim_tokens(AutoTokenizer.from_pretrained(resolve_base_model(cfg.train.base_model, ws)))
+    if tokens is None:
+        raise UserError(
+            f"base model {cfg.train.base_model!r} has no fill-in-the-middle tokens, so the fim format cannot be "
+            "written; use --format alpaca or chat, or a base model whose tokenizer has them (StarCoder, "
+            "Qwen2.5-Coder, DeepSeek-Coder)"
+        )
+    return tokens
+
+
+def build_dataset(
+    cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key: bytes | None = None, fim: FimTokens | None = None
+) -> dict:
     """Build the dataset folder at `out` (already created; whatever is in it is replaced, so a resumed
-    build keeps nothing of an earlier one); return its manifest.
+    build keeps nothing of an earlier one); return its manifest. `fim`: the base model's FIM tokens,
+    needed for the fim form (`fim_tokens_for`).
 
     With a key, scrub writes consistent pseudonyms and typed secrets (see scrub/pseudonyms.py);
     without one, fixed placeholders.
     """
     if not cfg.sources:
         raise UserError("no sources to build from; name a folder on the command line or set `sources` in the config")
-    if cfg.dataset.format == "fim":
-        raise UserError("the fim format is not available yet; use --format alpaca or chat")
+    if cfg.dataset.format == "fim" and fim is None:
+        raise UserError("the fim format needs the base model's fill-in-the-middle tokens (see `fim_tokens_for`)")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     collected = list(rejected)
@@ -130,6 +154,7 @@ def build_dataset(cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key
         scrubbed=cfg.scrub.enabled,
         internal_domains=cfg.scrub.internal_domains,
         form=cfg.dataset.format,
+        fim=fim,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from minions.adapters import register_adapter
 from minions.config import PipelineConfig
 from minions.errors import GateFailure, UserError
-from minions.pipeline.build import Log, build_dataset, manifest_config
+from minions.pipeline.build import Log, build_dataset, fim_tokens_for, manifest_config
 from minions.scrub.pseudonyms import load_key
 from minions.workspace import Workspace, read_manifest, write_manifest
 
@@ -97,7 +97,8 @@ def _run_stages(
 
     dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"
     key = load_key(ws.root)
-    _stage(dataset, lambda out: build_dataset(cfg, out, log, key), log)
+    fim = fim_tokens_for(cfg, ws)  # before any work: a base model without FIM tokens cannot take the fim form
+    _stage(dataset, lambda out: build_dataset(cfg, out, log, key, fim), log)
     ds = read_manifest(dataset)
     ws.catalog.put(
         "datasets",

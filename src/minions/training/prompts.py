@@ -60,7 +60,9 @@ def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length
     the code right before the answer matters more than the header.
     """
     end = template.end or tokenizer.eos_token
-    prompt = tokenizer(template.prompt(record_messages(record)), add_special_tokens=False)["input_ids"]
+    # a fim-form record brings its own prompt (prefix and suffix between the base model's FIM tokens)
+    text = record["fim_prompt"] if record.get("fim_prompt") else template.prompt(record_messages(record))
+    prompt = tokenizer(text, add_special_tokens=False)["input_ids"]
     completion = tokenizer(record["output"] + end, add_special_tokens=False)["input_ids"]
     if len(prompt) + len(completion) > max_length:
         completion = completion[: max(max_length - len(prompt), max_length // 2)]
