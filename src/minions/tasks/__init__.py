@@ -9,6 +9,7 @@ from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
     controller_test,
     design_restful_api,
     domain_qa,
+    implement_from_test,
     implement_method,
     plantuml_data_structure,
     spring_controller,
