@@ -8,6 +8,7 @@ from minions.tasks import (  # noqa: F401  (registers the built-in tasks)
     code_completion,
     controller_test,
     design_restful_api,
+    doc_generation,
     domain_qa,
     implement_from_test,
     implement_method,
