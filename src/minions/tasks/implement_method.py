@@ -3,11 +3,21 @@
 The outline is the class's compact info (`CodeUnit.info`: constructor, fields, method signatures)
 by default, or the class with member bodies elided (`TaskOptions.outline = "skeleton"`, and
 wherever no class unit is found: a module's functions, a Go method of a type in another file).
+
+With the info outline, the input also shows "related types": the compact info of the repository's own
+classes that the method's signature and body name (capitalised identifiers matched against class
+units of the same repository; where two share a name, the one in the method's package, then module,
+then the nearest folder), most-named first, the method's own class and test classes left out, as
+many as fit in `RELATED_BUDGET` characters (names in the signature count twice: the signature, then
+the code that repeats it). A method that names none gets none; the skeleton outline gets none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
 
 from minions.parsing.classinfo import class_of
 from minions.records import CodeUnit, InstructionRecord
@@ -55,13 +65,16 @@ WORDINGS: Wordings = {
         ),
     ],
 }
+RELATED_BUDGET = 1500  # characters of related types' info per record, at most
+_TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
+
 WORDS = {
     "en": {"class": ("method", "class"), "file": ("function", "module")},
     "zh": {"class": ("方法", "类"), "file": ("函数", "模块")},
 }
 
 
-def _input(unit: CodeUnit, info: str = "") -> str:
+def _input(unit: CodeUnit, info: str = "", related: str = "") -> str:
     outline, todo = (
         ("Class outline:", "Method to implement:")
         if unit.scope == "class"
@@ -70,7 +83,9 @@ def _input(unit: CodeUnit, info: str = "") -> str:
             "Function to implement:",
         )
     )
-    parts = [f"File: {unit.path}", outline, fence(info, "") if info else fence(unit.context, unit.lang), todo]
+    parts = [f"File: {unit.path}", outline, fence(info, "") if info else fence(unit.context, unit.lang)]
+    parts += ["Related types:", fence(related, "")] if related else []
+    parts.append(todo)
     head = (dedent(unit.doc) + "\n" if unit.doc and unit.lang != "python" else "") + unit.signature
     if unit.lang == "python" and unit.doc:
         head += "\n    " + unit.doc.strip()
@@ -82,6 +97,41 @@ def _info(cls: CodeUnit | None) -> str:
     return cls.info if cls is not None else ""
 
 
+def _closeness(unit: CodeUnit, cls: CodeUnit) -> tuple:
+    """How near a class is to a method, for picking among classes of one name: the same package, the
+    same module, then the longest shared folder path (and the path, so the choice is stable)."""
+    a, b = PurePosixPath(unit.path).parent.parts, PurePosixPath(cls.path).parent.parts
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return (cls.package != unit.package or not unit.package, cls.module != unit.module, -shared, cls.path)
+
+
+def related_types(units: list[CodeUnit]) -> Callable[[CodeUnit, CodeUnit | None], str]:
+    """A lookup: method (and its own class unit) -> the compact info of the repository's classes its
+    signature and code name, most-named first (then in order of first mention), joined by blank lines
+    up to `RELATED_BUDGET` characters; one that does not fit is passed over for the next."""
+    by_name: dict[tuple[str, str], list[CodeUnit]] = defaultdict(list)
+    for u in units:
+        if u.kind == "class" and u.info and u.role != "test":
+            by_name[(u.source.repo, u.name)].append(u)
+
+    def find(unit: CodeUnit, own: CodeUnit | None) -> str:
+        names = Counter(_TYPE_NAME.findall(unit.signature + "\n" + unit.code))
+        chosen = []
+        for name in names:  # a Counter keeps the order of first mention
+            candidates = [c for c in by_name.get((unit.source.repo, name), []) if c is not own]
+            if name != unit.class_name and candidates:
+                chosen.append((-names[name], min(candidates, key=lambda c: _closeness(unit, c)).info))
+        out, used = [], 0
+        for _, info in sorted(chosen, key=lambda x: x[0]):
+            cost = len(info) + (2 if out else 0)
+            if info not in out and used + cost <= RELATED_BUDGET:
+                out.append(info)
+                used += cost
+        return "\n\n".join(out)
+
+    return find
+
+
 @register_task(
     "implement-method",
     "Implement a method from its class outline, signature and doc comment.",
@@ -90,19 +140,21 @@ def _info(cls: CodeUnit | None) -> str:
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord]:
     test_classes = {(u.source.repo, u.path, u.class_name) for u in units if u.kind == "test"}
     class_unit = class_of(units)
+    related = related_types(units)
     for u in units:
         if u.kind != "method" or not u.class_name or (u.source.repo, u.path, u.class_name) in test_classes:
             continue  # helpers inside test classes are not the code we teach
         if u.name == u.class_name or u.name == "__init__":
             continue  # constructors: wiring, not behaviour
         label = LANG_LABEL.get(u.lang, u.lang)
+        cls = class_unit(u)
         lang, template_id, template = pick("implement-method", [u.id], "", WORDINGS, options)
         what, where = WORDS[lang][u.scope]
         yield make_record(
             task="implement-method",
             template_id=template_id,
             instruction=template.format(name=u.name, cls=u.class_name, label=label, what=what, where=where),
-            input=_input(u, _info(class_unit(u)) if options.outline == "info" else ""),
+            input=_input(u, _info(cls), related(u, cls)) if options.outline == "info" else _input(u),
             output=dedent(u.code),
             unit=u,
             unit_ids=[u.id],
