@@ -171,3 +171,27 @@ def test_acme_shop_records_carry_related_types_within_the_budget():
     blocks = [i.split("Related types:\n```\n", 1)[1].split("\n```", 1)[0] for i in related]
     assert len(blocks) > len(records) // 3
     assert all(0 < len(b) <= im.RELATED_BUDGET for b in blocks)
+
+
+def test_doc_and_signature_lines_sit_at_the_method_column():
+    """A multi-line doc comment and an annotated signature lose the class's indentation."""
+    java = (
+        "package com.shop;\n\npublic class Carts {\n    /**\n     * Empties the cart and returns\n"
+        "     * how many lines went.\n     */\n    @Transactional\n    public int clear(long id) {\n"
+        "        return 0;\n    }\n}\n"
+    )
+    py = (
+        'class Carts:\n    def clear(self, cart_id):\n        """Empties the cart and returns\n'
+        '        how many lines went.\n        """\n        return 0\n'
+    )
+    files = [SourceFile.from_raw("r", "c", "C.java", java, "java"), SourceFile.from_raw("r", "c", "c.py", py, "python")]
+    records, _ = run_tasks(parse_files(files).units, ["implement-method"], TaskOptions())
+    by_lang = {r.lang: r for r in records}
+    assert by_lang["java"].input.endswith(
+        "```java\n/**\n * Empties the cart and returns\n * how many lines went.\n */\n@Transactional\n"
+        "public int clear(long id)\n```"
+    )
+    assert by_lang["python"].input.endswith(
+        '```python\ndef clear(self, cart_id):\n    """Empties the cart and returns\n'
+        '    how many lines went.\n    """\n```'
+    )

@@ -15,12 +15,14 @@ the code that repeats it). A method that names none gets none; the skeleton outl
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from minions.parsing.classinfo import class_of
 from minions.records import CodeUnit, InstructionRecord
+from minions.tasks.doc_generation import doc_as_written, indent_of, unindent
 from minions.tasks.registry import (
     LANG_LABEL,
     TaskOptions,
@@ -86,9 +88,11 @@ def _input(unit: CodeUnit, info: str = "", related: str = "") -> str:
     parts = [f"File: {unit.path}", outline, fence(info, "") if info else fence(unit.context, unit.lang)]
     parts += ["Related types:", fence(related, "")] if related else []
     parts.append(todo)
-    head = (dedent(unit.doc) + "\n" if unit.doc and unit.lang != "python" else "") + unit.signature
-    if unit.lang == "python" and unit.doc:
-        head += "\n    " + unit.doc.strip()
+    signature = unindent(unit.signature, indent_of(unit.code))
+    doc = doc_as_written(unit) if unit.doc.strip() else ""
+    head = (doc + "\n" if doc and unit.lang != "python" else "") + signature
+    if unit.lang == "python" and doc:
+        head += "\n" + textwrap.indent(doc, "    ")
     parts.append(fence(head, unit.lang))
     return "\n".join(parts)
 
