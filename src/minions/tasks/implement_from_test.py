@@ -38,8 +38,8 @@ WORDINGS: Wordings = {
         ),
         (
             f"{TASK}/en/2",
-            "Test first: the test below exercises `{name}` of `{cls}`, which is not implemented yet. Using the "
-            "outline of the {where}, write the {label} {what} `{name}` that makes the test pass.",
+            "Test first: the test below exercises `{name}` of the {where} `{cls}`, which is not implemented yet. "
+            "Using the outline of the {where}, write the {label} {what} `{name}` that makes the test pass.",
         ),
         (
             f"{TASK}/en/3",
@@ -54,7 +54,7 @@ WORDINGS: Wordings = {
         ),
         (
             f"{TASK}/zh/2",
-            "测试驱动开发：下面的测试检查 `{cls}` 的 `{name}`，但它还没有实现。"
+            "测试驱动开发：下面的测试检查{where} `{cls}` 的 `{name}`，但它还没有实现。"
             "请根据{where}的大纲编写 {label} {what} `{name}`，让测试通过。",
         ),
         (
