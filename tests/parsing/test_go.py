@@ -402,3 +402,47 @@ def test_parse_command_on_a_folder_of_typescript_and_go(tmp_path):
     ts_test = next(u for u in units if u["kind"] == "test" and u["lang"] == "typescript")
     double = next(u for u in units if u["name"] == "double")
     assert ts_test["pairs"] == [{"focal_id": double["id"], "rule": "call"}] and double["class_name"] == "pricing"
+
+
+NOT_THE_REQUEST = """package api
+
+func list(w http.ResponseWriter, r *http.Request) {
+	rows, _ := db.Query("SELECT id, name FROM users WHERE active = 1")
+	resp, _ := http.Get("https://upstream.example/users")
+	_ = resp.Header.Get("Content-Type")
+	var u GitHubUser
+	json.NewDecoder(resp.Body).Decode(&u)
+	json.NewEncoder(w).Encode(rows)
+}
+
+func bookable(c *gin.Context) {
+	var b Booking
+	c.ShouldBindWith(&b, binding.Query)
+	c.JSON(200, gin.H{"html": template.HTML("<b>x</b>")})
+}
+
+func create(c *gin.Context) {
+	var in struct {
+		Name string `json:"name"`
+		Age  int    `json:"age"`
+	}
+	c.ShouldBindJSON(&in)
+	_ = c.Request.Header.Get("X-Tenant")
+}
+
+func Routes(r *chi.Mux, g *gin.Engine) {
+	r.Get("/users", list)
+	g.GET("/bookable", bookable)
+	g.POST("/people", create)
+}
+"""
+
+
+def test_only_the_handlers_own_request_counts():
+    """Review finding: a database query, an upstream response's header or body, a query-string binding
+    and template.HTML in JSON were taken for the request's parameters, body or a view."""
+    http = {u.http["path"]: u.http for u in parse([("api/routes.go", NOT_THE_REQUEST)]).units if u.kind == "endpoint"}
+    assert (http["/users"]["params"], http["/users"]["body"], http["/users"]["returns"]) == ([], "", "body")
+    assert (http["/bookable"]["body"], http["/bookable"]["returns"]) == ("", "body")
+    assert http["/people"]["params"] == [{"name": "X-Tenant", "in": "header", "type": ""}]
+    assert http["/people"]["body"] == 'struct { Name string `json:"name"` Age int `json:"age"` }', "one line"

@@ -346,8 +346,6 @@ def _route(call: Node, ctx: FileContext) -> list[tuple[str, str, Node, Node | No
 # what a handler reads of its request: gin/echo `c.Query("q")`, net/http `r.URL.Query().Get("q")`, ...
 _QUERY_CALLS = {"Query", "DefaultQuery", "GetQuery", "QueryArray", "GetQueryArray", "QueryParam"}
 _HEADER_CALLS = {"GetHeader"}
-# calls that render a view: gin `c.HTML(...)`, echo `c.Render(...)`, html/template `t.ExecuteTemplate(w, ...)`
-_VIEW_CALLS = {"HTML", "Render", "Execute", "ExecuteTemplate"}
 # calls that decode the request body into a variable: `c.ShouldBindJSON(&req)`, `json.NewDecoder(r.Body).Decode(&req)`
 _BODY_CALLS = {"ShouldBindJSON", "BindJSON", "ShouldBind", "Bind", "ShouldBindWith", "BindWith", "Decode"}
 _BODY_CALLS |= {"ShouldBindBodyWith", "ShouldBindXML", "BindXML", "ShouldBindYAML"}
@@ -378,38 +376,89 @@ def _var_types(body: Node, ctx: FileContext) -> dict[str, str]:
     return out
 
 
+def _handler_params(fn: Node, ctx: FileContext) -> tuple[set[str], set[str], set[str]]:
+    """Names of the handler's framework context (`c *gin.Context`, `c echo.Context`), request
+    (`r *http.Request`) and response writer (`w http.ResponseWriter`) parameters."""
+    contexts, requests, writers = set(), set(), set()
+    plist = fn.child_by_field_name("parameters")
+    for p in plist.named_children if plist is not None else []:
+        kind = p.child_by_field_name("type")
+        if p.type != "parameter_declaration" or kind is None:
+            continue
+        t = text(kind, ctx).lstrip("*")
+        names = {text(n, ctx) for n in p.children_by_field_name("name")}
+        if t == "http.Request":
+            requests |= names
+        elif t == "http.ResponseWriter":
+            writers |= names
+        elif t.endswith(("Context", ".Ctx")):
+            contexts |= names
+    return contexts, requests, writers
+
+
+def _one_line(type_text: str) -> str:
+    """A type on one line, cut after 80 characters (an anonymous struct's fields and tags)."""
+    t = " ".join(type_text.split())
+    return t if len(t) <= 80 else t[:79] + "…"
+
+
 def _details(fn: Node | None, handler: str, path: str, ctx: FileContext) -> dict:
-    """A handler's parameters (the path's, then the query parameters and headers it reads), its body
-    type (the variable it binds or decodes the body into), `returns: view` when it renders a template;
-    Go handlers declare no response type."""
+    """A handler's parameters (the path's, then the query parameters and headers it reads of its
+    request), its body type (the variable it binds or decodes the request body into), `returns: view`
+    when it renders a template; Go handlers declare no response type. Only calls on the handler's own
+    context (`c`), request (`r`, `c.Request`) or writer (`w`) count: `db.Query(...)` or an upstream
+    response's `resp.Header.Get(...)` are not the request's."""
     params, body, returns = path_params(path), "", "body"
     seen = {(p["name"], "path") for p in params}
     block = fn.child_by_field_name("body") if fn is not None else None
-    types = _var_types(block, ctx) if block is not None else {}
-    for call in walk(block, {"call_expression"}) if block is not None else []:
+    if block is None:
+        return {"returns": returns, "handler": handler, "params": params, "body": body, "response": ""}
+    contexts, requests, writers = _handler_params(fn, ctx)
+    requests |= {f"{c}.Request" for c in contexts} | {f"{c}.Request()" for c in contexts}
+    types = _var_types(block, ctx)
+    for call in walk(block, {"call_expression"}):
         f = call.child_by_field_name("function")
         if f is None or f.type != "selector_expression":
             continue
         method, operand, args = text(f.child_by_field_name("field"), ctx), f.child_by_field_name("operand"), _args(call)
+        on = text(operand, ctx)
         where = None
-        if method in _VIEW_CALLS:
+        if (method in ("HTML", "Render") and on in contexts) or (
+            method in ("Execute", "ExecuteTemplate") and args and text(args[0], ctx) in writers
+        ):
             returns = "view"
-        if method in _QUERY_CALLS or (method == "Get" and text(operand, ctx).endswith("URL.Query()")):
+        if (method in _QUERY_CALLS and on in contexts) or (
+            method == "Get" and on in {f"{r}.URL.Query()" for r in requests}
+        ):
             where = "query"
-        elif method in _HEADER_CALLS or (method == "Get" and text(operand, ctx).endswith(".Header")):
+        elif (method in _HEADER_CALLS and on in contexts) or (
+            method == "Get" and on in {f"{r}.Header" for r in requests}
+        ):
             where = "header"
-        elif method in _BODY_CALLS and not body:
+        elif method in _BODY_CALLS and not body and _binds_the_body(method, on, args, contexts, requests, ctx):
             for a in args:  # Bind(&req), or Decode(f) of a pointer `f := &Filter{}`
                 if a.type == "unary_expression" and text(a, ctx).startswith("&"):
                     a = a.named_children[-1]
                 if a.type == "identifier" and text(a, ctx) in types:
-                    body = types[text(a, ctx)]
+                    body = _one_line(types[text(a, ctx)])
                     break
         name = _string(args[0], ctx) if where and args else None
         if name and (name, where) not in seen:
             seen.add((name, where))
             params.append({"name": name, "in": where, "type": ""})
     return {"returns": returns, "handler": handler, "params": params, "body": body, "response": ""}
+
+
+def _binds_the_body(
+    method: str, on: str, args: list[Node], contexts: set[str], requests: set[str], ctx: FileContext
+) -> bool:
+    """`c.ShouldBindJSON(&x)` (not `c.ShouldBindWith(&x, binding.Query)`: the query string),
+    `json.NewDecoder(r.Body).Decode(&x)`, chi's `render.Bind(r, &x)`."""
+    if on in contexts:
+        return not any(re.search(r"binding\.(Query|Uri|Header|Form)\b", text(a, ctx)) for a in args)
+    if method == "Decode":
+        return any(on.startswith("json.NewDecoder(") and f"{r}.Body" in on for r in requests)
+    return on == "render" and bool(args) and text(args[0], ctx) in requests
 
 
 def _endpoints(root: Node, ctx: FileContext, pkg: str, skeleton: str) -> list[CodeUnit]:
