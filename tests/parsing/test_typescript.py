@@ -409,7 +409,6 @@ def test_nest_endpoints_carry_handler_parameters_body_and_response():
         "handler": by(units, "method", "findOne").id,
         "params": [
             {"name": "id", "in": "path", "type": "string"},
-            {"name": "filter", "in": "query", "type": "ListDto"},  # the whole query as one object
             {"name": "x-tenant", "in": "header", "type": "string"},
         ],
         "body": "",
@@ -477,4 +476,46 @@ def test_endpoints_that_render_a_view_are_marked():
     assert sorted((u.http["path"], u.http["returns"]) for u in units if u.kind == "endpoint") == [
         ("/", "view"),
         ("/about", "view"),
+    ]
+
+
+NEST_WHOLE_OBJECTS = """\
+@Controller('articles')
+export class ArticlesController {
+  @Put(':slug/comments/:commentId')
+  update(@Param() params, @Query() query: ListDto, @Headers() headers, @Body('article') article: ArticleData) {
+    return this.articles.update(params.slug, article);
+  }
+}
+"""
+
+EXPRESS_PATTERNS = """\
+const router = Router();
+router.get("/search", (req, res) => {
+  const { q, // the search text
+    page = 1, sort: order, ...rest } = req.query;
+  res.json(find(q, page, order, rest, req.query["dir"]));
+});
+"""
+
+
+def test_whole_object_decorators_and_patterns_name_no_parameter_of_their_own():
+    """Review finding: `@Param() params` became a path parameter `params` (and the path's `slug` was
+    missing), `@Body("article")` gave the body type, and Express destructuring gave `// the search text`,
+    `page = 1` and `...rest` as query parameters."""
+    units = parse([("src/articles.controller.ts", NEST_WHOLE_OBJECTS, "typescript")]).units
+    (nest,) = [u.http for u in units if u.kind == "endpoint"]
+    assert nest["params"] == [
+        {"name": "slug", "in": "path", "type": ""},
+        {"name": "commentId", "in": "path", "type": ""},
+    ]
+    assert nest["body"] == ""
+    (express,) = [
+        u.http for u in parse([("src/search.ts", EXPRESS_PATTERNS, "typescript")]).units if u.kind == "endpoint"
+    ]
+    assert [(p["name"], p["in"]) for p in express["params"]] == [
+        ("q", "query"),
+        ("page", "query"),
+        ("sort", "query"),
+        ("dir", "query"),
     ]

@@ -249,7 +249,9 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
             if d_name in NEST_VERBS:
                 http = {"method": NEST_VERBS[d_name], "path": join_paths(base, _decorator_path(call, ctx))}
                 rendered = any(_decorator_name(x, ctx)[0] == "Render" for x in decorators)  # @Render("view")
-                http |= {"returns": "view" if rendered else "body"} | _nest_details(member, method.id, ctx)
+                http |= {"returns": "view" if rendered else "body"} | _nest_details(
+                    member, method.id, http["path"], ctx
+                )
                 units.append(
                     make_unit(member, ctx, span_node=d, kind="endpoint", http=http, code=method.code, **common)
                 )
@@ -266,24 +268,44 @@ def _function_of(member: Node) -> Node | None:
     return member.child_by_field_name("value") if member.type == "public_field_definition" else member
 
 
-def _nest_details(member: Node, handler: str, ctx: FileContext) -> dict:
-    """A Nest handler's `@Param`/`@Query`/`@Headers` parameters, its `@Body` type and declared return type."""
+def _nest_details(member: Node, handler: str, path: str, ctx: FileContext) -> dict:
+    """A Nest handler's parameters: the path's (typed by `@Param("id") id: string`), then each
+    `@Query("q")` and `@Headers("x")` it declares; the `@Body()` type and the declared return type.
+    A decorator without a key (`@Param() params`, `@Query() query: ListDto`) takes the whole object:
+    no one parameter is named, so none is listed (nor is the type of `@Body("cat")`, one field of the body)."""
     fn = _function_of(member)
-    params, body = [], ""
+    params, body = path_params(path), ""
     plist = fn.child_by_field_name("parameters") if fn is not None else None
     for p in plist.named_children if plist is not None else []:
-        pattern = p.child_by_field_name("pattern")
-        pname = text(pattern, ctx) if pattern is not None and pattern.type == "identifier" else ""
         ptype = _type_text(p.child_by_field_name("type"), ctx)
         for d in (c for c in p.children if c.type == "decorator"):
             d_name, call = _decorator_name(d, ctx)
-            if d_name == "Body":
+            key = _string_value(_args(call)[0], ctx) if call is not None and _args(call) else None
+            if d_name == "Body" and key is None:
                 body = ptype
-            elif d_name in NEST_PARAMS:
-                given = _string_value(_args(call)[0], ctx) if call is not None and _args(call) else None
-                params.append({"name": given or pname, "in": NEST_PARAMS[d_name], "type": ptype})
+            elif d_name in NEST_PARAMS and key:
+                where = NEST_PARAMS[d_name]
+                known = next((x for x in params if (x["name"], x["in"]) == (key, where)), None)
+                if known is not None:
+                    known["type"] = ptype
+                else:
+                    params.append({"name": key, "in": where, "type": ptype})
     response = _type_text(fn.child_by_field_name("return_type"), ctx) if fn is not None else ""
     return {"handler": handler, "params": params, "body": body, "response": response}
+
+
+def _pattern_keys(pattern: Node, ctx: FileContext) -> list[str]:
+    """The property names an object pattern reads: `{ q, sort: by, page = 1 }` -> q, sort, page
+    (a `...rest` and comments read nothing by name)."""
+    out = []
+    for c in pattern.named_children:
+        if c.type == "shorthand_property_identifier_pattern":
+            out.append(text(c, ctx))
+        elif c.type == "pair_pattern" and (key := c.child_by_field_name("key")) is not None:
+            out.append(_string_value(key, ctx) or text(key, ctx))
+        elif c.type == "object_assignment_pattern" and (left := c.child_by_field_name("left")) is not None:
+            out.append(text(left, ctx))
+    return out
 
 
 def _express_details(fn: Node | None, handler: str, path: str, ctx: FileContext) -> dict:
@@ -317,17 +339,18 @@ def _express_details(fn: Node | None, handler: str, path: str, ctx: FileContext)
             seen.add((name, where))
             params.append({"name": name, "in": where, "type": ""})
 
-    reads = {"member_expression", "variable_declarator", "call_expression"}
+    reads = {"member_expression", "subscript_expression", "variable_declarator", "call_expression"}
     for n in walk(fn.child_by_field_name("body") or fn, reads):
         if n.type == "member_expression" and text(n.child_by_field_name("object"), ctx) == f"{req}.query":
             add(text(n.child_by_field_name("property"), ctx), "query")
+        elif n.type == "subscript_expression" and text(n.child_by_field_name("object"), ctx) == f"{req}.query":
+            add(_string_value(n.child_by_field_name("index"), ctx) or "", "query")  # req.query["sort"]
         elif n.type == "variable_declarator":
             value, target = n.child_by_field_name("value"), n.child_by_field_name("name")
             if value is not None and target is not None and target.type == "object_pattern":
                 where = {f"{req}.query": "query", f"{req}.params": "path"}.get(text(value, ctx))
-                for c in target.named_children if where else []:
-                    key = c.child_by_field_name("key") if c.type == "pair_pattern" else c
-                    add(text(key, ctx) if key is not None else "", where)
+                for name in _pattern_keys(target, ctx) if where else []:
+                    add(name, where)
         elif n.type == "call_expression":
             f = n.child_by_field_name("function")
             args = _args(n)
