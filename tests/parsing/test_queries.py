@@ -475,3 +475,30 @@ def test_a_statement_without_an_id_is_no_unit():
     )
     res = parse_files([SourceFile.from_raw("r", "c", "OrderMapper.xml", xml, "xml")])
     assert [u.name for u in res.units] == ["find"]
+
+
+def test_a_class_whose_annotation_says_interface_is_no_interface():
+    """Review finding: `_is_interface` read the word in an annotation's text on the class info line,
+    so a DAO class with MBG-like methods and an `...Example` class was dropped as generated."""
+    from minions.parsing.mybatis import _is_interface
+    from minions.records import CodeUnit, Provenance
+
+    def unit(info):
+        src = Provenance(repo="r", commit="c", path="a/UserDao.java")
+        return CodeUnit(
+            id="x",
+            kind="class",
+            lang="java",
+            path="a/UserDao.java",
+            span=(1, 2),
+            file_id="f",
+            source=src,
+            module="",
+            name="UserDao",
+            code="class UserDao {}",
+            info=info,
+        )
+
+    assert not _is_interface(unit('@Api(tags = "the admin interface api") @Repository class com.x.UserDao'))
+    assert _is_interface(unit("@Mapper interface com.x.UserDao"))
+    assert _is_interface(unit("interface com.x.UserDao<T> : BaseMapper<T>"))

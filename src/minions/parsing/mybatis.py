@@ -429,8 +429,9 @@ _FIRST_CALL = re.compile(r"(\w+)\s*\(")
 
 
 def _is_interface(cls: CodeUnit) -> bool:
-    if cls.info:  # the class info's first line names the kind
-        return " interface " in f" {cls.info.split(chr(10), 1)[0]}"
+    if cls.info:  # the class info's first line: annotations, the kind, then the qualified name
+        head = cls.info.split("\n", 1)[0]
+        return re.search(rf"(?:^| )interface [\w.$]*\b{re.escape(cls.name)}(?:[<( ]|$)", head) is not None
     return re.search(rf"\binterface\s+{re.escape(cls.name)}\b", cls.code) is not None
 
 
