@@ -91,3 +91,16 @@ def test_an_error_in_this_process_stops_the_helpers_and_leaves_no_files(acme_fil
         parse_files(acme_files, workers=3, progress=failing_progress)
     assert multiprocessing.active_children() == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_doc_comment_is_found_across_unicode_whitespace():
+    """Review finding: only ASCII whitespace was skipped between a doc comment and its declaration."""
+    from minions.records import SourceFile
+
+    for gap in ("\u00a0\n", "\u3000\n", "\n\u2028", " \n\t"):
+        src = f"/** Doubles a price. */{gap}export function double(p: number): number {{\n  return p * 2;\n}}\n"
+        (unit,) = parse_files([SourceFile.from_raw("r", "c", "src/price.ts", src, "typescript")]).units
+        assert unit.doc == "/** Doubles a price. */", repr(gap)
+    src = "/** Doubles. */ x;\nexport function double(p: number): number {\n  return p * 2;\n}\n"
+    units = parse_files([SourceFile.from_raw("r", "c", "src/price.ts", src, "typescript")]).units
+    assert [u.doc for u in units if u.name == "double"] == [""], "code between: not its doc"

@@ -106,8 +106,16 @@ def call_names(
 def doc_before(node: Node, ctx: FileContext) -> str:
     """The /** ... */ comment right before a declaration (its annotations included), if any."""
     src, end = ctx.src, node.start_byte
-    while end and src[end - 1] in b" \t\r\n\f\v":  # no copy of the file's head: this runs for every unit
-        end -= 1
+    while end:  # back over whitespace without copying the file's head: this runs for every unit
+        if src[end - 1] in b" \t\r\n\f\v":
+            end -= 1
+            continue
+        start = end - 1
+        while start > 0 and src[start] & 0xC0 == 0x80:  # a non-ASCII character: back to its first byte
+            start -= 1
+        if src[end - 1] < 0x80 or not src[start:end].decode("utf-8", "replace").isspace():
+            break
+        end = start  # U+00A0, U+3000, U+2028 ...
     if not src.startswith(b"*/", end - 2):
         return ""
     start = src.rfind(b"/**", 0, end)
