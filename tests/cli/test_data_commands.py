@@ -218,8 +218,21 @@ def test_build_in_chat_form_with_chosen_tasks_counts_everything_in_the_manifest_
 
 
 def test_build_in_fim_form_uses_the_base_models_fim_tokens_and_refuses_a_model_without(tmp_path):
-    (tmp_path / "tiny.yaml").write_text("train:\n  base_model: tiny\n")
+    import shutil
+
+    from transformers import AutoTokenizer
+
+    from minions.training.models import resolve_base_model
+    from minions.workspace import Workspace
+
+    # a local base model whose tokenizer has StarCoder's FIM tokens: the tiny one, tokens added
     out, ws = tmp_path / "ds", tmp_path / "ws"
+    base = tmp_path / "fim-base"
+    shutil.copytree(resolve_base_model("tiny", Workspace(ws)), base)
+    tok = AutoTokenizer.from_pretrained(base)
+    tok.add_special_tokens({"additional_special_tokens": ["<fim_prefix>", "<fim_suffix>", "<fim_middle>"]})
+    tok.save_pretrained(base)
+    (tmp_path / "tiny.yaml").write_text(f"train:\n  base_model: {base}\n")
     args = ["build", str(EXAMPLE), "--tasks", "code-completion,write-test", "--format", "fim", "--workspace", str(ws)]
     p = run_cli(*args, "--out", str(out), "--config", str(tmp_path / "tiny.yaml"))
     assert p.returncode == 0, p.stderr
