@@ -27,3 +27,11 @@ def test_minions_tasks_lists_every_task_and_shows_one_in_full(tmp_path):
     assert one.returncode == 0 and "needs: " in one.stdout and "example (write-test/" in one.stdout
     bad = run_cli("tasks", "nope", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown task 'nope'" in bad.stderr
+
+
+def test_the_readme_lists_every_task_that_needs_no_teacher():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## What the tasks teach", 1)[1].split("\n\n", 3)[2]
+    listed = [line.split("`")[1] for line in table.splitlines()[2:]]
+    assert listed == [t.name for t in TASKS.values() if not t.teacher]
+    assert all(f"`{t.name}`" in readme for t in TASKS.values() if t.teacher)
