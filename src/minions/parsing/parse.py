@@ -14,6 +14,7 @@ from tree_sitter import Node
 
 from minions.parsing.classinfo import assign_member_roles
 from minions.parsing.languages import LANGUAGES, FileContext
+from minions.parsing.mounts import apply_mounts
 from minions.parsing.openapi import is_spec, openapi_units
 from minions.parsing.pairing import pair_tests
 from minions.parsing.pairing_ts_go import pair_ts_go
@@ -267,5 +268,6 @@ def _parse_files(files: list[SourceFile], languages: list[str] | None, progress,
         result.skipped += rejections
         result.files_parsed += parsed
     finish_queries(files, result, wanted)  # mapper XML, entities of queries, MyBatis Generator output dropped
+    result.units = apply_mounts(files, result.units)  # prefixes given in other files (include_router, ...)
     result.units = assign_member_roles(pair_ts_go(pair_tests(result.units)))
     return result

@@ -1,0 +1,180 @@
+"""Path prefixes given in another file than the routes': the pass after every file is parsed.
+
+- Python: `app.include_router(items.router, prefix="/items")` (FastAPI) and
+  `app.register_blueprint(bp, url_prefix="/shop")` (Flask) in one module give the endpoints of the
+  module the router comes from (`from .routers import items`, `from app.api.routes.items import
+  router`) that prefix, after the prefix of the module that includes it (a chain: main includes
+  `api_router` with `/api`, api/main.py includes `items.router` with `/items`). Every endpoint of the
+  included module takes the prefix (a module holds one router, as the frameworks' guides write them);
+  a prefix that is not a string literal (`settings.API_V1_STR`) adds nothing, as in pairing.
+- NestJS: `app.setGlobalPrefix("api")` in a module's bootstrap file prefixes the endpoints of every
+  controller of that module (build folder).
+
+Only literal prefixes and imports that resolve to one file of the repository count; the endpoints'
+ids do not change (they are taken from the mapping's span when parsed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from tree_sitter import Node
+from tree_sitter_language_pack import get_parser
+
+from minions.parsing.languages import join_http_path, walk
+from minions.records import CodeUnit, SourceFile
+
+_PY_MOUNTS = {"include_router": "prefix", "register_blueprint": "url_prefix"}
+_NEST_PREFIX = re.compile(r"""\.setGlobalPrefix\(\s*["'`]([^"'`]*)["'`]""")
+
+
+@dataclass(frozen=True)
+class _Mount:
+    parent: str  # the path of the module that includes
+    child: str  # the path of the module whose router is included
+    prefix: str
+
+
+def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUnit]:
+    """The units, endpoints prefixed by what other files mount them under (see the module doc)."""
+    prefixes: dict[tuple[str, str], str] = {}  # (repo, path) -> prefix for Python modules
+    nest: dict[tuple[str, str], str] = {}  # (repo, module) -> Nest global prefix
+    by_repo: dict[str, list[SourceFile]] = {}
+    for f in files:
+        by_repo.setdefault(f.repo, []).append(f)
+    for repo, repo_files in by_repo.items():
+        py_paths = {f.path for f in repo_files if f.lang == "python"}
+        mounts = [
+            m
+            for f in repo_files
+            if f.lang == "python" and any(f"{call}(" in f.text for call in _PY_MOUNTS)
+            for m in _python_mounts(f, py_paths)
+        ]
+        for path, prefix in _chain(mounts).items():
+            prefixes[(repo, path)] = prefix
+        for f in repo_files:
+            if f.lang in ("typescript", "tsx") and (m := _NEST_PREFIX.search(f.text)):
+                nest.setdefault((repo, _module_of_units(units, repo, f.path)), m.group(1))
+    if not prefixes and not nest:
+        return units
+    out = []
+    for u in units:
+        extra = ""
+        if u.kind == "endpoint" and u.http:
+            if u.lang == "python":
+                extra = prefixes.get((u.source.repo, u.path), "")
+            elif u.lang in ("typescript", "tsx") and u.scope == "class":  # a Nest controller's
+                extra = nest.get((u.source.repo, u.module), "")
+        if extra.strip("/"):
+            u = u.model_copy(update={"http": {**u.http, "path": join_http_path(extra, u.http["path"])}})
+        out.append(u)
+    return out
+
+
+def _module_of_units(units: list[CodeUnit], repo: str, path: str) -> str:
+    """The build module the units of a file were given (the bootstrap file has none: its folder's)."""
+    parent = PurePosixPath(path).parent.as_posix()
+    modules = {u.module for u in units if u.source.repo == repo and u.lang in ("typescript", "tsx")}
+    inside = [m for m in modules if m and (parent == m or parent.startswith(m + "/"))]
+    return max(inside, key=len) if inside else ""
+
+
+def _chain(mounts: list[_Mount]) -> dict[str, str]:
+    """Each included module's whole prefix: its own mount's after its includer's, followed up the chain
+    (a module included twice, or in a cycle, keeps what the first mount gives)."""
+    parent_of: dict[str, _Mount] = {}
+    for m in mounts:
+        parent_of.setdefault(m.child, m)
+
+    def whole(path: str, seen: frozenset[str]) -> str:
+        m = parent_of.get(path)
+        if m is None or path in seen:
+            return ""
+        return join_http_path(whole(m.parent, seen | {path}), m.prefix)
+
+    return {child: whole(child, frozenset()) for child in parent_of}
+
+
+def _python_mounts(f: SourceFile, py_paths: set[str]) -> list[_Mount]:
+    src = f.text.encode()
+    root = get_parser("python").parse(src).root_node
+
+    def text(n: Node) -> str:
+        return src[n.start_byte : n.end_byte].decode("utf-8", "replace")
+
+    imported = _imports(root, text, f.path, py_paths)
+    out = []
+    for n in walk(root, {"call"}):  # in source order: the first mount of a module counts
+        fn = n.child_by_field_name("function")
+        if fn is None or fn.type != "attribute":
+            continue
+        keyword = _PY_MOUNTS.get(text(fn.child_by_field_name("attribute")))
+        args = n.child_by_field_name("arguments")
+        if keyword is None or args is None or not args.named_children:
+            continue
+        target = args.named_children[0]
+        # items.router -> the module bound to `items`; router (imported by name) -> its module
+        name = text(target.child_by_field_name("object")) if target.type == "attribute" else text(target)
+        child = imported.get(name)
+        if child is None:
+            continue
+        prefix = ""
+        for a in args.named_children[1:]:
+            if a.type == "keyword_argument" and text(a.child_by_field_name("name")) == keyword:
+                value = a.child_by_field_name("value")
+                literal = re.fullmatch(r"""[rRuU]?(["'])([^"'{}]*)\1""", text(value)) if value is not None else None
+                prefix = literal.group(2) if literal else ""
+        out.append(_Mount(f.path, child, prefix))
+    return out
+
+
+def _imports(root: Node, text, path: str, py_paths: set[str]) -> dict[str, str]:
+    """Local name -> the repository file it names, for `from .routers import items`, `from
+    app.api.routes.items import router`, `import app.routers.users as users` (resolved when exactly
+    one file fits)."""
+    here = PurePosixPath(path).parent
+    out: dict[str, str] = {}
+    for stmt in root.children:
+        if stmt.type == "import_from_statement":
+            module = stmt.child_by_field_name("module_name")
+            if module is None:
+                continue
+            dotted = text(module)
+            for item in stmt.children_by_field_name("name"):
+                name_node = item.child_by_field_name("name") if item.type == "aliased_import" else item
+                alias_node = item.child_by_field_name("alias") if item.type == "aliased_import" else item
+                local, imported = text(alias_node), text(name_node)
+                # `from .routers import items`: a module `items`; `from .routers.items import router`: `router` in it
+                joined = f"{dotted}{imported}" if not dotted.strip(".") else f"{dotted}.{imported}"  # `from . import x`
+                found = _resolve(joined, here, py_paths) or _resolve(dotted, here, py_paths)
+                if found:
+                    out[local] = found
+        elif stmt.type == "import_statement":
+            for item in stmt.named_children:
+                if item.type == "aliased_import":
+                    found = _resolve(text(item.child_by_field_name("name")), here, py_paths)
+                    if found:
+                        out[text(item.child_by_field_name("alias"))] = found
+    return out
+
+
+def _resolve(dotted: str, here: PurePosixPath, py_paths: set[str]) -> str | None:
+    """The file a module name names: relative (`.routers.items`, from the importing file's folder) or
+    absolute (the one file whose path ends with `app/api/routes/items.py`)."""
+    level = len(dotted) - len(dotted.lstrip("."))
+    parts = [p for p in dotted.lstrip(".").split(".") if p]
+    if level:
+        base = here
+        for _ in range(level - 1):
+            base = base.parent
+        stem = "/".join([*([base.as_posix()] if base.as_posix() != "." else []), *parts])
+        candidates = [f"{stem}.py", f"{stem}/__init__.py"]
+        found = [c for c in candidates if c in py_paths]
+        return found[0] if found else None
+    if not parts:
+        return None
+    tail = "/".join(parts)
+    found = [p for p in py_paths if p == f"{tail}.py" or p.endswith(f"/{tail}.py")]
+    return found[0] if len(found) == 1 else None
