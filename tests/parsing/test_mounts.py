@@ -138,3 +138,48 @@ def test_flask_blueprints_and_the_nest_global_prefix():
         ("web/src/cats.controller.ts", "/api/cats/{id}"),
         ("other/src/dogs.controller.ts", "/dogs/{id}"),  # another module: its own bootstrap, no prefix
     }
+
+
+ARTICLES = """\
+import { Router } from "express";
+const router = Router();
+router.get("/articles/:slug", getArticle);
+export default router;
+"""
+TAGS = """\
+const express = require("express");
+const router = express.Router();
+router.get("/tags", listTags);
+module.exports = router;
+"""
+ROUTES = """\
+import { Router } from "express";
+import articles from "./article/article.controller";
+const tags = require("./tag/tag.controller");
+
+const api = Router().use(articles).use("/meta", tags);
+
+export default Router().use("/api", api);
+"""
+APP = """\
+import express from "express";
+import routes from "./app/routes/routes";
+
+const app = express();
+app.use("/v1", routes);
+"""
+
+
+def test_express_routers_mounted_in_other_files_take_the_whole_prefix():
+    _, eps = _endpoints(
+        [
+            ("src/main.ts", APP, "typescript"),
+            ("src/app/routes/routes.ts", ROUTES, "typescript"),
+            ("src/app/routes/article/article.controller.ts", ARTICLES, "typescript"),
+            ("src/app/routes/tag/tag.controller.ts", TAGS, "typescript"),
+        ]
+    )
+    assert eps == {
+        ("src/app/routes/article/article.controller.ts", "/v1/api/articles/{slug}"),
+        ("src/app/routes/tag/tag.controller.ts", "/v1/api/meta/tags"),
+    }

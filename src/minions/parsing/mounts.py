@@ -7,6 +7,11 @@
   `api_router` with `/api`, api/main.py includes `items.router` with `/items`). Every endpoint of the
   included module takes the prefix (a module holds one router, as the frameworks' guides write them);
   a prefix that is not a string literal (`settings.API_V1_STR`) adds nothing, as in pairing.
+- Express: `app.use("/api", routes)` or `Router().use(articles)` where `routes` / `articles` is imported
+  from another file of the repository (`import routes from "./routes"`, `const r = require("./r")`)
+  gives that file's routes the path, after the prefix the receiving router has in its own file
+  (`const api = Router().use(articles); export default Router().use("/api", api)`), followed up the
+  chain of files the same way.
 - NestJS: `app.setGlobalPrefix("api")` in a module's bootstrap file prefixes the endpoints of every
   controller of that module (build folder).
 
@@ -52,6 +57,13 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
             if f.lang == "python" and any(f"{call}(" in f.text for call in _PY_MOUNTS)
             for m in _python_mounts(f, py_paths)
         ]
+        ts_paths = {f.path for f in repo_files if f.lang in ("typescript", "tsx")}
+        mounts += [
+            m
+            for f in repo_files
+            if f.lang in ("typescript", "tsx") and ".use(" in f.text
+            for m in _express_mounts(f, ts_paths)
+        ]
         for path, prefix in _chain(mounts).items():
             prefixes[(repo, path)] = prefix
         for f in repo_files:
@@ -63,7 +75,7 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
     for u in units:
         extra = ""
         if u.kind == "endpoint" and u.http:
-            if u.lang == "python":
+            if u.lang == "python" or (u.lang in ("typescript", "tsx") and u.scope == "file"):  # Express's
                 extra = prefixes.get((u.source.repo, u.path), "")
             elif u.lang in ("typescript", "tsx") and u.scope == "class":  # a Nest controller's
                 extra = nest.get((u.source.repo, u.module), "")
@@ -128,6 +140,86 @@ def _python_mounts(f: SourceFile, py_paths: set[str]) -> list[_Mount]:
                 prefix = literal.group(2) if literal else ""
         out.append(_Mount(f.path, child, prefix))
     return out
+
+
+_TS_SUFFIXES = ("", ".ts", ".tsx", ".mts", ".js", "/index.ts", "/index.tsx", "/index.js")
+
+
+def _express_mounts(f: SourceFile, ts_paths: set[str]) -> list[_Mount]:
+    """`X.use([path,] Y, ...)` where `Y` (or `Y.router`) is imported from a repository file."""
+    from minions.parsing.languages import FileContext
+    from minions.parsing.typescript import _constants, _Express  # the file's own routers and prefixes
+
+    src = f.text.encode()
+    root = get_parser("tsx" if f.lang == "tsx" else "typescript").parse(src).root_node
+    ctx = FileContext(file=f, module="", src=src)
+
+    def text(n: Node) -> str:
+        return src[n.start_byte : n.end_byte].decode("utf-8", "replace")
+
+    here = PurePosixPath(f.path).parent
+    imported: dict[str, str] = {}
+    for n in walk(root, {"import_statement", "variable_declarator"}):
+        source = n.child_by_field_name("source")
+        if n.type == "variable_declarator":  # const r = require("./r")
+            value = n.child_by_field_name("value")
+            call = value if value is not None and value.type == "call_expression" else None
+            if call is None or text(call.child_by_field_name("function")) != "require":
+                continue
+            args = call.child_by_field_name("arguments")
+            source = args.named_children[0] if args is not None and args.named_children else None
+            names = [n.child_by_field_name("name")]
+        else:
+            names = [c for c in walk(n, {"identifier"}) if c.parent is not None and c.parent.type != "import_specifier"]
+            names += [
+                c.child_by_field_name("alias") or c.child_by_field_name("name") for c in walk(n, {"import_specifier"})
+            ]
+        spec = text(source).strip("'\"`") if source is not None and source.type == "string" else ""
+        if not spec.startswith("."):
+            continue  # a package, or a path alias: not resolved
+        stem = (here / spec).as_posix()
+        parts: list[str] = []
+        for part in stem.split("/"):  # ./a/../b -> b
+            if part == "..":
+                parts = parts[:-1]
+            elif part not in (".", ""):
+                parts.append(part)
+        stem = "/".join(parts)
+        found = next((stem + s for s in _TS_SUFFIXES if stem + s in ts_paths), None)
+        for name in names:
+            if found and name is not None:
+                imported[text(name)] = found
+    if not imported:
+        return []
+    routers = _Express(root, ctx, _constants(root, ctx))
+    out = []
+    for call in walk(root, {"call_expression"}):
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression" or text(fn.child_by_field_name("property")) != "use":
+            continue
+        args = call.child_by_field_name("arguments")
+        values = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+        path = text(values[0]).strip("'\"`") if values and values[0].type == "string" else ""
+        receiver = _bound_name(call, fn.child_by_field_name("object"), text)
+        for a in values:
+            name = text(a.child_by_field_name("object")) if a.type == "member_expression" else text(a)
+            if name in imported:
+                out.append(_Mount(f.path, imported[name], join_http_path(routers.prefix(receiver), path)))
+    return out
+
+
+def _bound_name(call: Node, receiver: Node, text) -> str:
+    """The router a `.use(...)` call mounts on: the receiver's name, or for a chain on a new router
+    (`Router().use(a).use(b)`) the name the whole chain is bound to (`default` when exported so)."""
+    if receiver.type in ("identifier", "member_expression"):
+        return text(receiver)
+    top = call
+    while top.parent is not None and top.parent.type in ("member_expression", "call_expression"):
+        top = top.parent
+    parent = top.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(parent.child_by_field_name("name"))
+    return text(receiver)
 
 
 def _imports(root: Node, text, path: str, py_paths: set[str]) -> dict[str, str]:
