@@ -183,3 +183,49 @@ def test_express_routers_mounted_in_other_files_take_the_whole_prefix():
         ("src/app/routes/article/article.controller.ts", "/v1/api/articles/{slug}"),
         ("src/app/routes/tag/tag.controller.ts", "/v1/api/meta/tags"),
     }
+
+
+GO_MAIN = """\
+package main
+
+import (
+	"github.com/gin-gonic/gin"
+	shopusers "example.com/shop/internal/users"
+)
+
+func main() {
+	r := gin.Default()
+	v1 := r.Group("/api")
+	shopusers.Register(v1.Group("/users"))
+	r.Run()
+}
+"""
+GO_USERS = """\
+package users
+
+import "github.com/gin-gonic/gin"
+
+func Register(router *gin.RouterGroup) {
+	router.GET("/:id", get)
+	router.POST("", create)
+}
+
+func Health(r *gin.Engine) {
+	r.GET("/health", health)
+}
+"""
+
+
+def test_a_go_group_passed_to_another_package_gives_its_routes_the_prefix():
+    _, eps = _endpoints(
+        [
+            ("go.mod", "module example.com/shop\n\ngo 1.22\n", "text"),
+            ("cmd/main.go", GO_MAIN, "go"),
+            ("internal/users/routes.go", GO_USERS, "go"),
+        ]
+    )
+    assert eps == {
+        ("internal/users/routes.go", "/api/users/{id}"),
+        ("internal/users/routes.go", "/api/users"),
+        ("internal/users/routes.go", "/health"),  # a function nobody mounts: as written
+    }

@@ -12,6 +12,9 @@
   gives that file's routes the path, after the prefix the receiving router has in its own file
   (`const api = Router().use(articles); export default Router().use("/api", api)`), followed up the
   chain of files the same way.
+- Go: `users.Register(v1.Group("/users"))`, a router group passed to a function of another package of
+  the repository (the import path resolved through `go.mod`), gives the endpoints registered in that
+  function the group's prefix (as the calling file resolves it).
 - NestJS: `app.setGlobalPrefix("api")` in a module's bootstrap file prefixes the endpoints of every
   controller of that module (build folder).
 
@@ -46,6 +49,7 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
     """The units, endpoints prefixed by what other files mount them under (see the module doc)."""
     prefixes: dict[tuple[str, str], str] = {}  # (repo, path) -> prefix for Python modules
     nest: dict[tuple[str, str], str] = {}  # (repo, module) -> Nest global prefix
+    go_funcs: dict[tuple[str, str, str], str] = {}  # (repo, package folder, function) -> prefix
     by_repo: dict[str, list[SourceFile]] = {}
     for f in files:
         by_repo.setdefault(f.repo, []).append(f)
@@ -66,15 +70,38 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
         ]
         for path, prefix in _chain(mounts).items():
             prefixes[(repo, path)] = prefix
+        modules = _go_modules(repo_files)
+        for f in repo_files:
+            if f.lang == "go" and not f.path.endswith("_test.go") and any(f'"{m}/' in f.text for m in modules):
+                for folder, func, prefix in _go_mounts(f, modules):
+                    go_funcs.setdefault((repo, folder, func), prefix)
         for f in repo_files:
             if f.lang in ("typescript", "tsx") and (m := _NEST_PREFIX.search(f.text)):
                 nest.setdefault((repo, _module_of_units(units, repo, f.path)), m.group(1))
-    if not prefixes and not nest:
+    if not prefixes and not nest and not go_funcs:
         return units
+    spans = {  # (repo, folder, function) -> [(path, span)] of the Go functions mounted with a prefix
+        (u.source.repo, PurePosixPath(u.path).parent.as_posix(), u.name): (u.path, u.span)
+        for u in units
+        if u.lang == "go" and u.kind == "method" and u.scope == "file"
+    }
+    inside: dict[tuple[str, str, tuple[int, int]], str] = {}
+    for key, prefix in go_funcs.items():
+        if key in spans:
+            inside[(key[0], *spans[key])] = prefix
     out = []
     for u in units:
         extra = ""
-        if u.kind == "endpoint" and u.http:
+        if u.kind == "endpoint" and u.http and u.lang == "go":
+            extra = next(
+                (
+                    p
+                    for (repo, path, (a, b)), p in inside.items()
+                    if (repo, path) == (u.source.repo, u.path) and a <= u.span[0] <= b
+                ),
+                "",
+            )
+        elif u.kind == "endpoint" and u.http:
             if u.lang == "python" or (u.lang in ("typescript", "tsx") and u.scope == "file"):  # Express's
                 extra = prefixes.get((u.source.repo, u.path), "")
             elif u.lang in ("typescript", "tsx") and u.scope == "class":  # a Nest controller's
@@ -82,6 +109,56 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
         if extra.strip("/"):
             u = u.model_copy(update={"http": {**u.http, "path": join_http_path(extra, u.http["path"])}})
         out.append(u)
+    return out
+
+
+def _go_modules(files: list[SourceFile]) -> dict[str, str]:
+    """Module path -> its folder in the repository ('.' for the root), from every go.mod."""
+    out = {}
+    for f in files:
+        if PurePosixPath(f.path).name == "go.mod" and (m := re.search(r"(?m)^module\s+(\S+)", f.text)):
+            out[m.group(1)] = PurePosixPath(f.path).parent.as_posix()
+    return out
+
+
+def _go_mounts(f: SourceFile, modules: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(package folder, function, prefix) for each `pkg.Func(group)` call of the file where `pkg` is
+    a package of the repository and `group` has a prefix in this file."""
+    from minions.parsing.go import _Prefixes, _scope_of  # the file's own router prefixes
+    from minions.parsing.languages import FileContext
+
+    src = f.text.encode()
+    root = get_parser("go").parse(src).root_node
+
+    def text(n: Node) -> str:
+        return src[n.start_byte : n.end_byte].decode("utf-8", "replace")
+
+    packages: dict[str, str] = {}  # local name -> folder
+    for spec in walk(root, {"import_spec"}):
+        path_node, alias = spec.child_by_field_name("path"), spec.child_by_field_name("name")
+        path = text(path_node).strip('"`') if path_node is not None else ""
+        for module, folder in modules.items():
+            if path == module or path.startswith(module + "/"):
+                rest = path[len(module) :].strip("/")
+                packages[text(alias) if alias is not None else path.rsplit("/", 1)[-1]] = (
+                    "/".join(p for p in (folder if folder != "." else "", rest) if p) or "."
+                )
+    if not packages:
+        return []
+    prefixes = _Prefixes(root, FileContext(file=f, module="", src=src))
+    out = []
+    for call in walk(root, {"call_expression"}):
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "selector_expression":
+            continue
+        folder = packages.get(text(fn.child_by_field_name("operand")))
+        args = call.child_by_field_name("arguments")
+        if folder is None or args is None:
+            continue
+        for a in args.named_children:
+            if a.type != "comment" and (prefix := prefixes.prefix(a, _scope_of(call))).strip("/"):
+                out.append((folder, text(fn.child_by_field_name("field")), prefix))
+                break
     return out
 
 
