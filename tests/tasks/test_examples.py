@@ -21,7 +21,7 @@ def test_minions_tasks_lists_every_task_and_shows_one_in_full(tmp_path):
     p = run_cli("tasks", "--json", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)
-    assert [r["name"] for r in rows] == list(TASKS)
+    assert [r["name"] for r in rows] == sorted(TASKS)
     assert all(set(r) == {"name", "description", "needs", "teacher", "example"} and r["needs"] for r in rows)
     one = run_cli("tasks", "write-test", cwd=tmp_path)
     assert one.returncode == 0 and "needs: " in one.stdout and "example (write-test/" in one.stdout
@@ -33,5 +33,5 @@ def test_the_readme_lists_every_task_that_needs_no_teacher():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## What the tasks teach", 1)[1].split("\n\n", 3)[2]
     listed = [line.split("`")[1] for line in table.splitlines()[2:]]
-    assert listed == [t.name for t in TASKS.values() if not t.teacher]
+    assert listed == sorted(t.name for t in TASKS.values() if not t.teacher)
     assert all(f"`{t.name}`" in readme for t in TASKS.values() if t.teacher)

@@ -389,7 +389,7 @@ def tasks(
     from minions.tasks.registry import check_task_names
 
     examples = shipped_examples()
-    chosen = check_task_names([name]) if name else list(TASKS)
+    chosen = check_task_names([name]) if name else sorted(TASKS)
     rows = [
         {
             "name": n,

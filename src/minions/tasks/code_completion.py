@@ -25,9 +25,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from minions.parsing.languages import LANGUAGES
 from minions.records import CodeUnit, InstructionRecord, Rejection
-from minions.tasks.registry import LANG_LABEL, TaskOptions, Wordings, dedent, make_record, pick, register_task
+from minions.tasks.registry import (
+    LANG_LABEL,
+    TaskOptions,
+    Wordings,
+    dedent,
+    make_record,
+    parses,
+    pick,
+    register_task,
+)
 
 TASK = "code-completion"
 FILL = "<FILL>"
@@ -65,30 +73,11 @@ PART = {
 WHAT = {"en": {"class": "method", "file": "function"}, "zh": {"class": "方法", "file": "函数"}}
 
 # what the parse check wraps a fragment in, per language: a method parses inside a class
-WRAPPERS = {
-    "java": [("class X {\n", "\n}")],
-    "kotlin": [("", ""), ("class X {\n", "\n}")],
-    "typescript": [("", ""), ("class X {\n", "\n}")],
-    "tsx": [("", ""), ("class X {\n", "\n}")],
-    "go": [("package p\n\n", "")],
-}
 _BOUNDARY = set(" (.=,:[{!<>+-*/&|?")
 _STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`')
 _LONG_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|`(?:[^`\\]|\\.)*`')
 _COMMENT = ("//", "#", "/*", "*", "--")
 _CONTINUATIONS = ("else", "elif", "except", "catch", "finally", "case", "default")
-
-
-def parses(code: str, lang: str) -> bool:
-    """Whether the code parses without error for its language (a method inside a class, a Go
-    function inside a package); a language tree-sitter does not know here does not parse."""
-    if lang not in LANGUAGES:
-        return False
-    parser = LANGUAGES[lang].parser()
-    for head, tail in WRAPPERS.get(lang, [("", "")]):
-        if not parser.parse((head + code + tail).encode()).root_node.has_error:
-            return True
-    return False
 
 
 def _choose(n: int, *parts: str) -> int:

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from minions.parsing.classinfo import class_of
 from minions.records import CodeUnit, InstructionRecord, Rejection
-from minions.tasks.registry import TaskOptions, Wordings, dedent, fence, make_record, pick, register_task
-from minions.tasks.spring_layers import SPRING_LANGS, endpoint_table, endpoints_by_class, parses
+from minions.tasks.registry import TaskOptions, Wordings, dedent, fence, make_record, parses, pick, register_task
+from minions.tasks.spring_layers import SPRING_LANGS, endpoint_table, endpoints_by_class
 
 TASK = "controller-test"
 MOCKMVC = re.compile(r"\bMockMvc\b|\bmockMvc\b|@WebMvcTest")

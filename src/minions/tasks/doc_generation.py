@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from minions.parsing.classinfo import class_of
 from minions.parsing.languages import LANGUAGES
 from minions.records import CodeUnit, InstructionRecord, Rejection
-from minions.tasks.implement_from_test import parses
 from minions.tasks.registry import (
     LANG_LABEL,
     TaskOptions,
@@ -30,6 +29,7 @@ from minions.tasks.registry import (
     dedent,
     fence,
     make_record,
+    parses,
     pick,
     register_task,
 )

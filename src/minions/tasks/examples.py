@@ -32,7 +32,7 @@ def build_examples(project: Path, config: Path) -> dict[str, dict]:
     units = parse_files(files).units
     documents = [f for f in files if f.lang == "markdown"]
     out = {}
-    for name, task in TASKS.items():
+    for name, task in sorted(TASKS.items()):
         if task.teacher:
             continue
         records, _ = run_tasks(units, [name], task_options(cfg.tasks), documents)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from minions.parsing.classinfo import class_of
-from minions.parsing.languages import LANGUAGES
 from minions.parsing.pairing import focal_class_name
 from minions.records import CodeUnit, InstructionRecord, Rejection
 from minions.tasks.registry import (
@@ -23,6 +22,7 @@ from minions.tasks.registry import (
     dedent,
     fence,
     make_record,
+    parses,
     pick,
     register_task,
 )
@@ -68,18 +68,6 @@ WORDS = {
     "en": {"class": ("method", "class"), "file": ("function", "module")},
     "zh": {"class": ("方法", "类"), "file": ("函数", "模块")},
 }
-
-
-def parses(code: str, lang: str) -> bool:
-    """Whether the code parses for its language with tree-sitter: as it stands, or (a member cut out
-    of its class: a TypeScript method, a Kotlin override) wrapped in `class X { ... }`."""
-    language = LANGUAGES.get(lang)
-    if language is None:
-        return False
-    parser = language.parser()
-    if not parser.parse(code.encode()).root_node.has_error:
-        return True
-    return lang != "python" and not parser.parse(f"class X {{\n{code}\n}}".encode()).root_node.has_error
 
 
 def _has_body(unit: CodeUnit) -> bool:

@@ -89,8 +89,8 @@ def register_task(
 
 
 def default_task_names() -> list[str]:
-    """Every registered task that needs no teacher, in registration order: what `build` runs by default."""
-    return [t.name for t in TASKS.values() if not t.teacher]
+    """Every registered task that needs no teacher, by name: what `build` runs by default."""
+    return sorted(t.name for t in TASKS.values() if not t.teacher)
 
 
 def check_task_names(names: list[str]) -> list[str]:
@@ -170,6 +170,31 @@ def cap(records: list[InstructionRecord], options: TaskOptions) -> tuple[list[In
         for i, why in sorted(dropped.items())
     ]
     return kept, rejected
+
+
+# how a member cut out of its file becomes a file of its language again
+_WRAPPERS = {
+    "java": ("class X {\n", "\n}"),
+    "kotlin": ("class X {\n", "\n}"),
+    "typescript": ("class X {\n", "\n}"),
+    "tsx": ("class X {\n", "\n}"),
+    "go": ("package p\n\n", ""),
+}
+
+
+def parses(code: str, lang: str) -> bool:
+    """Whether code parses with tree-sitter for its language: as it stands, or (a member cut out of
+    its class, a Go function without its package clause) wrapped as its language needs. A language
+    not parsed here does not parse."""
+    from minions.parsing.languages import LANGUAGES
+
+    if lang not in LANGUAGES:
+        return False
+    parser = LANGUAGES[lang].parser()
+    if not parser.parse(code.encode()).root_node.has_error:
+        return True
+    head, tail = _WRAPPERS.get(lang, ("", ""))
+    return bool(head or tail) and not parser.parse(f"{head}{code}{tail}".encode()).root_node.has_error
 
 
 def fence(code: str, lang: str) -> str:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from minions.parsing.classinfo import class_of
-from minions.parsing.languages import LANGUAGES
 from minions.records import CodeUnit
 from minions.tasks.registry import fence
 
@@ -176,14 +175,6 @@ def kind_of(cls: CodeUnit) -> str:
         r"(?:^|\s)((?:abstract |data |sealed |open |enum |annotation )?(?:class|interface|object|record|enum))\s", head
     )
     return m.group(1) if m else ""
-
-
-def parses(code: str, lang: str) -> bool:
-    """The code parses for its language (a Java or Kotlin member is tried inside a class too)."""
-    parser = LANGUAGES[lang].parser()
-    if not parser.parse(code.encode()).root_node.has_error:
-        return True
-    return not parser.parse(f"class X {{\n{code}\n}}".encode()).root_node.has_error
 
 
 def dependencies(

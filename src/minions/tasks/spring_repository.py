@@ -15,14 +15,13 @@ import re
 from collections.abc import Iterator
 
 from minions.records import CodeUnit, InstructionRecord, Rejection
-from minions.tasks.registry import LANG_LABEL, TaskOptions, Wordings, dedent, make_record, pick, register_task
+from minions.tasks.registry import LANG_LABEL, TaskOptions, Wordings, dedent, make_record, parses, pick, register_task
 from minions.tasks.spring_layers import (
     SPRING_LANGS,
     class_lookup,
     infos,
     is_data_mapper,
     kind_of,
-    parses,
     simple,
     split_top,
     supertypes,

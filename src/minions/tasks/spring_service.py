@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from minions.records import CodeUnit, InstructionRecord, Rejection
-from minions.tasks.registry import LANG_LABEL, TaskOptions, Wordings, dedent, fence, make_record, pick, register_task
+from minions.tasks.registry import (
+    LANG_LABEL,
+    TaskOptions,
+    Wordings,
+    dedent,
+    fence,
+    make_record,
+    parses,
+    pick,
+    register_task,
+)
 from minions.tasks.spring_layers import (
     SPRING_LANGS,
     class_lookup,
@@ -21,7 +31,6 @@ from minions.tasks.spring_layers import (
     infos,
     is_data_mapper,
     layer_refusal,
-    parses,
 )
 
 TASK = "spring-service"
