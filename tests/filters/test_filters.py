@@ -57,3 +57,13 @@ def test_filters_reject_with_reasons():
 def test_dedup_can_be_turned_off():
     kept, _ = apply_filters([rec(1, BODY), rec(2, BODY)], FiltersConfig(dedup="none"))
     assert len(kept) == 2
+
+
+def test_a_task_whose_outputs_are_short_by_design_keeps_its_one_line_records():
+    """A one-line SQL statement, completion, query method or doc comment is the task's whole answer;
+    a one-line implement-method output is still too short."""
+    short = "List<Product> findBySku(String sku);"
+    records = [rec("a", short, "spring-data-method"), rec("b", "SELECT id FROM orders", "text-to-sql"), rec("c", short)]
+    kept, rejected = apply_filters(records, FiltersConfig(dedup="none"))
+    assert [r.id for r in kept] == ["ra", "rb"]
+    assert [(x.id, x.reason) for x in rejected] == [("rc", "output has fewer than 2 non-blank lines")]

@@ -280,6 +280,7 @@ def fim_tokens(tokenizer: Any) -> FimTokens | None:
     TASK,
     "Fill in the middle of a method: the rest of a line, lines inside a block, or the lines after one.",
     needs="methods and functions (not in test classes) that parse",
+    min_output_lines=1,
 )
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord | Rejection]:
     test_classes = {(u.source.repo, u.path, u.class_name) for u in units if u.kind == "test"}

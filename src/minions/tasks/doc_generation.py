@@ -245,6 +245,7 @@ def _leading_doc(code: str, lang: str) -> bool:
     TASK,
     "Write a method's doc comment (Javadoc, KDoc, docstring, Go or TSDoc comment) from its code.",
     needs="methods with a substantial doc comment (not in test classes), and their class units",
+    min_output_lines=1,
 )
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord | Rejection]:
     test_classes = {(u.source.repo, u.path, u.class_name) for u in units if u.kind == "test"}

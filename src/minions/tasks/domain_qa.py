@@ -147,6 +147,7 @@ def make_doc_record(
     "Answer a question about a company document (requirements, guides) with the section that covers it.",
     needs="Markdown documents with headings; sections of at least 20 words",
     inputs="documents",
+    min_output_lines=1,
 )
 def build(documents: list[SourceFile], options: TaskOptions) -> Iterator[InstructionRecord | Rejection]:
     for f in documents:

@@ -63,6 +63,9 @@ class Task:
     needs: str = ""  # the units (or documents) it reads, in words
     teacher: bool = False  # outputs come from a teacher model (the synthesis stage), not from the code
     inputs: Literal["units", "documents"] = "units"
+    # outputs this short are the task's own (a one-line completion, SQL statement or doc comment): the
+    # size filter's `filters.min_output_lines` is lowered to it for this task
+    min_output_lines: int | None = None
 
 
 TASKS: dict[str, Task] = {}
@@ -74,6 +77,7 @@ def register_task(
     needs: str = "",
     teacher: bool = False,
     inputs: Literal["units", "documents"] = "units",
+    min_output_lines: int | None = None,
 ) -> Callable[[Builder], Builder]:
     """Register a record builder under a kebab-case name; duplicates are refused."""
 
@@ -82,7 +86,7 @@ def register_task(
             raise ValueError(f"task {name!r} is already registered")
         if name != name.lower() or " " in name:
             raise ValueError(f"task name {name!r} must be lowercase kebab-case")
-        TASKS[name] = Task(name, description, fn, needs, teacher, inputs)
+        TASKS[name] = Task(name, description, fn, needs, teacher, inputs, min_output_lines)
         return fn
 
     return deco

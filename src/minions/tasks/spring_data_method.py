@@ -67,6 +67,7 @@ def parses(code: str, lang: str) -> bool:
     TASK,
     "Declare a Spring Data derived query method from a description of the query and its entity.",
     needs="derived query units (Spring Data repository methods), their repository and entity class units",
+    min_output_lines=1,
 )
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord | Rejection]:
     classes = class_index(units)

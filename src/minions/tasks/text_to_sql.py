@@ -275,6 +275,7 @@ def schema_block(entities: list[CodeUnit], tables: list[str]) -> list[str]:
     TASK,
     "Write a SQL (or JPQL) query from the schema it touches and a question derived from its method.",
     needs="query units of kind sql, mybatis-annotation, mybatis-xml or jpql, and the entity class units",
+    min_output_lines=1,
 )
 def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRecord | Rejection]:
     classes = class_index(units)
