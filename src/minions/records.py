@@ -100,7 +100,12 @@ class CodeUnit(_Model):
     signature: str = ""
     doc: str = ""
     code: str
-    context: str = Field("", description="for members: the enclosing class with member bodies elided")
+    context: str = Field(
+        "",
+        description="for members: the enclosing class with member bodies elided; for tests, what a runnable "
+        "test needs around it: the file's package and import lines before the class (Java, Kotlin), the "
+        "module's outline (Python), the file with only the tests' bodies elided (TypeScript)",
+    )
     info: str = Field("", description="for classes: the compact class info (docs/formats.md, 'Class info')")
     role: str = Field(
         "",

@@ -222,7 +222,8 @@ def test_jest_tests_and_their_pairing():
     assert cancelled.signature == "OrdersService › cancelOrder › marks the order cancelled"
     assert cancelled.calls == ["cancelOrder", "toBe", "expect"]
     assert 'it("sums the totals", () => { ... });' in cancelled.context
-    assert "service = new OrdersService(fakeRepo());" not in cancelled.context, "hook bodies are elided too"
+    assert "service = new OrdersService(fakeRepo());" in cancelled.context, "hooks stay whole"
+    assert "expect(service.total([1, 2])).toBe(3)" not in cancelled.context, "the other tests' bodies are elided"
     assert 'describe("cancelOrder", () => {' in cancelled.context, "describe blocks stay"
     links = {t.name: [(p.focal_id, p.rule) for p in t.pairs] for t in tests}
     assert links == {

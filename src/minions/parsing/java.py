@@ -14,6 +14,7 @@ from minions.parsing.languages import (
     captures_by_name,
     doc_before,
     elide,
+    file_header,
     make_unit,
     register_language,
     text,
@@ -179,8 +180,11 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
                 units.append(make_unit(m, ctx, kind="query", query=query, **common))
             if not is_controller:  # an interface's mapping methods are endpoints too (implemented elsewhere)
                 continue
+        elif is_test:  # a test's context opens with the file's package and imports (a runnable test needs them)
+            header = ctx.cache["header"]
+            units.append(make_unit(m, ctx, kind="test", **(common | {"context": f"{header}\n\n{skeleton}".lstrip()})))
         else:
-            units.append(make_unit(m, ctx, kind="test" if is_test else "method", **common))
+            units.append(make_unit(m, ctx, kind="method", **common))
         if is_controller or jaxrs:
             handler = units[-1] if units[-1].name == m_name and units[-1].kind == "method" else None
             mappings = [_mapping(n, a, ctx, consts) for n, a in ann.items() if n in MAPPINGS]
@@ -209,6 +213,7 @@ def parse_java(root: Node, ctx: FileContext) -> list[CodeUnit]:
     found = captures_by_name(root, "java", _FILE_QUERY)
     calls = found.get("call", [])
     ctx.cache["calls"] = ([n.start_byte for n in calls], [text(n.child_by_field_name("name"), ctx) for n in calls])
+    ctx.cache["header"] = file_header(root, ctx, {"package_declaration", "import_declaration"})
     units: list[CodeUnit] = []
     for cls in found.get("class", []):
         units += _class_units(cls, ctx)

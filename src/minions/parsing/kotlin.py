@@ -13,6 +13,7 @@ from minions.parsing.languages import (
     FileContext,
     doc_before,
     elide,
+    file_header,
     make_unit,
     register_language,
     text,
@@ -148,6 +149,8 @@ def _functions(container: Node, class_name: str, ctx: FileContext, consts: dict[
             context=skeleton,
             calls=_calls(body, ctx),
         )
+        if kind == "test" and common["scope"] == "class":  # a test's context opens with the package and imports
+            common["context"] = f"{ctx.cache['header']}\n\n{skeleton}".lstrip()
         units.append(make_unit(f, ctx, kind=kind, **common))
         mappings = [_mapping(n, a, ctx, consts) for n, a in ann.items() if n in MAPPINGS]
         if is_controller and mappings:
@@ -196,6 +199,7 @@ def parse_kotlin(root: Node, ctx: FileContext) -> list[CodeUnit]:
     name = next((c for c in header.named_children if c.type == "identifier"), None) if header else None
     ctx = replace(ctx, package=text(name, ctx) if name is not None else "")
     consts = _constants(root, ctx)
+    ctx.cache["header"] = file_header(root, ctx, {"package_header", "import_list", "import_header"})
     units = []
     for cls in walk(root, CLASS_TYPES):
         units += _functions(cls, _class_name(cls, ctx), ctx, consts)

@@ -133,6 +133,13 @@ def with_leading_indent(node: Node, ctx: FileContext) -> str:
     return indent + text(node, ctx)
 
 
+def file_header(root: Node, ctx: FileContext, types: set[str]) -> str:
+    """The file's text from the first to the last of the root's children of the given types (its package
+    and import lines), '' when there is none: what a test needs besides its class to compile."""
+    found = [c for c in root.children if c.type in types]
+    return ctx.src[found[0].start_byte : found[-1].end_byte].decode("utf-8", "replace").strip() if found else ""
+
+
 def elide(container: Node, bodies: list[Node], ctx: FileContext, marker: str) -> str:
     """The container's text with each (outermost) body replaced by the marker: a skeleton."""
     out, pos = [], container.start_byte

@@ -174,10 +174,12 @@ def parse_python(root: Node, ctx: FileContext) -> list:
     containers = [(root, stem)] + [
         (c, text(c.child_by_field_name("name"), ctx)) for c in walk(root, {"class_definition"})
     ]
+    module_skeleton = ""
     for container, class_name in containers:
         funcs = _members(container)
         every_body = [f.child_by_field_name("body") for f in walk(container, {"function_definition"})]
         skeleton = elide(_outer(container), every_body, ctx, "...")
+        module_skeleton = module_skeleton or skeleton  # the root comes first
         if container.type == "class_definition":
             units.append(
                 make_unit(_outer(container), ctx, kind="class", name=class_name, doc=_docstring(container, ctx))
@@ -197,6 +199,8 @@ def parse_python(root: Node, ctx: FileContext) -> list:
                 context=skeleton,
                 calls=_calls(body, ctx),
             )
+            if kind == "test":  # a test's context is the module's outline (its imports, fixtures, constants)
+                common["context"] = module_skeleton
             units.append(make_unit(_outer(f), ctx, kind=kind, **common))
             handler = units[-1].id
             for k, (dec, verb, path) in enumerate(_routes(f, routers, ctx) if kind == "method" else []):

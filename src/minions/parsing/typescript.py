@@ -444,7 +444,9 @@ def _tests(root: Node, ctx: FileContext) -> list[CodeUnit]:
             describes.add(callback.id)
         elif root_name in TEST_CALLS:
             tests.append((call, callback, title))
-    skeleton = elide(root, _bodies(root, skip=describes), ctx, "{ ... }")
+    # the tests' bodies elided; hooks, helpers and describe blocks whole: what a runnable test needs
+    test_bodies = [b for _, cb, _ in tests if (b := cb.child_by_field_name("body")).type == "statement_block"]
+    skeleton = elide(root, test_bodies, ctx, "{ ... }")
     units = []
     for call, callback, title in tests:
         chain = []
