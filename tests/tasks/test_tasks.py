@@ -115,8 +115,8 @@ def test_write_test_shows_the_class_under_test(units):
 def test_write_test_records_carry_the_pair(units):
     (r,) = build_records(units, ["write-test"], TaskOptions(zh_ratio=1.0))
     assert r.pairing_rule == "name" and len(r.unit_ids) == 2
-    assert r.output.startswith("@Test") and "service.total(1L)" in r.output
-    assert "public long total(long cartId)" in r.input and "JUnit 5" in r.instruction
+    assert r.output == "package com.shop;\n\n" + TEST.split("\n\n", 1)[1].strip(), "the whole (one-test) file"
+    assert "public long total(long cartId)" in r.input and "JUnit" in r.instruction
     assert r.instruction_lang == "zh" and "测试" in r.instruction
     assert r.focal_class == "CartService", "a test's class group is its focal class"
     assert r.source.path == "src/test/java/CartServiceTest.java"
