@@ -83,6 +83,8 @@ def test_java_output_is_the_test_file_reduced_to_one_test():
     assert add.output == JAVA_ADD, "the other test, its helper and the imports only they use are dropped"
     sub = by["subtract"].output
     assert "private List<Integer> numbers()" in sub and "import java.util.List;" in sub, "a called helper stays"
+    assert sub.endswith("\n}\n\n/** Numbers the tests share. */\nclass Offsets {\n    static final int BIG = 100;\n}")
+    assert "class Offsets" not in add.output, "a top-level class of the file stays only where the test names it"
     assert "assertEquals" not in sub and "void add()" not in sub and "/** Subtracting goes below zero. */" in sub
     assert "JUnit 5" in add.instruction and add.template_id.startswith("write-test/en/")
     assert add.input == (

@@ -290,16 +290,22 @@ def _has_test(node: Node, src: bytes, lang: str) -> bool:
     return any(TEST_ANNOTATIONS & _annotations(m, src) for m in walk(node, {JVM_METHOD[lang]}))
 
 
-def _jvm(t: CodeUnit, cls: CodeUnit) -> str | None:
+def _jvm(t: CodeUnit, cls: CodeUnit, top_level: list[CodeUnit]) -> str | None:
+    """The test's file rebuilt from its header (in the test's context) and its top-level classes (the
+    test's class and, dropped unless the kept code names them, the file's other classes), then pruned."""
     lang = t.lang
     ctx_root, ctx_src = _parse(t.context, lang)
     header_types = {"package_declaration", "import_declaration", "package_header", "import_list"}
     found = [c for c in ctx_root.children if c.type in header_types]
     header = ctx_src[found[0].start_byte : found[-1].end_byte].decode("utf-8", "replace") if found else ""
-    prefix = f"{header}\n\n" if header else ""
-    code = prefix + cls.code.strip("\n")
+    code = f"{header}\n\n" if header else ""
+    row = 0
+    for c in sorted(top_level, key=lambda u: u.span):
+        code += f"{c.doc.strip()}\n" if c.doc.strip() else ""
+        if c.id == cls.id:
+            row = code.count("\n") + t.span[0] - cls.span[0]
+        code += c.code.strip("\n") + "\n\n"
     root, src = _parse(code, lang)
-    row = prefix.count("\n") + t.span[0] - cls.span[0]
     test = next(
         (m for m in walk(root, {JVM_METHOD[lang]}) if m.start_point[0] == row and _name(m, src, lang) == t.name), None
     )
@@ -311,6 +317,11 @@ def _jvm(t: CodeUnit, cls: CodeUnit) -> str | None:
         path.add(p.id)
         p = p.parent
     plan = _Plan(src)
+    for other in (c for c in root.children if c.type in JVM_CLASS_TYPES[lang] and c.id not in path):
+        if _has_test(other, src, lang):
+            plan.drop.append(other)
+        else:
+            plan.candidates.append((other, {_name(other, src, lang)}, _text(other, src)))
     for holder in (n for n in walk(root, JVM_CLASS_TYPES[lang]) if n.id in path):
         body = _jvm_body(holder)
         if body is None:
@@ -563,6 +574,11 @@ def _framework(t: CodeUnit, output: str) -> str:
     return "Jest"
 
 
+def _inside(u: CodeUnit, o: CodeUnit) -> bool:
+    """Whether the unit sits inside another class unit `o`."""
+    return o.kind == "class" and o.id != u.id and o.span[0] <= u.span[0] and u.span[1] <= o.span[1]
+
+
 def runnable_test(t: CodeUnit, units_of_file: list[CodeUnit]) -> tuple[str | None, str]:
     """The test's file reduced to what it needs (see the module's doc), or None and the reason."""
     if t.lang in ("typescript", "tsx"):
@@ -575,7 +591,8 @@ def runnable_test(t: CodeUnit, units_of_file: list[CodeUnit]) -> tuple[str | Non
         return (out, "") if out else (None, "test not found in its module's outline")
     if cls is None:
         return None, "test class not found"
-    out = _jvm(t, cls)
+    top_level = [u for u in units_of_file if u.kind == "class" and not any(_inside(u, o) for o in units_of_file)]
+    out = _jvm(t, cls, top_level if cls in top_level else [cls])
     return (out, "") if out else (None, "test not found in its class")
 
 
