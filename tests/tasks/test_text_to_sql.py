@@ -195,8 +195,13 @@ def test_a_link_only_doc_falls_back_to_the_name(units):
     assert question(linked) == "Find active, given email and status"
 
 
-def test_acme_shop_yields_jpql_records():
+def test_acme_shop_yields_jpql_and_mybatis_records():
     files, _ = collect(EXAMPLE)
     records, rejected = run_tasks(parse_files(files).units, ["text-to-sql"], TaskOptions())
-    assert records and all(r.lang == "jpql" and r.output == r.output.strip() for r in records)
+    assert records and all(r.output == r.output.strip() for r in records)
+    assert {r.lang for r in records} == {"jpql", "sql"}
+    # SalesReportMapper: two static XML selects, an insert, an update, and one @Select
+    sql = sorted(r.output.split()[0] for r in records if r.lang == "sql")
+    assert sql == ["INSERT", "SELECT", "SELECT", "SELECT", "UPDATE"]
     assert all(isinstance(x, Rejection) for x in rejected)
+    assert [x.reason for x in rejected] == ["mybatis dynamic sql (<if>)"]
