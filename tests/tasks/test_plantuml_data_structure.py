@@ -221,3 +221,6 @@ def test_acme_shop_yields_diagrams_that_pass_the_validator():
     records, _ = run_tasks(parse_files(files).units, ["plantuml-data-structure"], TaskOptions())
     assert records and all(validate(r.output) == [] for r in records)
     assert any('"1" -- "*"' in r.output for r in records), "acme-shop's Order has a @OneToMany"
+    relations = {line for r in records for line in r.output.splitlines() if " -- " in line}
+    assert 'Category "*" -- "*" Product : products' in relations, "Category's @ManyToMany"
+    assert 'Review "1" -- "*" ReviewVote : votes' in relations, "a bidirectional mapping is drawn once"

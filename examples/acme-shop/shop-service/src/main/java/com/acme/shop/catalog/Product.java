@@ -6,9 +6,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.ManyToMany;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 
+/**
+ * A sellable article of the catalog, identified by its SKU. Prices are kept in cents with their currency.
+ */
 @Entity
 @Table(name = "products")
 public class Product {
@@ -35,6 +42,9 @@ public class Product {
     private boolean active = true;
 
     private Instant createdAt;
+
+    @ManyToMany(mappedBy = "products")
+    private Set<Category> categories = new HashSet<>();
 
     protected Product() {
     }
@@ -99,5 +109,9 @@ public class Product {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public Set<Category> getCategories() {
+        return Collections.unmodifiableSet(categories);
     }
 }

@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+/**
+ * A customer's order: its lines, cached total and place in the lifecycle PLACED, PAID, SHIPPED, DELIVERED
+ * (or CANCELLED before shipping).
+ */
 @Entity
 @Table(name = "orders")
 public class Order {

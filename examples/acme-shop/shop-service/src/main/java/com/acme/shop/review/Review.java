@@ -7,9 +7,16 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Lob;
+import jakarta.persistence.OneToMany;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
+/**
+ * A customer's rating and text about a product they bought; shown only once a moderator publishes it.
+ */
 @Entity
 @Table(name = "reviews")
 public class Review {
@@ -37,6 +44,9 @@ public class Review {
     private int helpfulVotes;
 
     private Instant createdAt;
+
+    @OneToMany(mappedBy = "review")
+    private List<ReviewVote> votes = new ArrayList<>();
 
     protected Review() {
     }
@@ -104,5 +114,9 @@ public class Review {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public List<ReviewVote> getVotes() {
+        return Collections.unmodifiableList(votes);
     }
 }
