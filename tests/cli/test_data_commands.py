@@ -100,7 +100,7 @@ def test_parse_contract(tmp_path):
     assert summary["skipped"] == sum(summary["skipped_by_reason"].values())
     units = [json.loads(x) for x in (out / "units.jsonl").read_text().splitlines()]
     assert {u["kind"] for u in units} == {"class", "method", "test", "endpoint", "query"}
-    assert {u["lang"] for u in units} == {"java", "kotlin", "python"}
+    assert {u["lang"] for u in units} == {"java", "kotlin", "python", "typescript", "xml", "yaml"}
     assert json.loads(p.stdout)["methods"] == summary["methods"]
 
 

@@ -1,9 +1,10 @@
 """Acceptance: `minions parse` on examples/acme-shop matches the hand-labelled table exactly.
 
 The table (acme_shop_labels.yaml, next to this file) was written by reading the example's sources:
-every class's role, every endpoint's verb, path and handler, every test's focal unit and the rule
-that should find it. Each comparison goes both ways: a labelled unit the parser lost or got wrong,
-and a unit the parser made that has no label, both fail, listed one per line.
+every class's role, every endpoint's verb, path and handler (an OpenAPI operation's: its spec file
+and operationId), every test's focal unit and the rule that should find it. Each comparison goes
+both ways: a labelled unit the parser lost or got wrong, and a unit the parser made that has no
+label, both fail, listed one per line.
 """
 
 from __future__ import annotations
@@ -58,13 +59,20 @@ def test_every_class_has_its_labelled_role(units):
 def test_every_endpoint_has_its_labelled_verb_path_and_handler(units):
     by_id = {u.id: u for u in units}
     actual: dict[str, str] = {}
+    in_specs: dict[str, str] = {}
     for u in units:
         if u.kind == "endpoint":
             key = f"{u.http['method']} {u.http['path']}"
-            assert key not in actual, f"two endpoints map {key}"
+            assert key not in actual and key not in in_specs, f"two endpoints map {key}"
             handler = by_id.get(u.http.get("handler", ""))
-            actual[key] = _member(handler) if handler is not None else f"<no handler unit; endpoint in {_member(u)}>"
+            if u.lang in ("yaml", "json"):  # an OpenAPI operation: the spec names no handler
+                in_specs[key] = f"{u.path} {u.name}" if handler is None else f"<handler {_member(handler)}>"
+            elif handler is None:
+                actual[key] = f"<no handler unit; endpoint in {_member(u)}>"
+            else:
+                actual[key] = _member(handler)
     _compare("endpoints", LABELS["endpoints"], actual)
+    _compare("spec endpoints", LABELS["spec_endpoints"], in_specs)
 
 
 def test_every_test_pairs_with_its_labelled_focal_unit_by_its_rule(units):

@@ -235,6 +235,6 @@ def test_chinese_wordings_and_determinism(units):
 def test_acme_shop_yields_records():
     files, _ = collect(ROOT / "examples" / "acme-shop")
     records, _ = run_tasks(parse_files(files).units, [TASK], TaskOptions())
-    assert len(records) > 50 and {r.lang for r in records} == {"java", "kotlin", "python"}
+    assert len(records) > 50 and {r.lang for r in records} == {"java", "kotlin", "python", "typescript"}
     for r in records:
         assert r.output.startswith(("/**", '"""')) and r.output not in r.input

@@ -302,5 +302,5 @@ def test_acme_shop_yields_records():
     files, _ = collect(ROOT / "examples" / "acme-shop")
     records, _ = run_tasks(parse_files(files).units, [TASK], TaskOptions())
     assert len(records) > 100
-    assert {r.lang for r in records} == {"java", "kotlin", "python"}
+    assert {r.lang for r in records} == {"java", "kotlin", "python", "typescript"}
     assert all(r.pairing_rule and len(r.unit_ids) == 2 and parses(r.output, r.lang) for r in records)
