@@ -502,3 +502,13 @@ def test_a_class_whose_annotation_says_interface_is_no_interface():
     assert not _is_interface(unit('@Api(tags = "the admin interface api") @Repository class com.x.UserDao'))
     assert _is_interface(unit("@Mapper interface com.x.UserDao"))
     assert _is_interface(unit("interface com.x.UserDao<T> : BaseMapper<T>"))
+
+
+@pytest.mark.timeout(20)
+def test_an_unclosed_text_block_does_not_hang_the_query_pass():
+    """Review finding: `(?:.|\n)*?` backtracked exponentially on an unclosed triple-quoted string
+    (a Kotlin test file of a real project never finished parsing); 40 lines took hours."""
+    from minions.parsing.queries import _STRING_LITERAL
+
+    text = 'val x = """abc\n' + "a\n" * 40 + 'val y = "q"'
+    assert [m.group(0) for m in _STRING_LITERAL.finditer(text)] == ['""', '"abc\n' + "a\n" * 40 + 'val y = "']

@@ -356,7 +356,7 @@ _ENTITY_ANNOTATION = re.compile(r"@(?:[\w.]+\.)?(Entity|Table|Document|TableName
 _ANNOTATION_NAME = re.compile(r"""(?:\b(?:name|value|collection)\s*=\s*)?["']([^"']+)["']""")
 _DECLARATION = re.compile(r"\b(?:class|interface|record|enum|object)\s+[A-Za-z_]")
 _TYPE_WORD = re.compile(r"\b[A-Z]\w*\b")
-_STRING_LITERAL = re.compile(r'"""(?:.|\n)*?"""|"(?:\\.|[^"\\])*"', re.S)
+_STRING_LITERAL = re.compile(r'"""[\s\S]*?"""|"(?:\\.|[^"\\])*"', re.S)  # no (.|\n): it backtracks exponentially
 
 
 def _singulars(key: str) -> list[str]:
