@@ -107,3 +107,33 @@ def test_run_tasks_routes_rejections_and_gives_document_tasks_the_documents(monk
     assert [r.id for r in records] == ["r1", "r2"] and [x.reason for x in rejected] == ["breaks a rule"]
     assert seen == {"units": ["unit"], "docs": [doc]}
     assert registry.TASKS["from-docs"].inputs == "documents" and not registry.TASKS["from-units"].teacher
+
+
+def test_stubs_have_nothing_to_implement():
+    """Review finding: `@overload` and Protocol stubs (`...` bodies) were taught as implementations,
+    their whole text already in the outline."""
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+    from minions.tasks import build_records
+    from minions.tasks.registry import is_stub
+
+    src = '''import typing as t
+
+
+class Finder:
+    @t.overload
+    def locate(self, name: str) -> int: ...
+
+    def base(self) -> int:
+        """The base."""
+        pass
+
+    def locate(self, name):
+        """Find it."""
+        return len(name) + self.base()
+'''
+    units = parse_files([SourceFile.from_raw("r", "c", "app/finder.py", src, "python")]).units
+    methods = [u for u in units if u.kind == "method"]
+    assert [(u.name, is_stub(u)) for u in methods] == [("locate", True), ("base", True), ("locate", False)]
+    records = build_records(units, ["implement-method"], TaskOptions())
+    assert [r.output.splitlines()[0] for r in records] == ["def locate(self, name):"]

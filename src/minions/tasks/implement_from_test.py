@@ -21,6 +21,7 @@ from minions.tasks.registry import (
     Wordings,
     dedent,
     fence,
+    is_stub,
     make_record,
     parses,
     pick,
@@ -70,16 +71,6 @@ WORDS = {
 }
 
 
-def _has_body(unit: CodeUnit) -> bool:
-    """False for a declaration without a body: an interface or abstract method, a Python stub."""
-    code = unit.code.strip()
-    if code == unit.signature.strip():
-        return False
-    if unit.lang == "python":
-        return True
-    return not (code.endswith(";") and "{" not in code)
-
-
 def _focal(t: CodeUnit, by_id: dict[str, CodeUnit]) -> tuple[CodeUnit | None, str]:
     """The method a test teaches, or None and the reason."""
     focal = by_id.get(t.pairs[0].focal_id)
@@ -96,7 +87,7 @@ def _focal(t: CodeUnit, by_id: dict[str, CodeUnit]) -> tuple[CodeUnit | None, st
         return None, f"language {focal.lang} not supported"
     if focal.name in (focal.class_name, "__init__", "constructor"):
         return None, "focal is a constructor"
-    if not _has_body(focal):
+    if is_stub(focal):
         return None, "focal method has no body"
     return focal, ""
 

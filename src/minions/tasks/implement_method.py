@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
 from minions.parsing.classinfo import class_of
-from minions.records import CodeUnit, InstructionRecord
+from minions.records import CodeUnit, InstructionRecord, Rejection
 from minions.tasks.doc_generation import doc_as_written, indent_of, unindent
 from minions.tasks.registry import (
     LANG_LABEL,
@@ -29,6 +29,7 @@ from minions.tasks.registry import (
     Wordings,
     dedent,
     fence,
+    is_stub,
     make_record,
     pick,
     register_task,
@@ -150,6 +151,9 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
             continue  # helpers inside test classes are not the code we teach
         if u.name == u.class_name or u.name == "__init__":
             continue  # constructors: wiring, not behaviour
+        if is_stub(u):
+            yield Rejection(id=u.id, task="implement-method", stage="tasks", reason="a stub: nothing to implement")
+            continue
         label = LANG_LABEL.get(u.lang, u.lang)
         cls = class_unit(u)
         lang, template_id, template = pick("implement-method", [u.id], "", WORDINGS, options)

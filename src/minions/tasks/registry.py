@@ -201,6 +201,43 @@ def parses(code: str, lang: str) -> bool:
     return bool(head or tail) and not parser.parse(f"{head}{code}{tail}".encode()).root_node.has_error
 
 
+_STUB_STATEMENTS = {"pass_statement", "expression_statement", "comment", "ellipsis", "string"}
+
+
+def is_stub(unit: CodeUnit) -> bool:
+    """A declaration with nothing to implement: no body (an interface or abstract method), or a Python
+    body of only `...`, `pass` and a docstring (`@overload`, Protocol and abstract stubs), which the
+    outline already shows word for word."""
+    code = unit.code.strip()
+    if code == unit.signature.strip():
+        return True
+    if unit.lang != "python":
+        return code.endswith(";") and "{" not in code
+    from minions.parsing.languages import LANGUAGES
+
+    root = LANGUAGES["python"].parser().parse(dedent(unit.code).encode()).root_node
+    fn = next((n for n in _descendants(root) if n.type == "function_definition"), None)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if body is None:
+        return False
+    for stmt in body.named_children:
+        if stmt.type not in _STUB_STATEMENTS:
+            return False
+        if stmt.type == "expression_statement" and any(
+            c.type not in ("ellipsis", "string") for c in stmt.named_children
+        ):
+            return False
+    return True
+
+
+def _descendants(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
 def fence(code: str, lang: str) -> str:
     return f"```{lang}\n{code.rstrip()}\n```"
 
