@@ -520,3 +520,17 @@ def test_whole_object_decorators_and_patterns_name_no_parameter_of_their_own():
         ("sort", "query"),
         ("dir", "query"),
     ]
+
+
+def test_arrow_functions_with_an_expression_body_are_elided_in_outlines():
+    """Review finding: `const double = (x) => x * 2 + f(x)` kept its body in the module outline, so
+    implement-method's input held the answer."""
+    src = (
+        "export const double = (x: number): number =>\n  x * 2 + f(x);\n\n"
+        "export class Prices {\n  half = (x: number) => x / 2 + g(x);\n}\n"
+    )
+    units = parse([("src/math.ts", src, "typescript")]).units
+    double = next(u for u in units if u.name == "double")
+    half = next(u for u in units if u.name == "half" and u.kind == "method")
+    assert "x * 2 + f(x)" in double.code and "x * 2 + f(x)" not in double.context
+    assert "x / 2 + g(x)" in half.code and "x / 2 + g(x)" not in half.context

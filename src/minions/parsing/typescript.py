@@ -149,7 +149,12 @@ def _bodies(node: Node, skip: set[int] | None = None) -> list[Node]:
     out = []
     for f in walk(node, FUNCTION_LIKE):
         body = f.child_by_field_name("body")
-        if body is not None and body.type == "statement_block" and (skip is None or f.id not in skip):
+        # an arrow function's expression body too (`(x) => x * 2`): an outline shows no body
+        if (
+            body is not None
+            and (body.type == "statement_block" or f.type == "arrow_function")
+            and (skip is None or f.id not in skip)
+        ):
             out.append(body)
     return out
 
@@ -220,7 +225,11 @@ def _class_units(cls: Node, ctx: FileContext) -> list[CodeUnit]:
     name = text(cls.child_by_field_name("name"), ctx)
     outer = _outer(cls)
     members = _members(cls)
-    bodies = [b for m, _ in members if (b := _member_body(m)) is not None and b.type == "statement_block"]
+    bodies = [
+        b
+        for m, _ in members
+        if (b := _member_body(m)) is not None and (b.type == "statement_block" or b.parent.type == "arrow_function")
+    ]
     skeleton = elide(outer, bodies, ctx, "{ ... }")
     units = [make_unit(outer, ctx, kind="class", name=name, doc=doc_before(outer, ctx), context=skeleton)]
     units[0] = units[0].model_copy(update=ts_info(cls, ctx)._asdict())  # class info and role
