@@ -67,3 +67,14 @@ def test_a_task_whose_outputs_are_short_by_design_keeps_its_one_line_records():
     kept, rejected = apply_filters(records, FiltersConfig(dedup="none"))
     assert [r.id for r in kept] == ["ra", "rb"]
     assert [(x.id, x.reason) for x in rejected] == [("rc", "output has fewer than 2 non-blank lines")]
+
+
+def test_exact_dedup_keeps_one_answer_to_different_lessons():
+    """Review finding: dedup on the output alone dropped most implement-from-test records (several
+    tests of one method share the answer) and implement-method records of tested methods."""
+    same = [rec(1, BODY), rec(2, BODY, "implement-from-test"), rec(3, BODY, "implement-from-test")]
+    same[2] = same[2].model_copy(update={"input": "another test"})
+    same.append(rec(4, BODY))  # a true copy: same task, input and output
+    kept, rejected = apply_filters(same, FiltersConfig())
+    assert [r.id for r in kept] == ["r1", "r2", "r3"]
+    assert [(x.id, x.reason) for x in rejected] == [("r4", "exact duplicate of r1")]

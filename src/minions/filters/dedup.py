@@ -34,19 +34,26 @@ def dedup_rows(rows: list[dict], field: str) -> tuple[list[dict], list[tuple[int
     return kept, removed
 
 
+def _record_key(r: InstructionRecord) -> str:
+    """A record's identity for exact dedup: its task, input and output, whitespace-normalized. Not the
+    output alone: two tests of one method (implement-from-test) or a method taught by two tasks are
+    different lessons with one answer."""
+    return content_hash("\x1f".join([r.task, normalize(r.input), normalize(r.output)]))
+
+
 class ExactDedup:
     name = "exact-dedup"
 
     def fit(self, records: list[InstructionRecord], t: FiltersConfig) -> dict[str, str]:
         first: dict[str, str] = {}
         for r in records:
-            first.setdefault(content_hash(normalize(r.output)), r.id)
+            first.setdefault(_record_key(r), r.id)
         return first
 
     def keep(self, record: InstructionRecord, state: dict[str, str], t: FiltersConfig) -> tuple[bool, str]:
         if t.dedup == "none":
             return True, ""
-        owner = state[content_hash(normalize(record.output))]
+        owner = state[_record_key(record)]
         return (True, "") if owner == record.id else (False, f"exact duplicate of {owner}")
 
 
