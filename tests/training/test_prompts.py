@@ -215,3 +215,19 @@ def test_training_reads_alpaca_and_chat_records_and_names_a_bad_line(tmp_path):
     path.write_text(json.dumps({"messages": [{"role": "user", "content": "no answer"}]}) + "\n")
     with pytest.raises(UserError, match="line 1 is not an instruction record"):
         load_records(path)
+
+
+def test_a_long_fim_prompt_keeps_its_leading_fim_token():
+    """Review finding: truncating a fill-in-the-middle prompt from the left cut `<fim_prefix>` off."""
+    tok = StubTokenizer(specials=("<s>", "</s>", "<fim_prefix>", "<fim_suffix>", "<fim_middle>"))
+    prompt = "<fim_prefix>int f(){\n" + "a++;\n" * 50 + "<fim_suffix>\n}<fim_middle>"
+    record = {"instruction": "", "output": "b++;", "fim_prompt": prompt}
+    ids, labels = encode_example(tok, TINY, record, 64)
+    assert len(ids) == 64 and ids[0] == tok.specials["<fim_prefix>"]
+    assert ids[-5 - len("b++;") : -len("b++;") - 1] == [
+        tok.specials["<fim_suffix>"],
+        ord("\n"),
+        ord("}"),
+        tok.specials["<fim_middle>"],
+    ]
+    assert labels[-5:] == chars("b++;") + [ord("#")]

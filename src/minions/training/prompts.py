@@ -66,7 +66,11 @@ def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length
     completion = tokenizer(record["output"] + end, add_special_tokens=False)["input_ids"]
     if len(prompt) + len(completion) > max_length:
         completion = completion[: max(max_length - len(prompt), max_length // 2)]
-        prompt = prompt[len(prompt) - (max_length - len(completion)) :] if max_length > len(completion) else []
+        room = max_length - len(completion)
+        if record.get("fim_prompt") and room > 1:  # keep the leading FIM token; the prefix text loses its start
+            prompt = prompt[:1] + prompt[len(prompt) - (room - 1) :]
+        else:
+            prompt = prompt[len(prompt) - room :] if room > 0 else []
     return prompt + completion, [IGNORE] * len(prompt) + completion
 
 
