@@ -177,3 +177,18 @@ def test_teacher_tasks_are_registered_and_yield_nothing_without_a_teacher():
         parse_files(files).units, ["user-story-split", "user-story", "api-to-user-story"], TaskOptions(), docs
     )
     assert docs and records == [] and rejected == [], "no output is made up without a teacher"
+
+
+def test_criteria_may_follow_the_story_sentence_without_a_blank_line():
+    """Review finding: the benefit ran to the end of the paragraph and swallowed the criteria."""
+    en = (
+        "As a shopper, I want to save my cart, so that I can buy later.\nAcceptance criteria:\n"
+        "1. Given a cart with items, when I log out, then the items stay.\n"
+        "2. Given a saved cart, when I log in, then I see it."
+    )
+    zh = (
+        "作为顾客，我想要保存购物车，以便稍后购买。\n验收标准：\n"
+        "1. 假设购物车里有商品，当我退出登录，于是商品仍在。\n"
+        "2. 假设购物车已保存，当我登录，那么我能看到它。"
+    )
+    assert validate_user_story(en, "en") == [] and validate_user_story(zh, "zh") == []

@@ -110,11 +110,11 @@ _LINE = r"(?:[^\n]|\n(?!\s*\n))"  # a character of the paragraph: a story senten
 _STORY = {
     "en": re.compile(
         rf"\bAs an?\s+(?P<role>{_LINE}*?)\s*,?\s+I\s+want\s+(?:to\s+)?(?P<goal>{_LINE}*?)\s*,?\s+"
-        rf"so\s+that\s+(?P<benefit>{_LINE}*)",
+        rf"so\s+that\s+(?P<benefit>[^\n]*)",  # the benefit ends its line: criteria may follow at once
         re.IGNORECASE,
     ),
     "zh": re.compile(
-        rf"作为\s*(?P<role>{_LINE}*?)[，,\s]*我想要\s*(?P<goal>{_LINE}*?)[，,\s]*以便\s*(?P<benefit>{_LINE}*)"
+        rf"作为\s*(?P<role>{_LINE}*?)[，,\s]*我想要\s*(?P<goal>{_LINE}*?)[，,\s]*以便\s*(?P<benefit>[^\n]*)"
     ),
 }
 _PARTS = {
