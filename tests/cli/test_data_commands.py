@@ -170,6 +170,7 @@ def test_dedup_bad_input(tmp_path, content, out_name, message):
         (["parse", "{tmp}/no[/]such", "--out", "{tmp}/o"], "no[/]such does not exist"),
         (["build", str(EXAMPLE), "--out", "{tmp}/o", "--tasks", "write-test,nope"], "unknown task 'nope'"),
         (["build", str(EXAMPLE), "--out", "{tmp}/o", "--format", "xml"], "unknown --format 'xml'"),
+        (["build", str(EXAMPLE), "--out", "{tmp}/o", "--tasks", ","], "no task named"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_half_written(tmp_path, args, message):

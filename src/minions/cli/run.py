@@ -46,7 +46,9 @@ def run(
         check_input_path(s.path, f"source (in {path.name})")
     w = workspace(ws)
     log(f"config {path}; workspace {w.root}")
-    names = check_task_names(cfg.tasks.names or default_task_names())  # a typo fails before any work
+    names = check_task_names(
+        default_task_names() if cfg.tasks.names is None else cfg.tasks.names
+    )  # a typo fails before any work
     log(f"base model {cfg.train.base_model}, tasks {', '.join(names)}, eval share {cfg.split.eval_share}")
     with progress(("training", cfg.train.steps), ("evaluating", None)) as [step, batch]:
         report = run_pipeline(

@@ -110,7 +110,7 @@ def build_dataset(
         f"{summary['pairs']} test pairs"
     )
     options = task_options(cfg.tasks)
-    names = check_task_names(cfg.tasks.names or default_task_names())
+    names = check_task_names(default_task_names() if cfg.tasks.names is None else cfg.tasks.names)
     for name in (n for n in names if TASKS[n].teacher):
         log(f"task {name} needs a teacher model (the synthesis stage): it gives no records in a build")
     documents = [f for f in files if f.lang == "markdown"]

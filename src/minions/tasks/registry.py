@@ -98,7 +98,9 @@ def default_task_names() -> list[str]:
 
 
 def check_task_names(names: list[str]) -> list[str]:
-    """The names, or a UserError naming the first unknown one and the known ones."""
+    """The names, or a UserError naming the first unknown one and the known ones (or saying none is named)."""
+    if not names:
+        raise UserError("no task named; name one or more (see `minions tasks`), or leave tasks.names out for all")
     unknown = [n for n in names if n not in TASKS]
     if unknown:
         raise UserError(f"unknown task {unknown[0]!r}; known tasks: {', '.join(sorted(TASKS))} (see `minions tasks`)")
