@@ -137,3 +137,13 @@ class Finder:
     assert [(u.name, is_stub(u)) for u in methods] == [("locate", True), ("base", True), ("locate", False)]
     records = build_records(units, ["implement-method"], TaskOptions())
     assert [r.output.splitlines()[0] for r in records] == ["def locate(self, name):"]
+
+
+def test_dedent_does_not_count_comment_only_lines():
+    """Review finding: a `//` comment at column 0 inside an indented method kept the whole output indented."""
+    from minions.tasks.registry import dedent
+
+    code = "    int f(int x) {\n// temporary\n        return x;\n    }\n"
+    assert dedent(code) == "int f(int x) {\n// temporary\n    return x;\n}"
+    assert dedent("\n\tdef f():\n\t\t# note\n\n\t\treturn 1\n") == "def f():\n\t# note\n\n\treturn 1"
+    assert dedent("  # only a comment") == "# only a comment"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import textwrap
+import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -244,8 +245,18 @@ def fence(code: str, lang: str) -> str:
     return f"```{lang}\n{code.rstrip()}\n```"
 
 
+_COMMENT_LINE = re.compile(r"\s*(?://|#|/\*|\*)")
+
+
 def dedent(code: str) -> str:
-    return textwrap.dedent(code).strip("\n")
+    """The code without the indentation its lines share, blank lines emptied, leading and trailing
+    blank lines dropped. Comment-only lines do not count towards the shared indentation (a `//`
+    comment at column 0 inside an indented method would otherwise keep the whole method indented)."""
+    lines = [line if line.strip() else "" for line in code.split("\n")]
+    counted = [line for line in lines if line and not _COMMENT_LINE.match(line)] or [line for line in lines if line]
+    margin = os.path.commonprefix([line[: len(line) - len(line.lstrip())] for line in counted])
+    out = [line[len(margin) :] if line.startswith(margin) else line.lstrip(" \t") for line in lines]
+    return "\n".join(out).strip("\n")
 
 
 def make_record(
