@@ -102,3 +102,27 @@ def test_imports_no_stage_package():
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
     assert all(not n.startswith("minions") or n == "minions.records" for n in names)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "rules"),
+    [  # review findings: false negatives, then false positives
+        ("GET", "/orders/{id}/cancel", ["get-changes-state"]),
+        ("GET", "/alipay/pay", ["get-changes-state"]),
+        ("HEAD", "/jobs/{id}/run", ["get-changes-state"]),
+        ("POST", "/orders/{id}/cancel", []),
+        ("GET", "/menus/{id}", []),
+        ("GET", "/apis/{id}", []),
+        ("POST", "/auth/refresh-token", []),
+        ("GET", "/process-definitions/{id}", []),
+        ("GET", "/load-balancers/{id}", []),
+        ("GET", "/users/{id}/login-history", []),
+        ("GET", "/export-jobs/{id}", []),
+        ("GET", "/change-requests/{id}", []),
+        ("GET", "/set-meals/{id}", []),
+        ("GET", "/.well-known/openid-configuration", []),
+        ("POST", "/create-post", ["verb-in-path"]),  # a compound with a singular noun is still an action
+    ],
+)
+def test_review_cases(method, path, rules):
+    assert [v.rule for v in check(method, path)] == rules

@@ -18,20 +18,25 @@ How a path is read:
 - Well-known segments pass every rule: `search`, `login`, `logout`, `signin`/`sign-in`,
   `signup`/`sign-up`, `signout`/`sign-out`, `register`, `me`, `self`, `health`, `healthz`,
   `readyz`, `livez`, `ping`, `info`, `metrics`, `status`, `callback`, `webhook(s)`, `oauth`,
-  `oauth2`, `token`, `auth`, `graphql`, `index`, `error`, `swagger-ui`, `api-docs`; everything from
-  an `actuator` segment on is Spring Boot's and is skipped.
+  `oauth2`, `token`, `refresh-token`, `revoke`, `introspect`, `authorize`, `auth`, `graphql`, `index`,
+  `error`, `swagger-ui`, `api-docs`; everything from an `actuator` segment (Spring Boot's) or a
+  dot segment (`/.well-known/...`) on is skipped.
 - `verb-in-path`: a segment fails when its first word is a CRUD or generic verb (`CRUD_VERBS`:
   get, create, add, update, edit, delete, remove, do, save, list, find, query, fetch, set, make, ...:
   what the HTTP method already says), or when it is several words led by an action verb
   (`ACTION_VERBS`: cancel, confirm, import, upload, search, login, ...), as in `/cancelOrder`, or
   by a bare action verb before more path (`/upload/file`). A bare action verb as the last segment,
   after its resource (`POST /orders/{id}/cancel`), is the accepted "controller resource" pattern
-  and passes. Words that are nouns as often as verbs (view, show, read, order,
+  and passes (not by GET: see below). A kebab-case compound whose last word is plural names a
+  collection, not an action (`process-definitions`, `export-jobs`, `change-requests`) and passes.
+  Words that are nouns as often as verbs (view, show, read, order,
   post, sort, new as in `newProducts`) are in no list. The HTML-form pages `GET .../new` and
   `GET .../{id}/edit` (the Rails convention) pass; a bare `new` or `edit` under any other method
   (`POST /owners/new`) fails.
 - `get-changes-state`: GET, HEAD or an unspecified method (`ANY`, which includes GET) with a
-  segment led by a state-changing verb (`STATE_VERBS`: create, update, delete, remove, ...).
+  segment led by a state-changing verb (`STATE_VERBS`: create, update, delete, remove, ...), or a
+  GET/HEAD whose last segment is a state-changing action (`STATE_ACTIONS`: `GET
+  /orders/{id}/cancel`, `/alipay/pay`).
 - `plural-collection`: a static segment directly followed by a path parameter is a collection and
   its last word should be plural (`/users/{id}`, `/order-items/{id}`; `/user/{id}` fails). A word
   counts as plural when it is uncountable or already plural (`UNCOUNTABLE`, `IRREGULAR_PLURALS`:
@@ -79,7 +84,7 @@ ACTION_VERBS = _set(
 WELL_KNOWN = _set(
     "search login logout signin sign-in signup sign-up signout sign-out register me self health healthz "
     "readyz livez ping info metrics status callback webhook webhooks oauth oauth2 token auth graphql "
-    "index error swagger-ui api-docs"
+    "index error swagger-ui api-docs refresh-token revoke introspect authorize"
 )
 PREFIXES = re.compile(r"^(api|rest|v\d+([._]\d+)*)$", re.IGNORECASE)
 UNCOUNTABLE = _set(
@@ -90,7 +95,12 @@ UNCOUNTABLE = _set(
 )
 IRREGULAR_PLURALS = _set(
     "people children men women feet teeth mice geese indices matrices vertices criteria phenomena "
-    "alumni cacti fungi radii"
+    "alumni cacti fungi radii menus gurus apis emus tutus tofus"
+)
+# action verbs that change state: a GET on them (`GET /orders/{id}/cancel`) breaks get-changes-state
+STATE_ACTIONS = _set(
+    "cancel confirm generate import upload send submit apply approve reject allocate assign refresh sync "
+    "execute run pay transfer bind unbind lock unlock publish init trigger register"
 )
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -132,6 +142,8 @@ def _verb_led(segment: str, last: bool) -> str | None:
     ws = words(segment)
     if not ws:
         return None
+    if len(ws) > 1 and "-" in segment and is_plural(ws[-1]):
+        return None  # a kebab-case compound naming a collection: `process-definitions`, `export-jobs`
     if ws[0] in CRUD_VERBS:
         return ws[0]
     if ws[0] in ACTION_VERBS and (len(ws) > 1 or not last):
@@ -156,7 +168,7 @@ def check(method: str, path: str) -> list[Violation]:
         segments[-1] = _EXTENSION.sub("", segments[-1]) or segments[-1]
     for i, seg in enumerate(segments):
         low = seg.lower()
-        if low == "actuator":
+        if low == "actuator" or seg.startswith("."):  # Spring's actuator, `/.well-known/...`
             break
         if is_param(seg) or PREFIXES.match(seg) or low in WELL_KNOWN:
             continue
@@ -169,6 +181,8 @@ def check(method: str, path: str) -> list[Violation]:
         if form_page:
             continue
         verb = "new" if low == "new" else _verb_led(seg, last)  # a bare `new` off a GET form page: `POST /owners/new`
+        if verb is None and last and method in ("GET", "HEAD") and words(seg) and words(seg)[0] in STATE_ACTIONS:
+            add("get-changes-state", seg)  # `GET /orders/{id}/cancel`: an action by GET
         if verb is not None:
             add("verb-in-path", seg)
             if method in ("GET", "HEAD", "ANY") and verb in STATE_VERBS:
