@@ -149,3 +149,24 @@ def test_acme_shop():
     records, rejected = run_tasks(parse_files(files).units, ["design-restful-api"], TaskOptions())
     assert len(records) >= 5 and all(r.output.startswith("| verb | path | request | response |") for r in records)
     assert all(r.reason.startswith("REST rule ") for r in rejected)
+
+
+def test_a_route_written_twice_is_one_row():
+    """Review finding: two handlers of one route (JSON and XML) gave the same row twice."""
+    from minions.tasks.spring_layers import endpoint_table
+
+    src = """package shop;
+
+@RestController
+@RequestMapping("/users")
+public class UserController {
+    @GetMapping(produces = "application/json")
+    public List<User> json() { return List.of(); }
+
+    @GetMapping(produces = "application/xml")
+    public List<User> xml() { return List.of(); }
+}
+"""
+    units = parse_files([SourceFile.from_raw("r", "c", "src/main/java/shop/UserController.java", src, "java")]).units
+    table = endpoint_table([u for u in units if u.kind == "endpoint"])
+    assert table.splitlines()[2:] == ["| GET | /users | - | List<User> |"]

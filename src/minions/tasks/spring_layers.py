@@ -52,13 +52,14 @@ def response_of(http: dict) -> str:
 
 
 def endpoint_table(endpoints: list[CodeUnit]) -> str:
-    """The Markdown table `| verb | path | request | response |`, one row per endpoint, in order."""
+    """The Markdown table `| verb | path | request | response |`, one row per endpoint, in order; a row
+    written alike twice (two handlers of one route differing only in content type) once."""
     rows = [
         f"| {_cell(e.http['method'])} | {_cell(e.http['path'])} | {_cell(request_of(e.http))} | "
         f"{_cell(response_of(e.http))} |"
         for e in endpoints
     ]
-    return "\n".join([TABLE_HEAD, *rows])
+    return "\n".join([TABLE_HEAD, *dict.fromkeys(rows)])
 
 
 def split_top(s: str) -> list[str]:
