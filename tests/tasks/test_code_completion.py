@@ -247,3 +247,16 @@ def test_acme_shop_gives_records():
     records, _ = run_tasks(parse_files(files).units, ["code-completion"], TaskOptions())
     assert len(records) > 100 and {_kind(r) for r in records} == {"inline", "in-block", "after-block"}
     assert {r.lang for r in records} >= {"java", "kotlin", "python"}
+
+
+def test_an_after_block_middle_never_starts_with_a_comment():
+    """Review finding: 198 after-block middles of real projects opened with a comment line."""
+    from minions.tasks.code_completion import positions
+
+    code = (
+        "int f(int x) {\n    if (x > 0) {\n        x++;\n    }\n    // then double it\n    x = x * 2;\n    return x;\n}"
+    )
+    starts = [code[a:b].split("\n")[0] for a, b in positions(code, "java")["after-block"]]
+    assert not any(s.lstrip().startswith("//") for s in starts), starts
+    plain = code.replace("    // then double it\n", "")
+    assert [plain[a:b].split("\n")[0] for a, b in positions(plain, "java")["after-block"]][:1] == ["x = x * 2;"]

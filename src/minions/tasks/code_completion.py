@@ -180,8 +180,8 @@ def _after_block(lines: list[str], offs: list[int], lo: int, hi: int, lang: str)
         else:
             closed = s.startswith("}") and not s.endswith("{")
             start = next((k for k in range(i + 1, hi + 1) if lines[k].strip()), None) if closed else None
-        if start is None or lines[start].lstrip().startswith(_CONTINUATIONS + ("}", ")")):
-            continue
+        if start is None or lines[start].lstrip().startswith(_CONTINUATIONS + ("}", ")") + _COMMENT):
+            continue  # a continuation, a closer, or a comment (as in-block: a middle is code)
         out += [(a, b) for a, b, _ in _runs(lines, offs, start, hi, _indent(lines[start]))]
     return out
 
