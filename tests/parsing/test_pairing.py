@@ -397,3 +397,39 @@ class UserController { @GetMapping("/{id}") User show(@PathVariable long id) { r
     (test,) = [u for u in res.units if u.kind == "test"]
     focal = next(u for u in res.units if u.id == test.pairs[0].focal_id)
     assert focal.path == "a/UserController.java", "the served endpoint, not the interface's"
+
+
+def test_http_pairing_reaches_the_tests_own_app_only():
+    """Found on flask: 113 library tests that map their own `/` route and request it were paired with
+    the tutorial app's `/` endpoint (another build module of the repository)."""
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    blog = (
+        'from flask import Blueprint\n\nbp = Blueprint("blog", __name__)\n\n\n'
+        '@bp.route("/")\ndef index():\n    return "posts"\n'
+    )
+    own = (
+        'def test_basic_routing(app, client):\n    @app.route("/")\n    def index():\n        return "x"\n\n'
+        '    assert client.get("/").data == b"x"\n'
+    )
+    tutorial_test = 'def test_listing(client):\n    response = client.get("/")\n    assert b"posts" in response.data\n'
+    files = [
+        ("pyproject.toml", "[project]\nname = 'lib'\n", None),
+        ("examples/tutorial/pyproject.toml", "[project]\nname = 'tutorial'\n", None),
+        ("examples/tutorial/flaskr/blog.py", blog, "python"),
+        ("examples/tutorial/tests/test_listing.py", tutorial_test, "python"),
+        ("tests/test_routing.py", own, "python"),
+        ("lib/app.py", blog.replace("index", "front").replace('"posts"', '"front"'), "python"),
+        ("tests/test_front_page.py", tutorial_test.replace("test_listing", "test_shows_the_page"), "python"),
+    ]
+    units = parse_files([SourceFile.from_raw("r", "c", p, t, lang) for p, t, lang in files]).units
+    tutorial, library = (
+        next(u for u in units if u.kind == "endpoint" and u.path == p) for p in (files[2][0], "lib/app.py")
+    )
+    links = {u.name: [(p.focal_id, p.rule) for p in u.pairs] for u in units if u.kind == "test"}
+    assert links == {
+        "test_listing": [(tutorial.id, "http")],
+        "test_basic_routing": [],  # it requests the route it maps itself
+        "test_shows_the_page": [(library.id, "http")],  # its own module's app, not the tutorial's
+    }

@@ -59,6 +59,8 @@ _BASED_CALL = re.compile(r"\b(get|post|put|delete|patch)\(\s*f[\"']\{[^{}\"']*\}
 _URL_FOR = re.compile(r"\b(get|post|put|delete|patch)\(\s*[\w.]*\.url_path_for\(\s*[\"'](\w+)[\"']")
 # what every request pattern above starts with
 _ANY_REQUEST = re.compile(r"\b(?:get|post|put|delete|patch)(?:For(?:Entity|Object))?\(|\bexchange\(")
+# a test that maps its own routes (`@app.route("/")` on a nested view, `app.add_url_rule`) requests those
+_OWN_ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|delete|patch)\(|\.add_url_rule\(|\.add_api_route\(")
 _TEMPLATE = re.compile(r"\{[^{}/]*\}")
 
 
@@ -240,9 +242,12 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
             found = of_class(test, impl[0])
         return found
 
-    endpoints_of: dict[str, list[CodeUnit]] = defaultdict(list)
+    # a test's requests reach the app of its own build module; where that module maps none (an
+    # integration-test module), every endpoint of the repository (key `None`)
+    endpoints_of: dict[tuple[str, str | None], list[CodeUnit]] = defaultdict(list)
     for e in sorted(endpoints, key=lambda e: not (e.http or {}).get("handler")):  # served here first
-        endpoints_of[e.source.repo].append(e)
+        endpoints_of[(e.source.repo, e.module)].append(e)
+        endpoints_of[(e.source.repo, None)].append(e)
 
     out = []
     for u in units:
@@ -268,7 +273,8 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
             if m := _by_name(u.name, members(u, cls)):
                 link = PairLink(focal_id=m.id, rule="explicit")
                 break
-        if link is None and (e := _by_http(u, endpoints_of[u.source.repo])):
+        reachable = endpoints_of.get((u.source.repo, u.module)) or endpoints_of.get((u.source.repo, None), [])
+        if link is None and not _OWN_ROUTES.search(u.code) and (e := _by_http(u, reachable)):
             link = PairLink(focal_id=e.id, rule="http")
         if link is None and (m := _by_call(u, focal)):
             link = PairLink(focal_id=m.id, rule="call")
