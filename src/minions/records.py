@@ -123,7 +123,7 @@ class CodeUnit(_Model):
         None,
         description="for queries: {kind, statement, text, entities, tables}; kind is the query language (jpql, sql, "
         "mongo, cql, cypher, n1ql, elasticsearch), mybatis-annotation, mybatis-xml or derived; mapper XML "
-        "statements add mapper and method_id",
+        "statements add fragments (the <sql> fragments they include, by id), mapper and method_id",
     )
     pairs: list[PairLink] = Field(default_factory=list, description="for tests: the units they test")
 

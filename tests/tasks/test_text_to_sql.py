@@ -156,7 +156,6 @@ def test_rejections_name_the_rule(units):
         "search": "mybatis dynamic sql (<if>)",
         "byIds": "mybatis dynamic sql (<foreach>)",
         "ordered": "mybatis ${} text substitution",
-        "withColumns": "mybatis <include> of a fragment outside the statement",
     }
     assert "findByEmail" not in records and "findByEmail" not in rejected, "derived queries are another task's"
 
@@ -167,6 +166,7 @@ def test_mybatis_records_render_xml_and_keep_parameter_markers(units):
     assert r.output == "SELECT id, email\nFROM users\n WHERE status < 3\n     AND price <= #{max}"
     assert r.lang == "sql" and r.instruction_lang == "zh" and r.template_id.startswith("text-to-sql/zh/")
     assert "#{name}" in r.input and "问题：List cheap, given max" in r.input
+    assert records["withColumns"].output == "SELECT id, email FROM users", "a static <sql> fragment in place"
     a = records["countByStatus"]
     assert a.output == "SELECT count(*) FROM users WHERE status = #{status}"
     assert "Tables: users" in a.input
@@ -185,7 +185,7 @@ def test_helpers():
     assert sql_problem("select from where") == "sql does not parse (sqlglot)"
     assert sql_problem("call proc(1)") == "sql does not parse (sqlglot)", "an opaque command is no parse"
     assert xml_sql('<update id="u">UPDATE t <set>a = 1, b = 2,</set> WHERE id = #{id}</update>') == (
-        "UPDATE t  SET a = 1, b = 2  WHERE id = #{id}"
+        "UPDATE t SET a = 1, b = 2 WHERE id = #{id}"
     )
 
 

@@ -175,7 +175,7 @@ class NotRendered(ValueError):
     """The statement cannot be written as one plain SQL statement; the message is the reason."""
 
 
-def _render(el: Element) -> str:
+def _render(el: Element, fragments: dict[str, str], depth: int = 0) -> str:
     out = []
     for c in el.children:
         if isinstance(c, str):
@@ -183,9 +183,17 @@ def _render(el: Element) -> str:
         elif c.tag == "selectKey":
             continue
         elif c.tag in _STATIC_WRAPPERS:
-            out.append(_wrap(c, _render(c)))
-        elif c.tag == "include":
-            raise NotRendered("mybatis <include> of a fragment outside the statement")
+            out.append(_wrap(c, _render(c, fragments, depth)))
+        elif c.tag == "include":  # a `<sql>` fragment of the mapper, written in place (when static too)
+            text = fragments.get(c.attrs.get("refid", "").rsplit(".", 1)[-1])
+            if text is None or depth >= 5:
+                raise NotRendered("mybatis <include> of a fragment outside the mapper")
+            try:
+                frag = parse_xml(text.strip().encode())
+            except Exception as e:
+                raise NotRendered("mybatis <sql> fragment xml does not parse") from e
+            lead = "" if not out or out[-1][-1:].isspace() else " "  # a fragment on its own line keeps its indent
+            out.append(lead + " ".join(_render(frag, fragments, depth + 1).split()) + " ")
         else:
             raise NotRendered(f"mybatis dynamic sql (<{c.tag}>)")
     return "".join(out)
@@ -207,14 +215,16 @@ def _wrap(el: Element, inner: str) -> str:
     return f" {a.get('prefix', '')} {body} {a.get('suffix', '')} "
 
 
-def xml_sql(code: str) -> str:
-    """The plain SQL of a mapper XML statement (see the module doc), or NotRendered."""
+def xml_sql(code: str, fragments: dict[str, str] | None = None) -> str:
+    """The plain SQL of a mapper XML statement (see the module doc), `<include>`s of the mapper's
+    static `<sql>` fragments written in place (`fragments`: id -> the fragment as written), or NotRendered."""
     try:
         root = parse_xml(code.strip().encode())
     except Exception as e:  # expat's errors, and UnsafeXml for a refused DOCTYPE
         raise NotRendered("mybatis statement xml does not parse") from e
-    lines = _render(root).split("\n")
-    return dedent("\n".join(ln.rstrip() for ln in lines)).strip()
+    lines = _render(root, fragments or {}).split("\n")
+    # spaces the rendering put around a fragment or wrapper collapse; a line's indentation stays
+    return dedent("\n".join(re.sub(r"(?<=\S) {2,}", " ", ln.rstrip()) for ln in lines)).strip()
 
 
 # ---- the sqlglot check ----------------------------------------------------------------------------------
@@ -253,7 +263,7 @@ def query_output(unit: CodeUnit) -> str:
     """The query as the record's output (NotRendered for a MyBatis statement that cannot be)."""
     q = unit.query or {}
     if q.get("kind") == "mybatis-xml":
-        return xml_sql(unit.code)
+        return xml_sql(unit.code, (unit.query or {}).get("fragments") or {})
     return dedent(q.get("text", "")).strip()
 
 
