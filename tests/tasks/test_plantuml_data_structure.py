@@ -223,4 +223,5 @@ def test_acme_shop_yields_diagrams_that_pass_the_validator():
     assert any('"1" -- "*"' in r.output for r in records), "acme-shop's Order has a @OneToMany"
     relations = {line for r in records for line in r.output.splitlines() if " -- " in line}
     assert 'Category "*" -- "*" Product : products' in relations, "Category's @ManyToMany"
+    assert 'Category "*" -- "1" Category : parent' in relations, "a self-relation (a category's parent), drawn once"
     assert 'Review "1" -- "*" ReviewVote : votes' in relations, "a bidirectional mapping is drawn once"

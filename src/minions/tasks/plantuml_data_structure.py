@@ -259,7 +259,7 @@ def diagram(classes: list[CodeUnit]) -> str:
         annotations = field_annotations(c)
         for name, type_ in fields:
             target, many = _target(type_, names)
-            if target is None or target == c.name or frozenset((c.name, target)) in drawn:
+            if target is None or frozenset((c.name, target)) in drawn:  # a self-relation too, once
                 continue
             marks = annotations.get(name, set())
             arrow = next((RELATION_ANNOTATIONS[a] for a in RELATION_ANNOTATIONS if a in marks), None)
