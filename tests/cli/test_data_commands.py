@@ -193,7 +193,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_half_written(tmp_path, args, m
 
 
 def test_build_in_chat_form_with_chosen_tasks_counts_everything_in_the_manifest_and_card(tmp_path):
-    from minions.training.train import load_records
+    from minions.datasets.read import load_records
 
     out = tmp_path / "ds"
     p = run_cli("build", str(EXAMPLE), "--out", str(out), "--tasks", "write-test", "--format", "chat")

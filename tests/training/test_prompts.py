@@ -192,9 +192,9 @@ def test_training_reads_alpaca_and_chat_records_and_names_a_bad_line(tmp_path):
 
     import pytest
 
+    from minions.datasets.read import load_records
     from minions.errors import UserError
     from minions.training.prompts import record_messages
-    from minions.training.train import load_records
 
     chat = {
         "id": "c",
