@@ -433,3 +433,20 @@ def test_http_pairing_reaches_the_tests_own_app_only():
         "test_basic_routing": [],  # it requests the route it maps itself
         "test_shows_the_page": [(library.id, "http")],  # its own module's app, not the tutorial's
     }
+
+
+def test_a_mock_patch_decorator_is_no_route_of_the_test():
+    """Review finding: `@mock.patch(...)` read as the test mapping its own route stopped http pairing."""
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    app = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/items")\ndef list_items():\n    return []\n'
+    test = (
+        "from unittest import mock\n\n\n@mock.patch('app.main.db')\ndef test_it_answers(db, client):\n"
+        "    assert client.get('/items').status_code == 200\n"
+    )
+    files = [("app/main.py", app), ("tests/test_it.py", test)]
+    units = parse_files([SourceFile.from_raw("r", "c", p, t, "python") for p, t in files]).units
+    endpoint = next(u for u in units if u.kind == "endpoint")
+    (t,) = [u for u in units if u.kind == "test"]
+    assert [(p.focal_id, p.rule) for p in t.pairs] == [(endpoint.id, "http")]

@@ -60,7 +60,10 @@ _URL_FOR = re.compile(r"\b(get|post|put|delete|patch)\(\s*[\w.]*\.url_path_for\(
 # what every request pattern above starts with
 _ANY_REQUEST = re.compile(r"\b(?:get|post|put|delete|patch)(?:For(?:Entity|Object))?\(|\bexchange\(")
 # a test that maps its own routes (`@app.route("/")` on a nested view, `app.add_url_rule`) requests those
-_OWN_ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|delete|patch)\(|\.add_url_rule\(|\.add_api_route\(")
+_OWN_ROUTES = re.compile(
+    r"@\w+\.route\(|@(?:app|api|router|bp|blueprint|\w+_(?:app|router|bp)|\w+Router)\.(?:get|post|put|delete|patch)\("
+    r"|\.add_url_rule\(|\.add_api_route\("
+)
 _TEMPLATE = re.compile(r"\{[^{}/]*\}")
 
 
