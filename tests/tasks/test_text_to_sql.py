@@ -205,3 +205,18 @@ def test_acme_shop_yields_jpql_and_mybatis_records():
     assert sql == ["INSERT", "SELECT", "SELECT", "SELECT", "UPDATE"]
     assert all(isinstance(x, Rejection) for x in rejected)
     assert [x.reason for x in rejected] == ["mybatis dynamic sql (<if>)"]
+
+
+def test_another_mappers_fragment_is_not_this_ones_of_the_same_name():
+    """Review finding: `refid="com.x.UserMapper.cols"` was resolved against this mapper's `cols`."""
+    xml = """<?xml version="1.0"?>
+<mapper namespace="com.x.OrderMapper">
+    <sql id="cols">id, order_sn</sql>
+    <select id="own" resultType="com.x.Order">select <include refid="com.x.OrderMapper.cols"/> from orders</select>
+    <select id="foreign" resultType="com.x.Order">select <include refid="com.x.UserMapper.cols"/> from users</select>
+</mapper>
+"""
+    units = parse_files([SourceFile.from_raw("r", "c", "src/main/resources/OrderMapper.xml", xml, "xml")]).units
+    records, rejected = run_tasks(units, ["text-to-sql"], TaskOptions())
+    assert [r.output for r in records] == ["select id, order_sn from orders"]
+    assert [x.reason for x in rejected] == ["mybatis <include> of a fragment outside the mapper"]

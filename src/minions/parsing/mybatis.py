@@ -362,12 +362,12 @@ def _xml_query(st: Element, src: bytes, ns: str, fragments, entities: Entities, 
             break
     tables = names_in(_plain(st, fragments))
     info = query_info("mybatis-xml", body, st.tag, found, tables)
-    info["fragments"] = _used_fragments(st, src, fragments)
+    info["fragments"] = _used_fragments(st, src, fragments, ns)
     return info
 
 
 def _used_fragments(
-    el: Element, src: bytes, fragments: dict[str, Element], depth: int = 0, nesting: int = 0
+    el: Element, src: bytes, fragments: dict[str, Element], ns: str, depth: int = 0, nesting: int = 0
 ) -> dict[str, str]:
     """The `<sql id>` fragments the statement includes (and those they include, 5 levels deep), by id,
     as written: what a reader needs to see the whole statement (past 100 nested tags, none: a hostile
@@ -379,13 +379,15 @@ def _used_fragments(
         if isinstance(c, str):
             continue
         if c.tag == "include" and depth < 5:
-            refid = c.attrs.get("refid", "").rsplit(".", 1)[-1]
-            frag = fragments.get(refid)
+            refid = c.attrs.get("refid", "")
+            # `cols`, or `com.x.ThisMapper.cols`; another mapper's fragment is not this one's of that name
+            local = refid.rsplit(".", 1)[-1] if refid.startswith(ns + ".") else refid
+            frag = fragments.get(local)
             if frag is not None and refid not in out:
                 out[refid] = src[frag.start : frag.end].decode("utf-8", "replace")
-                out.update(_used_fragments(frag, src, fragments, depth + 1, nesting + 1))
+                out.update(_used_fragments(frag, src, fragments, ns, depth + 1, nesting + 1))
         else:
-            out.update(_used_fragments(c, src, fragments, depth, nesting + 1))
+            out.update(_used_fragments(c, src, fragments, ns, depth, nesting + 1))
     return out
 
 

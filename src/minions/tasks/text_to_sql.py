@@ -185,7 +185,7 @@ def _render(el: Element, fragments: dict[str, str], depth: int = 0) -> str:
         elif c.tag in _STATIC_WRAPPERS:
             out.append(_wrap(c, _render(c, fragments, depth)))
         elif c.tag == "include":  # a `<sql>` fragment of the mapper, written in place (when static too)
-            text = fragments.get(c.attrs.get("refid", "").rsplit(".", 1)[-1])
+            text = fragments.get(c.attrs.get("refid", ""))  # keyed by the refid as written (see parsing)
             if text is None or depth >= 5:
                 raise NotRendered("mybatis <include> of a fragment outside the mapper")
             try:
