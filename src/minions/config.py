@@ -112,7 +112,9 @@ class TasksConfig(_Section):
 
 
 class FiltersConfig(_Section):
-    dedup: Literal["exact", "none"] = Field("exact", description="deduplicate records on their output")
+    dedup: Literal["exact", "none"] = Field(
+        "exact", description="drop exact duplicate records (same task, input and output, whitespace-normalized)"
+    )
     min_output_lines: int = Field(2, ge=1, description="drop records whose output is shorter")
     max_output_chars: int = Field(3000, ge=1, description="drop records whose output is longer")
     max_input_chars: int = Field(6000, ge=1, description="drop records whose input is longer")

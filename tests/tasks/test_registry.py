@@ -147,3 +147,22 @@ def test_dedent_does_not_count_comment_only_lines():
     assert dedent(code) == "int f(int x) {\n// temporary\n    return x;\n}"
     assert dedent("\n\tdef f():\n\t\t# note\n\n\t\treturn 1\n") == "def f():\n\t# note\n\n\treturn 1"
     assert dedent("  # only a comment") == "# only a comment"
+
+
+def test_review_cases_of_dedent_and_stubs():
+    """Review findings: a Python string's `#` line changed the string's indentation; an abstract
+    method raising NotImplementedError was taught as an implementation."""
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+    from minions.tasks.registry import dedent, is_stub
+
+    code = '    def usage(self):\n        text = """\n# Usage\n    run it\n    """\n        return text\n'
+    assert dedent(code) == '    def usage(self):\n        text = """\n# Usage\n    run it\n    """\n        return text'
+    src = (
+        "import abc\n\n\nclass Job(abc.ABC):\n    @abc.abstractmethod\n    def run(self):\n"
+        '        """Run it."""\n        raise NotImplementedError\n'
+    )
+    (run,) = [
+        u for u in parse_files([SourceFile.from_raw("r", "c", "jobs.py", src, "python")]).units if u.kind == "method"
+    ]
+    assert is_stub(run)

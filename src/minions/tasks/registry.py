@@ -209,8 +209,8 @@ _STUB_STATEMENTS = {"pass_statement", "expression_statement", "comment", "ellips
 
 def is_stub(unit: CodeUnit) -> bool:
     """A declaration with nothing to implement: no body (an interface or abstract method), or a Python
-    body of only `...`, `pass` and a docstring (`@overload`, Protocol and abstract stubs), which the
-    outline already shows word for word."""
+    body of only `...`, `pass`, a docstring and `raise NotImplementedError` (`@overload`, Protocol and
+    abstract stubs), which the outline already shows word for word."""
     code = unit.code.strip()
     if code == unit.signature.strip():
         return True
@@ -224,6 +224,8 @@ def is_stub(unit: CodeUnit) -> bool:
     if body is None:
         return False
     for stmt in body.named_children:
+        if stmt.type == "raise_statement" and "NotImplementedError" in stmt.text.decode("utf-8", "replace"):
+            continue  # an abstract method's `raise NotImplementedError`
         if stmt.type not in _STUB_STATEMENTS:
             return False
         if stmt.type == "expression_statement" and any(
@@ -245,13 +247,13 @@ def fence(code: str, lang: str) -> str:
     return f"```{lang}\n{code.rstrip()}\n```"
 
 
-_COMMENT_LINE = re.compile(r"\s*(?://|#|/\*|\*)")
+_COMMENT_LINE = re.compile(r"\s*(?://|/\*)")  # not `#`: a Python string's lines may start with one
 
 
 def dedent(code: str) -> str:
     """The code without the indentation its lines share, blank lines emptied, leading and trailing
-    blank lines dropped. Comment-only lines do not count towards the shared indentation (a `//`
-    comment at column 0 inside an indented method would otherwise keep the whole method indented)."""
+    blank lines dropped. `//` and `/*` comment lines do not count towards the shared indentation (a
+    `//` comment at column 0 inside an indented method would otherwise keep the whole method indented)."""
     lines = [line if line.strip() else "" for line in code.split("\n")]
     counted = [line for line in lines if line and not _COMMENT_LINE.match(line)] or [line for line in lines if line]
     margin = os.path.commonprefix([line[: len(line) - len(line.lstrip())] for line in counted])
