@@ -229,3 +229,94 @@ def test_a_go_group_passed_to_another_package_gives_its_routes_the_prefix():
         ("internal/users/routes.go", "/api/users"),
         ("internal/users/routes.go", "/health"),  # a function nobody mounts: as written
     }
+
+
+def test_review_cases_of_python_mounts():
+    """Review findings: the including router's own prefix was left out; Flask's url_prefix option was
+    added before the blueprint's own instead of replacing it; a package's `__init__.py`, `import a.b`
+    without alias and imports inside an app factory were not resolved."""
+    api = (
+        "from fastapi import APIRouter\nfrom app.routes import items\n\n"
+        'api_router = APIRouter(prefix="/api")\napi_router.include_router(items.router, prefix="/items")\n'
+    )
+    items = (
+        'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/{i}")\ndef get(i: int):\n'
+        "    return i\n"
+    )
+    main = (
+        "from fastapi import FastAPI\nfrom app.api import api_router\n\napp = FastAPI()\n"
+        "app.include_router(api_router)\n"
+    )
+    auth = (
+        'from flask import Blueprint\n\nbp = Blueprint("auth", __name__, url_prefix="/auth")\n\n\n'
+        '@bp.route("/login")\ndef login():\n    return ""\n'
+    )
+    factory = (
+        "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n    import web.views.shop\n"
+        "    from web import auth\n"
+        '    app.register_blueprint(auth.bp, url_prefix="/api")\n'
+        '    app.register_blueprint(web.views.shop.bp, url_prefix="/shop")\n    return app\n'
+    )
+    shop = (
+        'from flask import Blueprint\n\nbp = Blueprint("shop", __name__)\n\n\n@bp.route("/cart")\n'
+        'def cart():\n    return ""\n'
+    )
+    _, eps = _endpoints(
+        [
+            ("app/main.py", main, "python"),
+            ("app/api/__init__.py", api, "python"),
+            ("app/routes/items.py", items, "python"),
+            ("web/app.py", factory, "python"),
+            ("web/auth.py", auth, "python"),
+            ("web/views/shop.py", shop, "python"),
+        ]
+    )
+    assert eps == {
+        ("app/routes/items.py", "/api/items/{i}"),
+        ("web/auth.py", "/api/login"),  # Flask serves the option's prefix, not /api/auth/login
+        ("web/views/shop.py", "/shop/cart"),
+    }
+
+
+def test_review_cases_of_express_go_and_nest_mounts():
+    """Review findings: middleware imported before the router took the mount; `require` in place was
+    missed; a commented-out or computed global prefix counted; the Go root module was not seen."""
+    app = (
+        'import express from "express";\nimport auth from "./auth";\nimport users from "./users";\n'
+        'const app = express();\napp.use("/api", auth, users);\napp.use("/v1", require("./orders"));\n'
+    )
+    auth = (
+        'import { Router } from "express";\nconst router = Router();\nrouter.post("/login", login);\n'
+        "export default router;\n"
+    )
+    users = (
+        'import { Router } from "express";\nconst router = Router();\nrouter.get("/me", me);\nexport default router;\n'
+    )
+    orders = 'const router = require("express").Router();\nrouter.get("/orders", list);\nmodule.exports = router;\n'
+    nest_main = "// app.setGlobalPrefix('old');\napp.setGlobalPrefix(`api/${version}`);\n"
+    go_main = (
+        'package main\n\nimport "example.com/app"\n\nfunc main() {\n\tr := gin.Default()\n'
+        '\tapp.Register(r.Group("/users"))\n}\n'
+    )
+    go_app = 'package app\n\nfunc Register(g *gin.RouterGroup) {\n\tg.GET("/me", me)\n}\n'
+    _, eps = _endpoints(
+        [
+            ("web/app.ts", app, "typescript"),
+            ("web/auth.ts", auth, "typescript"),
+            ("web/users.ts", users, "typescript"),
+            ("web/orders.js", orders, "typescript"),
+            ("nest/package.json", "{}", "json"),
+            ("nest/src/main.ts", nest_main, "typescript"),
+            ("nest/src/cats.controller.ts", NEST_CONTROLLER, "typescript"),
+            ("go.mod", "module example.com/app\n", None),
+            ("cmd/main.go", go_main, "go"),
+            ("register.go", go_app, "go"),
+        ]
+    )
+    assert eps == {
+        ("web/auth.ts", "/login"),  # middleware, not the mounted router
+        ("web/users.ts", "/api/me"),
+        ("web/orders.js", "/v1/orders"),
+        ("nest/src/cats.controller.ts", "/cats/{id}"),  # no literal, live global prefix
+        ("register.go", "/users/me"),
+    }

@@ -35,7 +35,9 @@ from minions.parsing.languages import join_http_path, walk
 from minions.records import CodeUnit, SourceFile
 
 _PY_MOUNTS = {"include_router": "prefix", "register_blueprint": "url_prefix"}
-_NEST_PREFIX = re.compile(r"""\.setGlobalPrefix\(\s*["'`]([^"'`]*)["'`]""")
+_NEST_PREFIX = re.compile(
+    r"""^(?![ \t]*//).*?\.setGlobalPrefix\(\s*["'`]([^"'`$]*)["'`]""", re.M
+)  # a literal, not commented out
 
 
 @dataclass(frozen=True)
@@ -43,23 +45,25 @@ class _Mount:
     parent: str  # the path of the module that includes
     child: str  # the path of the module whose router is included
     prefix: str
+    replaces: str = ""  # the child's own prefix this mount replaces (Flask's url_prefix option)
 
 
 def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUnit]:
     """The units, endpoints prefixed by what other files mount them under (see the module doc)."""
     prefixes: dict[tuple[str, str], str] = {}  # (repo, path) -> prefix for Python modules
+    replaced: dict[tuple[str, str], str] = {}  # (repo, path) -> the module's own prefix its mount replaces
     nest: dict[tuple[str, str], str] = {}  # (repo, module) -> Nest global prefix
     go_funcs: dict[tuple[str, str, str], str] = {}  # (repo, package folder, function) -> prefix
     by_repo: dict[str, list[SourceFile]] = {}
     for f in files:
         by_repo.setdefault(f.repo, []).append(f)
     for repo, repo_files in by_repo.items():
-        py_paths = {f.path for f in repo_files if f.lang == "python"}
+        py_files = {f.path: f for f in repo_files if f.lang == "python"}
         mounts = [
             m
-            for f in repo_files
-            if f.lang == "python" and any(f"{call}(" in f.text for call in _PY_MOUNTS)
-            for m in _python_mounts(f, py_paths)
+            for f in py_files.values()
+            if any(f"{call}(" in f.text for call in _PY_MOUNTS)
+            for m in _python_mounts(f, set(py_files), py_files)
         ]
         ts_paths = {f.path for f in repo_files if f.lang in ("typescript", "tsx")}
         mounts += [
@@ -68,11 +72,13 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
             if f.lang in ("typescript", "tsx") and ".use(" in f.text
             for m in _express_mounts(f, ts_paths)
         ]
-        for path, prefix in _chain(mounts).items():
+        for path, (prefix, replaces) in _chain(mounts).items():
             prefixes[(repo, path)] = prefix
+            if replaces:
+                replaced[(repo, path)] = replaces
         modules = _go_modules(repo_files)
         for f in repo_files:
-            if f.lang == "go" and not f.path.endswith("_test.go") and any(f'"{m}/' in f.text for m in modules):
+            if f.lang == "go" and not f.path.endswith("_test.go") and any(f'"{m}' in f.text for m in modules):
                 for folder, func, prefix in _go_mounts(f, modules):
                     go_funcs.setdefault((repo, folder, func), prefix)
         for f in repo_files:
@@ -85,29 +91,28 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
         for u in units
         if u.lang == "go" and u.kind == "method" and u.scope == "file"
     }
-    inside: dict[tuple[str, str, tuple[int, int]], str] = {}
+    inside: dict[tuple[str, str], list[tuple[int, int, str]]] = {}  # (repo, path) -> [(first, last, prefix)]
     for key, prefix in go_funcs.items():
         if key in spans:
-            inside[(key[0], *spans[key])] = prefix
+            path, (a, b) = spans[key]
+            inside.setdefault((key[0], path), []).append((a, b, prefix))
     out = []
     for u in units:
         extra = ""
+        path = u.http["path"] if u.kind == "endpoint" and u.http else ""
         if u.kind == "endpoint" and u.http and u.lang == "go":
-            extra = next(
-                (
-                    p
-                    for (repo, path, (a, b)), p in inside.items()
-                    if (repo, path) == (u.source.repo, u.path) and a <= u.span[0] <= b
-                ),
-                "",
-            )
+            extra = next((p for a, b, p in inside.get((u.source.repo, u.path), []) if a <= u.span[0] <= b), "")
         elif u.kind == "endpoint" and u.http:
             if u.lang == "python" or (u.lang in ("typescript", "tsx") and u.scope == "file"):  # Express's
                 extra = prefixes.get((u.source.repo, u.path), "")
+                own = replaced.get((u.source.repo, u.path), "")
+                own = join_http_path(own, "") if own.strip("/") else ""
+                if own and (path + "/").startswith(own + "/"):
+                    path = path[len(own) :] or "/"  # Flask: url_prefix= replaces the blueprint's
             elif u.lang in ("typescript", "tsx") and u.scope == "class":  # a Nest controller's
                 extra = nest.get((u.source.repo, u.module), "")
-        if extra.strip("/"):
-            u = u.model_copy(update={"http": {**u.http, "path": join_http_path(extra, u.http["path"])}})
+        if extra.strip("/") or (path and path != u.http["path"]):
+            u = u.model_copy(update={"http": {**u.http, "path": join_http_path(extra, path)}})
         out.append(u)
     return out
 
@@ -170,9 +175,10 @@ def _module_of_units(units: list[CodeUnit], repo: str, path: str) -> str:
     return max(inside, key=len) if inside else ""
 
 
-def _chain(mounts: list[_Mount]) -> dict[str, str]:
-    """Each included module's whole prefix: its own mount's after its includer's, followed up the chain
-    (a module included twice, or in a cycle, keeps what the first mount gives)."""
+def _chain(mounts: list[_Mount]) -> dict[str, tuple[str, str]]:
+    """Each included module's whole prefix (its own mount's after its includer's, followed up the chain)
+    and the own prefix its mount replaces. A router mounted twice (`/v1` and `/v2`), or in a cycle,
+    keeps what the first mount gives: an endpoint unit has one path."""
     parent_of: dict[str, _Mount] = {}
     for m in mounts:
         parent_of.setdefault(m.child, m)
@@ -183,17 +189,21 @@ def _chain(mounts: list[_Mount]) -> dict[str, str]:
             return ""
         return join_http_path(whole(m.parent, seen | {path}), m.prefix)
 
-    return {child: whole(child, frozenset()) for child in parent_of}
+    return {child: (whole(child, frozenset()), m.replaces) for child, m in parent_of.items()}
 
 
-def _python_mounts(f: SourceFile, py_paths: set[str]) -> list[_Mount]:
+def _python_mounts(f: SourceFile, py_paths: set[str], files_by_path: dict[str, SourceFile]) -> list[_Mount]:
     src = f.text.encode()
     root = get_parser("python").parse(src).root_node
 
     def text(n: Node) -> str:
         return src[n.start_byte : n.end_byte].decode("utf-8", "replace")
 
+    from minions.parsing.languages import FileContext
+    from minions.parsing.python import _routers  # the routers a module makes, with their own prefixes
+
     imported = _imports(root, text, f.path, py_paths)
+    own = _routers(root, FileContext(file=f, module="", src=src))
     out = []
     for n in walk(root, {"call"}):  # in source order: the first mount of a module counts
         fn = n.child_by_field_name("function")
@@ -204,19 +214,37 @@ def _python_mounts(f: SourceFile, py_paths: set[str]) -> list[_Mount]:
         if keyword is None or args is None or not args.named_children:
             continue
         target = args.named_children[0]
-        # items.router -> the module bound to `items`; router (imported by name) -> its module
+        # items.router -> the module bound to `items` (or to `routers.items`); router (imported by name) -> its module
         name = text(target.child_by_field_name("object")) if target.type == "attribute" else text(target)
         child = imported.get(name)
         if child is None:
             continue
-        prefix = ""
+        prefix, given = "", False
         for a in args.named_children[1:]:
             if a.type == "keyword_argument" and text(a.child_by_field_name("name")) == keyword:
                 value = a.child_by_field_name("value")
                 literal = re.fullmatch(r"""[rRuU]?(["'])([^"'{}]*)\1""", text(value)) if value is not None else None
-                prefix = literal.group(2) if literal else ""
-        out.append(_Mount(f.path, child, prefix))
+                prefix, given = (literal.group(2) if literal else ""), True
+        receiver = own.get(text(fn.child_by_field_name("object")), "")  # api_router = APIRouter(prefix="/api")
+        replaces = ""
+        if keyword == "url_prefix" and given:  # Flask: the option replaces the blueprint's own url_prefix
+            replaces = _own_prefix(child, name, target, text, files_by_path)
+        out.append(_Mount(f.path, child, join_http_path(receiver, prefix), replaces))
     return out
+
+
+def _own_prefix(child: str, name: str, target: Node, text, files_by_path: dict[str, SourceFile]) -> str:
+    """The prefix the included router was made with in its own module (`Blueprint(url_prefix=...)`)."""
+    from minions.parsing.languages import FileContext
+    from minions.parsing.python import _routers
+
+    f = files_by_path.get(child)
+    if f is None:
+        return ""
+    var = text(target.child_by_field_name("attribute")) if target.type == "attribute" else name
+    src = f.text.encode()
+    routers = _routers(get_parser("python").parse(src).root_node, FileContext(file=f, module="", src=src))
+    return routers.get(var, "")
 
 
 _TS_SUFFIXES = ("", ".ts", ".tsx", ".mts", ".js", "/index.ts", "/index.tsx", "/index.js")
@@ -251,18 +279,7 @@ def _express_mounts(f: SourceFile, ts_paths: set[str]) -> list[_Mount]:
             names += [
                 c.child_by_field_name("alias") or c.child_by_field_name("name") for c in walk(n, {"import_specifier"})
             ]
-        spec = text(source).strip("'\"`") if source is not None and source.type == "string" else ""
-        if not spec.startswith("."):
-            continue  # a package, or a path alias: not resolved
-        stem = (here / spec).as_posix()
-        parts: list[str] = []
-        for part in stem.split("/"):  # ./a/../b -> b
-            if part == "..":
-                parts = parts[:-1]
-            elif part not in (".", ""):
-                parts.append(part)
-        stem = "/".join(parts)
-        found = next((stem + s for s in _TS_SUFFIXES if stem + s in ts_paths), None)
+        found = _ts_file(text(source), here, ts_paths) if source is not None and source.type == "string" else None
         for name in names:
             if found and name is not None:
                 imported[text(name)] = found
@@ -278,11 +295,37 @@ def _express_mounts(f: SourceFile, ts_paths: set[str]) -> list[_Mount]:
         values = [a for a in args.named_children if a.type != "comment"] if args is not None else []
         path = text(values[0]).strip("'\"`") if values and values[0].type == "string" else ""
         receiver = _bound_name(call, fn.child_by_field_name("object"), text)
-        for a in values:
-            name = text(a.child_by_field_name("object")) if a.type == "member_expression" else text(a)
-            if name in imported:
-                out.append(_Mount(f.path, imported[name], join_http_path(routers.prefix(receiver), path)))
+        # the router is the last argument (middleware comes before it): a name imported from a repository
+        # file, `ns.router`, or `require("./users")` written in place
+        last = values[-1] if values else None
+        if last is None:
+            continue
+        if last.type == "call_expression" and text(last.child_by_field_name("function")) == "require":
+            spec = last.child_by_field_name("arguments")
+            found = _ts_file(
+                text(spec.named_children[0]) if spec is not None and spec.named_children else "", here, ts_paths
+            )
+        else:
+            name = text(last.child_by_field_name("object")) if last.type == "member_expression" else text(last)
+            found = imported.get(name)
+        if found:
+            out.append(_Mount(f.path, found, join_http_path(routers.prefix(receiver), path)))
     return out
+
+
+def _ts_file(spec: str, here: PurePosixPath, ts_paths: set[str]) -> str | None:
+    """The repository file a relative module specifier names (`./users`, `../routes/index`), else None."""
+    spec = spec.strip("'\"`")
+    if not spec.startswith("."):
+        return None  # a package, or a path alias: not resolved
+    parts: list[str] = []
+    for part in (here / spec).as_posix().split("/"):  # ./a/../b -> b
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in (".", ""):
+            parts.append(part)
+    stem = "/".join(parts)
+    return next((stem + s for s in _TS_SUFFIXES if stem + s in ts_paths), None)
 
 
 def _bound_name(call: Node, receiver: Node, text) -> str:
@@ -305,7 +348,7 @@ def _imports(root: Node, text, path: str, py_paths: set[str]) -> dict[str, str]:
     one file fits)."""
     here = PurePosixPath(path).parent
     out: dict[str, str] = {}
-    for stmt in root.children:
+    for stmt in walk(root, {"import_from_statement", "import_statement"}):  # in a factory function too
         if stmt.type == "import_from_statement":
             module = stmt.child_by_field_name("module_name")
             if module is None:
@@ -322,10 +365,12 @@ def _imports(root: Node, text, path: str, py_paths: set[str]) -> dict[str, str]:
                     out[local] = found
         elif stmt.type == "import_statement":
             for item in stmt.named_children:
-                if item.type == "aliased_import":
+                if item.type == "aliased_import":  # import app.routers.users as users
                     found = _resolve(text(item.child_by_field_name("name")), here, py_paths)
                     if found:
                         out[text(item.child_by_field_name("alias"))] = found
+                elif item.type == "dotted_name" and (found := _resolve(text(item), here, py_paths)):
+                    out[text(item)] = found  # import routers.users: used as routers.users.router
     return out
 
 
@@ -345,5 +390,8 @@ def _resolve(dotted: str, here: PurePosixPath, py_paths: set[str]) -> str | None
     if not parts:
         return None
     tail = "/".join(parts)
-    found = [p for p in py_paths if p == f"{tail}.py" or p.endswith(f"/{tail}.py")]
-    return found[0] if len(found) == 1 else None
+    for name in (f"{tail}.py", f"{tail}/__init__.py"):  # a module, else a package
+        found = [p for p in py_paths if p == name or p.endswith(f"/{name}")]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
