@@ -231,3 +231,19 @@ def test_a_long_fim_prompt_keeps_its_leading_fim_token():
         tok.specials["<fim_middle>"],
     ]
     assert labels[-5:] == chars("b++;") + [ord("#")]
+
+
+def test_a_fim_prompt_cut_to_fit_keeps_all_three_fim_tokens():
+    """Review finding: with a short prefix and a long suffix, the cut ran into the suffix token."""
+    tok = StubTokenizer(specials=("<s>", "</s>", "<fim_prefix>", "<fim_suffix>", "<fim_middle>"))
+    marks = ["<fim_prefix>", "<fim_suffix>", "<fim_middle>"]
+    record = {
+        "instruction": "",
+        "output": "MID",
+        "fim_prompt": "<fim_prefix>ab<fim_suffix>" + "S" * 30 + "<fim_middle>",
+    }
+    ids, labels = encode_example(tok, TINY, {**record, "fim_tokens": marks}, 20)
+    p, s, m = (tok.specials[x] for x in marks)
+    assert len(ids) == 20 and ids[0] == p and s in ids and ids[ids.index(s) - 2 : ids.index(s)] == chars("ab")
+    assert ids[ids.index(m) + 1 :] == chars("MID#") and ids[ids.index(s) + 1 : ids.index(m)] == chars("S" * 11)
+    assert labels[-4:] == chars("MID#")

@@ -91,6 +91,7 @@ def _row(record: InstructionRecord, form: str, fim: FimTokens | None) -> dict:
     if form == "fim" and fim is not None and record.task == "code-completion":
         prefix, suffix, _ = fim_pieces(record)
         row["fim_prompt"] = fim_text(prefix, suffix, "", fim)
+        row["fim_tokens"] = [fim.prefix, fim.suffix, fim.middle]  # so training can cut it and keep them
     return row
 
 
@@ -122,7 +123,7 @@ def write_dataset(
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
     `form`: alpaca (the records' own keys), chat (`messages` in place of instruction, input, output),
-    or fim (alpaca, and each code-completion record also has `fim_prompt`: its prefix and suffix in
+    or fim (alpaca, and each code-completion record also has `fim_prompt` (and `fim_tokens`): its prefix and suffix in
     the base model's fill-in-the-middle form, `fim` its tokens; the output is the middle).
 
     Every file written is gated (`gate_folder`): if a detector fires on any, nothing is released.

@@ -60,10 +60,12 @@ def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length
     the code right before the answer matters more than the header.
     """
     end = template.end or tokenizer.eos_token
+    completion = tokenizer(record["output"] + end, add_special_tokens=False)["input_ids"]
+    if record.get("fim_prompt") and len(record.get("fim_tokens") or []) == 3:
+        return _encode_fim(tokenizer, record, completion, max_length)
     # a fim-form record brings its own prompt (prefix and suffix between the base model's FIM tokens)
     text = record["fim_prompt"] if record.get("fim_prompt") else template.prompt(record_messages(record))
     prompt = tokenizer(text, add_special_tokens=False)["input_ids"]
-    completion = tokenizer(record["output"] + end, add_special_tokens=False)["input_ids"]
     if len(prompt) + len(completion) > max_length:
         completion = completion[: max(max_length - len(prompt), max_length // 2)]
         room = max_length - len(completion)
@@ -71,6 +73,25 @@ def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length
             prompt = prompt[:1] + prompt[len(prompt) - (room - 1) :]
         else:
             prompt = prompt[len(prompt) - room :] if room > 0 else []
+    return prompt + completion, [IGNORE] * len(prompt) + completion
+
+
+def _encode_fim(tokenizer, record: dict, completion: list[int], max_length: int) -> tuple[list[int], list[int]]:
+    """A fill-in-the-middle example cut to `max_length` with its three FIM tokens kept: the prefix text
+    loses its start and the suffix text its end (the code nearest the gap stays), the completion at
+    least half the budget."""
+    p, s, m = record["fim_tokens"]
+    body = record["fim_prompt"].removeprefix(p).removesuffix(m)
+    prefix_text, _, suffix_text = body.partition(s)
+    ids = [tokenizer(x, add_special_tokens=False)["input_ids"] for x in (p, prefix_text, s, suffix_text, m)]
+    marks, pre, suf = len(ids[0]) + len(ids[2]) + len(ids[4]), ids[1], ids[3]
+    if marks + len(pre) + len(suf) + len(completion) > max_length:
+        completion = completion[: max(max_length - marks - len(pre) - len(suf), max_length // 2)]
+        room = max(0, max_length - len(completion) - marks)
+        keep_pre = min(len(pre), max(room - len(suf), room // 2))
+        keep_suf = min(len(suf), room - keep_pre)
+        pre, suf = pre[len(pre) - keep_pre :] if keep_pre else [], suf[:keep_suf]
+    prompt = ids[0] + pre + ids[2] + suf + ids[4]
     return prompt + completion, [IGNORE] * len(prompt) + completion
 
 
