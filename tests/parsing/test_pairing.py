@@ -450,3 +450,21 @@ def test_a_mock_patch_decorator_is_no_route_of_the_test():
     endpoint = next(u for u in units if u.kind == "endpoint")
     (t,) = [u for u in units if u.kind == "test"]
     assert [(p.focal_id, p.rule) for p in t.pairs] == [(endpoint.id, "http")]
+
+
+def test_a_test_files_own_app_comes_first():
+    """Review finding (fastapi's own tests): a test file that defines its app at module level was paired
+    with a same-path endpoint of another file."""
+    from minions.parsing import parse_files
+    from minions.records import SourceFile
+
+    other = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post("/")\ndef sum_numbers():\n    return 1\n'
+    test = (
+        'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post("/")\ndef foo(x: int):\n    return x\n\n\n'
+        'def test_call_valid(client):\n    assert client.post("/", json={}).status_code == 200\n'
+    )
+    files = [("docs_src/tutorial.py", other), ("tests/test_props.py", test)]
+    units = parse_files([SourceFile.from_raw("r", "c", p, t, "python") for p, t in files]).units
+    own = next(u for u in units if u.kind == "endpoint" and u.path == "tests/test_props.py")
+    (t,) = [u for u in units if u.kind == "test"]
+    assert [(p.focal_id, p.rule) for p in t.pairs] == [(own.id, "http")]

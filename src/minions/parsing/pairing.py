@@ -248,9 +248,11 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
     # a test's requests reach the app of its own build module; where that module maps none (an
     # integration-test module), every endpoint of the repository (key `None`)
     endpoints_of: dict[tuple[str, str | None], list[CodeUnit]] = defaultdict(list)
+    endpoints_in_file: dict[tuple[str, str], list[CodeUnit]] = defaultdict(list)
     for e in sorted(endpoints, key=lambda e: not (e.http or {}).get("handler")):  # served here first
         endpoints_of[(e.source.repo, e.module)].append(e)
         endpoints_of[(e.source.repo, None)].append(e)
+        endpoints_in_file[(e.source.repo, e.path)].append(e)
 
     out = []
     for u in units:
@@ -277,7 +279,12 @@ def pair_tests(units: list[CodeUnit]) -> list[CodeUnit]:
                 link = PairLink(focal_id=m.id, rule="explicit")
                 break
         reachable = endpoints_of.get((u.source.repo, u.module)) or endpoints_of.get((u.source.repo, None), [])
-        if link is None and not _OWN_ROUTES.search(u.code) and (e := _by_http(u, reachable)):
+        in_file = endpoints_in_file.get((u.source.repo, u.path), [])  # a test file's own app comes first
+        if (
+            link is None
+            and not _OWN_ROUTES.search(u.code)
+            and (e := (_by_http(u, in_file) if in_file else None) or _by_http(u, reachable))
+        ):
             link = PairLink(focal_id=e.id, rule="http")
         if link is None and (m := _by_call(u, focal)):
             link = PairLink(focal_id=m.id, rule="call")
