@@ -534,3 +534,10 @@ def test_arrow_functions_with_an_expression_body_are_elided_in_outlines():
     half = next(u for u in units if u.name == "half" and u.kind == "method")
     assert "x * 2 + f(x)" in double.code and "x * 2 + f(x)" not in double.context
     assert "x / 2 + g(x)" in half.code and "x / 2 + g(x)" not in half.context
+
+
+def test_a_router_made_by_requiring_express_in_place():
+    """`const r = require("express").Router()`: a router whatever its name."""
+    src = 'const r = require("express").Router();\nr.post("/login", login);\nmodule.exports = r;\n'
+    units = parse([("src/auth.js.ts", src, "typescript")]).units
+    assert [(u.http["method"], u.http["path"]) for u in units if u.kind == "endpoint"] == [("POST", "/login")]

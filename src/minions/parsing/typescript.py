@@ -65,7 +65,9 @@ NEST_PARAMS = {"Param": "path", "Query": "query", "Headers": "header"}
 # receivers taken for an Express app or router by their name alone (not `api`: often an HTTP client)
 _ROUTER_NAME = re.compile(r"^(app|server|router|routes|route|\w*Router|\w*Routes|\w*router|\w*routes)$")
 _ROUTER_TYPE = re.compile(r"\b(Router|IRouter|Express|Application)\b")
-_ROUTER_MAKERS = re.compile(r"^(express|express\.Router|Router|\w+\.Router|express\.default)$")
+_ROUTER_MAKERS = re.compile(
+    r"""^(express|express\.Router|Router|\w+\.Router|express\.default|require\(\s*["']express["']\s*\)\.Router)$"""
+)
 
 
 def is_test_file(path: str) -> bool:
