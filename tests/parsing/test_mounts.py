@@ -320,3 +320,16 @@ def test_review_cases_of_express_go_and_nest_mounts():
         ("nest/src/cats.controller.ts", "/cats/{id}"),  # no literal, live global prefix
         ("register.go", "/users/me"),
     }
+
+
+def test_a_go_package_is_bound_by_its_package_clause():
+    """Review finding: `import "example.com/shop/users/v2"` is package users, called as `users.Register`."""
+    main = (
+        'package main\n\nimport "example.com/shop/users/v2"\n\nfunc main() {\n\tr := gin.Default()\n'
+        '\tusers.Register(r.Group("/users"))\n}\n'
+    )
+    users = 'package users\n\nfunc Register(g *gin.RouterGroup) {\n\tg.GET("/me", me)\n}\n'
+    _, eps = _endpoints(
+        [("go.mod", "module example.com/shop\n", None), ("main.go", main, "go"), ("users/v2/routes.go", users, "go")]
+    )
+    assert eps == {("users/v2/routes.go", "/users/me")}

@@ -77,9 +77,17 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
             if replaces:
                 replaced[(repo, path)] = replaces
         modules = _go_modules(repo_files)
+        package_names = {  # folder -> the package its files declare
+            PurePosixPath(f.path).parent.as_posix(): m.group(1)
+            for f in repo_files
+            if modules
+            and f.lang == "go"
+            and not f.path.endswith("_test.go")
+            and (m := re.search(r"(?m)^package\s+(\w+)", f.text))
+        }
         for f in repo_files:
             if f.lang == "go" and not f.path.endswith("_test.go") and any(f'"{m}' in f.text for m in modules):
-                for folder, func, prefix in _go_mounts(f, modules):
+                for folder, func, prefix in _go_mounts(f, modules, package_names):
                     go_funcs.setdefault((repo, folder, func), prefix)
         for f in repo_files:
             if f.lang in ("typescript", "tsx") and (m := _NEST_PREFIX.search(f.text)):
@@ -126,7 +134,7 @@ def _go_modules(files: list[SourceFile]) -> dict[str, str]:
     return out
 
 
-def _go_mounts(f: SourceFile, modules: dict[str, str]) -> list[tuple[str, str, str]]:
+def _go_mounts(f: SourceFile, modules: dict[str, str], names: dict[str, str]) -> list[tuple[str, str, str]]:
     """(package folder, function, prefix) for each `pkg.Func(group)` call of the file where `pkg` is
     a package of the repository and `group` has a prefix in this file."""
     from minions.parsing.go import _Prefixes, _scope_of  # the file's own router prefixes
@@ -145,9 +153,10 @@ def _go_mounts(f: SourceFile, modules: dict[str, str]) -> list[tuple[str, str, s
         for module, folder in modules.items():
             if path == module or path.startswith(module + "/"):
                 rest = path[len(module) :].strip("/")
-                packages[text(alias) if alias is not None else path.rsplit("/", 1)[-1]] = (
-                    "/".join(p for p in (folder if folder != "." else "", rest) if p) or "."
-                )
+                target = "/".join(p for p in (folder if folder != "." else "", rest) if p) or "."
+                # bound by its alias, else by its package clause (`.../users/v2` is package users)
+                local = text(alias) if alias is not None else names.get(target, path.rsplit("/", 1)[-1])
+                packages[local] = target
     if not packages:
         return []
     prefixes = _Prefixes(root, FileContext(file=f, module="", src=src))
