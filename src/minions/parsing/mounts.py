@@ -48,8 +48,11 @@ class _Mount:
     replaces: str = ""  # the child's own prefix this mount replaces (Flask's url_prefix option)
 
 
-def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUnit]:
-    """The units, endpoints prefixed by what other files mount them under (see the module doc)."""
+def apply_mounts(files: list[SourceFile], units: list[CodeUnit], build_dirs: dict[str, set[str]]) -> list[CodeUnit]:
+    """The units, endpoints prefixed by what other files mount them under (see the module doc);
+    `build_dirs`: per repository, the folders holding a build file (`parse.build_dirs_of`)."""
+    from minions.parsing.parse import module_of  # the same modules the units were given
+
     prefixes: dict[tuple[str, str], str] = {}  # (repo, path) -> prefix for Python modules
     replaced: dict[tuple[str, str], str] = {}  # (repo, path) -> the module's own prefix its mount replaces
     nest: dict[tuple[str, str], str] = {}  # (repo, module) -> Nest global prefix
@@ -91,7 +94,7 @@ def apply_mounts(files: list[SourceFile], units: list[CodeUnit]) -> list[CodeUni
                     go_funcs.setdefault((repo, folder, func), prefix)
         for f in repo_files:
             if f.lang in ("typescript", "tsx") and (m := _NEST_PREFIX.search(f.text)):
-                nest.setdefault((repo, _module_of_units(units, repo, f.path)), m.group(1))
+                nest.setdefault((repo, module_of(f.path, build_dirs.get(repo, set()))), m.group(1))
     if not prefixes and not nest and not go_funcs:
         return units
     spans = {  # (repo, folder, function) -> [(path, span)] of the Go functions mounted with a prefix
@@ -174,14 +177,6 @@ def _go_mounts(f: SourceFile, modules: dict[str, str], names: dict[str, str]) ->
                 out.append((folder, text(fn.child_by_field_name("field")), prefix))
                 break
     return out
-
-
-def _module_of_units(units: list[CodeUnit], repo: str, path: str) -> str:
-    """The build module the units of a file were given (the bootstrap file has none: its folder's)."""
-    parent = PurePosixPath(path).parent.as_posix()
-    modules = {u.module for u in units if u.source.repo == repo and u.lang in ("typescript", "tsx")}
-    inside = [m for m in modules if m and (parent == m or parent.startswith(m + "/"))]
-    return max(inside, key=len) if inside else ""
 
 
 def _chain(mounts: list[_Mount]) -> dict[str, tuple[str, str]]:

@@ -268,6 +268,6 @@ def _parse_files(files: list[SourceFile], languages: list[str] | None, progress,
         result.skipped += rejections
         result.files_parsed += parsed
     finish_queries(files, result, wanted)  # mapper XML, entities of queries, MyBatis Generator output dropped
-    result.units = apply_mounts(files, result.units)  # prefixes given in other files (include_router, ...)
+    result.units = apply_mounts(files, result.units, build_dirs)  # prefixes given in other files (include_router, ...)
     result.units = assign_member_roles(pair_ts_go(pair_tests(result.units)))
     return result

@@ -15,14 +15,11 @@ from collections.abc import Iterator
 
 from minions.records import CodeUnit, InstructionRecord, Rejection
 from minions.tasks.registry import (
-    LANG_LABEL,
     TaskOptions,
     Wordings,
     dedent,
     fence,
-    make_record,
     parses,
-    pick,
     register_task,
 )
 from minions.tasks.spring_layers import (
@@ -33,6 +30,7 @@ from minions.tasks.spring_layers import (
     endpoints_by_class,
     infos,
     is_data_mapper,
+    layer_record,
     layer_refusal,
 )
 
@@ -98,17 +96,7 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
         if why is not None:
             yield Rejection(id=cls.id, task=TASK, stage="tasks", reason=why)
             continue
-        unit_ids = [cls.id, *(d.id for d in deps)]
-        lang, template_id, template = pick(TASK, unit_ids, "", WORDINGS, options)
-        yield make_record(
-            task=TASK,
-            template_id=template_id,
-            instruction=template.format(cls=cls.name, label=LANG_LABEL[cls.lang], layer=LAYER[lang][layer]),
-            input=_input(cls, endpoints.get(cls.id, []), deps, layer),
-            output=code,
-            unit=cls,
-            unit_ids=unit_ids,
-            instruction_lang=lang,
-            focal_class=cls.name,
-            module=cls.module,
+        text_in = _input(cls, endpoints.get(cls.id, []), deps, layer)
+        yield layer_record(
+            TASK, cls, deps, WORDINGS, options, text_in, code, lambda lang, layer=layer: {"layer": LAYER[lang][layer]}
         )

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from minions.parsing.classinfo import class_of
-from minions.records import CodeUnit
-from minions.tasks.registry import fence
+from minions.records import CodeUnit, InstructionRecord
+from minions.tasks.registry import LANG_LABEL, TaskOptions, Wordings, fence, make_record, pick
 
 TABLE_HEAD = "| verb | path | request | response |\n|---|---|---|---|"
 
@@ -203,3 +203,31 @@ def layer_refusal(cls: CodeUnit) -> str | None:
     if kind_of(cls).endswith("interface"):
         return "an interface: no implementation to write"
     return None
+
+
+def layer_record(
+    task: str,
+    cls: CodeUnit,
+    below: list[CodeUnit],
+    wordings: Wordings,
+    options: TaskOptions,
+    text_in: str,
+    output: str,
+    fill: Callable[[str], dict] = lambda lang: {},
+) -> InstructionRecord:
+    """The record that teaches a class from the units of the layer below it: its unit ids (the class,
+    then `below`), the wording picked for them, `{cls}`, `{label}` and `fill(lang)` filled in."""
+    unit_ids = [cls.id, *(d.id for d in below)]
+    lang, template_id, template = pick(task, unit_ids, "", wordings, options)
+    return make_record(
+        task=task,
+        template_id=template_id,
+        instruction=template.format(cls=cls.name, label=LANG_LABEL[cls.lang], **fill(lang)),
+        input=text_in,
+        output=output,
+        unit=cls,
+        unit_ids=unit_ids,
+        instruction_lang=lang,
+        focal_class=cls.name,
+        module=cls.module,
+    )

@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterator
 
 from minions.records import CodeUnit, InstructionRecord, Rejection
-from minions.tasks.registry import LANG_LABEL, TaskOptions, Wordings, dedent, make_record, parses, pick, register_task
+from minions.tasks.registry import TaskOptions, Wordings, dedent, parses, register_task
 from minions.tasks.spring_layers import (
     SPRING_LANGS,
     class_lookup,
     infos,
     is_data_mapper,
     kind_of,
+    layer_record,
     simple,
     split_top,
     supertypes,
@@ -98,8 +99,6 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
         if why is not None:
             yield Rejection(id=cls.id, task=TASK, stage="tasks", reason=why)
             continue
-        unit_ids = [cls.id, *(e.id for e in found)]
-        lang, template_id, template = pick(TASK, unit_ids, "", WORDINGS, options)
         is_interface = kind_of(cls).endswith("interface")
         text_in = "\n".join(
             [
@@ -109,15 +108,6 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
                 infos(found),
             ]
         )
-        yield make_record(
-            task=TASK,
-            template_id=template_id,
-            instruction=template.format(cls=cls.name, label=LANG_LABEL[cls.lang], kind=KIND[lang][is_interface]),
-            input=text_in,
-            output=code,
-            unit=cls,
-            unit_ids=unit_ids,
-            instruction_lang=lang,
-            focal_class=cls.name,
-            module=cls.module,
+        yield layer_record(
+            TASK, cls, found, WORDINGS, options, text_in, code, lambda lang, i=is_interface: {"kind": KIND[lang][i]}
         )

@@ -14,14 +14,11 @@ from collections.abc import Iterator
 
 from minions.records import CodeUnit, InstructionRecord, Rejection
 from minions.tasks.registry import (
-    LANG_LABEL,
     TaskOptions,
     Wordings,
     dedent,
     fence,
-    make_record,
     parses,
-    pick,
     register_task,
 )
 from minions.tasks.spring_layers import (
@@ -30,6 +27,7 @@ from minions.tasks.spring_layers import (
     dependencies,
     infos,
     is_data_mapper,
+    layer_record,
     layer_refusal,
 )
 
@@ -80,20 +78,7 @@ def build(units: list[CodeUnit], options: TaskOptions) -> Iterator[InstructionRe
         if why is not None:
             yield Rejection(id=cls.id, task=TASK, stage="tasks", reason=why)
             continue
-        unit_ids = [cls.id, *(d.id for d in deps)]
-        lang, template_id, template = pick(TASK, unit_ids, "", WORDINGS, options)
         text_in = "\n".join(
             [f"File: {cls.path}", "Service to write:", fence(cls.info, ""), "Repositories it injects:", infos(deps)]
         )
-        yield make_record(
-            task=TASK,
-            template_id=template_id,
-            instruction=template.format(cls=cls.name, label=LANG_LABEL[cls.lang]),
-            input=text_in,
-            output=code,
-            unit=cls,
-            unit_ids=unit_ids,
-            instruction_lang=lang,
-            focal_class=cls.name,
-            module=cls.module,
-        )
+        yield layer_record(TASK, cls, deps, WORDINGS, options, text_in, code)
