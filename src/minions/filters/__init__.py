@@ -1,12 +1,12 @@
 """Stage 5, filters: quality checks and deduplication; every rejection carries a reason.
 
-Record filters (`stats`, `keep`) judge one record; corpus filters (`fit`, then `keep`) judge a
+Record filters (`stats`, then `judge` on those figures) judge one record; corpus filters (`fit`, then `keep`) judge a
 record against the whole corpus. Both register in `base.py`; built-ins in `quality.py`, `dedup.py`.
 `decontaminate.py` runs after the split: train records too close to held-out ones are dropped.
 """
 
 from minions.filters import dedup, quality  # noqa: F401  (registers the built-in filters)
-from minions.filters.base import CORPUS_FILTERS, RECORD_FILTERS, apply_filters
+from minions.filters.base import CORPUS_FILTERS, RECORD_FILTERS, apply_filters, record_figures
 from minions.filters.dedup import dedup_rows, normalize
 
-__all__ = ["CORPUS_FILTERS", "RECORD_FILTERS", "apply_filters", "dedup_rows", "normalize"]
+__all__ = ["CORPUS_FILTERS", "RECORD_FILTERS", "apply_filters", "dedup_rows", "normalize", "record_figures"]

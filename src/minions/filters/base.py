@@ -9,11 +9,14 @@ from minions.records import InstructionRecord, Rejection
 
 
 class RecordFilter(Protocol):
+    """Two phases: `stats` computes a record's figures once (they are stored with the dataset);
+    `judge` decides from those figures alone, so changed thresholds re-run only the decisions."""
+
     name: str
 
     def stats(self, record: InstructionRecord) -> dict[str, float]: ...
 
-    def keep(self, record: InstructionRecord, thresholds: FiltersConfig) -> tuple[bool, str]: ...
+    def judge(self, stats: dict[str, float], thresholds: FiltersConfig) -> tuple[bool, str]: ...
 
 
 class CorpusFilter(Protocol):
@@ -43,15 +46,34 @@ def register_corpus_filter(obj: CorpusFilter) -> CorpusFilter:
     return _register(CORPUS_FILTERS, obj)
 
 
+def record_figures(records: list[InstructionRecord]) -> dict[str, dict[str, float]]:
+    """Every record filter's figures for each record, by record id (filter figures are namespaced
+    `filter.figure` so two filters never clash)."""
+    return {
+        r.id: {f"{f.name}.{k}": float(v) for f in RECORD_FILTERS.values() for k, v in f.stats(r).items()}
+        for r in records
+    }
+
+
+def _own(figures: dict[str, float], name: str) -> dict[str, float]:
+    prefix = name + "."
+    return {k[len(prefix) :]: v for k, v in figures.items() if k.startswith(prefix)}
+
+
 def apply_filters(
-    records: list[InstructionRecord], thresholds: FiltersConfig
+    records: list[InstructionRecord],
+    thresholds: FiltersConfig,
+    figures: dict[str, dict[str, float]] | None = None,
 ) -> tuple[list[InstructionRecord], list[Rejection]]:
-    """Record filters first, then corpus filters fitted on what survived; rejections with reasons."""
+    """Record filters first (judging `figures`, computed here when not given), then corpus filters
+    fitted on what survived; rejections with reasons."""
+    if figures is None:
+        figures = record_figures(records)
     rejected: list[Rejection] = []
     kept = []
     for r in records:
         for f in RECORD_FILTERS.values():
-            ok, reason = f.keep(r, thresholds)
+            ok, reason = f.judge(_own(figures[r.id], f.name), thresholds)
             if not ok:
                 rejected.append(Rejection(id=r.id, task=r.task, stage=f"filter:{f.name}", reason=reason))
                 break

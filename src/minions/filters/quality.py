@@ -21,19 +21,20 @@ class Size:
     name = "size"
 
     def stats(self, record: InstructionRecord) -> dict[str, float]:
+        from minions.tasks import TASKS
+
+        task = TASKS.get(record.task)
+        own = task.min_output_lines if task is not None else None  # a task whose outputs are short by design
         return {
             "output_lines": len([ln for ln in record.output.splitlines() if ln.strip()]),
             "output_chars": len(record.output),
             "input_chars": len(record.input),
+            "task_min_output_lines": own if own is not None else 0,  # 0: the task sets no minimum of its own
         }
 
-    def keep(self, record: InstructionRecord, t: FiltersConfig) -> tuple[bool, str]:
-        from minions.tasks import TASKS
-
-        s = self.stats(record)
-        task = TASKS.get(record.task)
-        own = task.min_output_lines if task is not None else None  # a task whose outputs are short by design
-        minimum = min(t.min_output_lines, own) if own is not None else t.min_output_lines
+    def judge(self, s: dict[str, float], t: FiltersConfig) -> tuple[bool, str]:
+        own = int(s["task_min_output_lines"])
+        minimum = min(t.min_output_lines, own) if own else t.min_output_lines
         if s["output_lines"] < minimum:
             return False, f"output has fewer than {minimum} non-blank lines"
         if s["output_chars"] > t.max_output_chars:
@@ -49,8 +50,8 @@ class TrivialBody:
     def stats(self, record: InstructionRecord) -> dict[str, float]:
         return {"trivial": float(record.task == "implement-method" and bool(_TRIVIAL.match(record.output)))}
 
-    def keep(self, record: InstructionRecord, t: FiltersConfig) -> tuple[bool, str]:
-        if self.stats(record)["trivial"]:
+    def judge(self, s: dict[str, float], t: FiltersConfig) -> tuple[bool, str]:
+        if s["trivial"]:
             return False, "method body only returns or assigns a field"
         return True, ""
 
