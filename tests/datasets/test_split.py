@@ -201,3 +201,29 @@ def test_every_group_in_eval_or_test_is_a_clear_error():
     # eval takes all three groups, so the test share finds none left
     with pytest.raises(UserError, match=r"^every group went to eval/test"):
         split_records([rec(1, cls="A"), rec(2, cls="B"), rec(3, cls="C")], 0.9, 0.05)
+
+
+def test_guard_keeps_a_group_larger_than_twice_the_eval_share_in_train():
+    # one generated class holds half the records; Gen1 and Gen12 hash first of all groups, so without
+    # the guard they would be the first taken into eval
+    for name in ("Gen1", "Gen12", "Mapper"):
+        recs = records_by_class(n_classes=40, per_class=5) + [rec(1000 + i, cls=name) for i in range(200)]
+        res = split_records(recs, 0.1)
+        assert res.level == "class"
+        assert name not in {r.focal_class for r in res.splits["eval"]}
+        assert res.guarded == [(f"r/m/{name}", 200)] and not res.guard_failed
+        assert 0.05 <= len(res.splits["eval"]) / len(recs) <= 0.15, "the share is met from the other groups"
+
+
+def test_guard_applies_at_the_module_level_too():
+    recs = records_by_class(n_classes=40, modules=10) + [rec(5000 + i, module="big", cls=f"G{i}") for i in range(100)]
+    res = split_records(recs, 0.1)
+    assert "big" not in {r.module for r in res.splits["eval"]}
+    assert ("r/big", 100) in res.guarded
+
+
+def test_guard_failing_takes_the_smallest_group_and_says_so():
+    recs = [rec(i, cls="A") for i in range(10)] + [rec(100 + i, cls="B") for i in range(6)]
+    res = split_records(recs, 0.1)
+    assert {r.focal_class for r in res.splits["eval"]} == {"B"} and res.guard_failed
+    assert res.guarded == [("r/m/A", 10)]

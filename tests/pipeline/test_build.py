@@ -173,3 +173,40 @@ def test_values_a_pragma_allows_are_counted_in_the_card(git_repo, tmp_path, fake
     manifest = build_dataset(cfg, out)
     assert manifest["summary"]["scrub_allowed"] == 2, "one value, allowed under both rules that match it"
     assert "- scrub_allowed: 2" in (out / "card.md").read_text()
+
+
+def method(name: str, k: int) -> str:
+    return f"""
+    public long {name}(long[] items) {{
+        long sum = {k};
+        for (long item : items) {{
+            sum += item * {k + 1};
+        }}
+        return sum;
+    }}
+"""
+
+
+def test_split_guard_keeps_a_generated_class_in_train_and_the_card_says_so(git_repo, tmp_path):
+    # one generated class with 30 methods and 10 small classes with 2 each: the big one is 60% of the data
+    big = "package com.shop.gen;\n\npublic class Criteria {" + "".join(method(f"sum{k}", k) for k in range(30)) + "}\n"
+    files = {"src/main/java/com/shop/gen/Criteria.java": big}
+    for i in range(10):
+        body = "".join(method(f"total{k}", 100 * i + k) for k in range(2))
+        files[f"src/main/java/com/shop/c{i}/Part{i}.java"] = (
+            f"package com.shop.c{i};\n\npublic class Part{i} {{{body}}}\n"
+        )
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=git_repo(files, name="guarded"))],
+        split={"eval_share": 0.1},
+        tasks={"names": ["implement-method"]},
+    )
+    out = tmp_path / "ds"
+    out.mkdir()
+    manifest = build_dataset(cfg, out)
+    evals = [r for _, r in read_json_objects(out / "eval.jsonl")]
+    assert evals and all(r["focal_class"] != "Criteria" for r in evals)
+    guard = manifest["split_guard"]
+    assert guard["held"] and [g["records"] for g in guard["kept_in_train"]] == [30]
+    assert guard["kept_in_train"][0]["group"].endswith("Criteria")
+    assert "Split guard: 1 group(s) larger than twice the eval share stayed in train" in (out / "card.md").read_text()

@@ -33,6 +33,7 @@ def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dic
     ]
     for s, recs in split.splits.items():
         lines.append(f"| {s} | {len(recs)} | {split.groups.get(s, 0)} |")
+    lines += _guard_lines(split)
     lines += [
         "",
         "## Records by task and language",
@@ -70,6 +71,26 @@ def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dic
         lines.append(f"| {stage} | {reason} | {n} |")
     lines += ["", "## Pipeline summary", ""] + [f"- {k}: {v}" for k, v in summary.items()] + [""]
     return "\n".join(lines)
+
+
+def _guard_lines(split: SplitResult) -> list[str]:
+    """What the split guard did: groups kept in train for their size, and whether it could not hold."""
+    lines = []
+    if split.guarded:
+        shown = ", ".join(f"`{g}` ({n} records)" for g, n in split.guarded[:10])
+        more = f" and {len(split.guarded) - 10} more" if len(split.guarded) > 10 else ""
+        lines += [
+            "",
+            f"Split guard: {len(split.guarded)} group(s) larger than twice the eval share stayed in train, "
+            f"so that no single group dominates the held-out data: {shown}{more}.",
+        ]
+    if split.guard_failed:
+        lines += [
+            "",
+            "**Split guard could not hold**: every group was larger than twice the eval share, so the "
+            "smallest went to eval; add sources or raise split.eval_share.",
+        ]
+    return lines
 
 
 def _clip(text: str, limit: int) -> str:
@@ -139,6 +160,10 @@ def write_dataset(
         config,
         inputs,
         split_level=split.level,
+        split_guard={
+            "kept_in_train": [{"group": g, "records": n} for g, n in split.guarded],
+            "held": not split.guard_failed,
+        },
         counts=counts,
         counts_by=counts_by(split),
         format=form,

@@ -121,6 +121,8 @@ def build_dataset(
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
+    if split.guarded:
+        log(f"split guard: {len(split.guarded)} group(s) larger than twice the eval share kept in train")
     if cfg.filters.decontaminate:
         held_out = [r for name, recs in split.splits.items() if name != "train" for r in recs]
         split.splits["train"], leaked = decontaminate(split.splits["train"], held_out, cfg.filters.decontaminate)
