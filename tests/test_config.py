@@ -51,6 +51,8 @@ def test_relative_source_paths_resolve_against_the_config(tmp_path):
     p = tmp_path / "sub" / "c.yaml"
     p.write_text("sources:\n  - path: ../repo\n")
     assert load_config(p).sources[0].path == (tmp_path / "repo").resolve()
+    p.write_text("sources:\n  - path: ../repo\nfilters:\n  benchmarks: [../humaneval.jsonl]\n")
+    assert load_config(p).filters.benchmarks == [(tmp_path / "humaneval.jsonl").resolve()]
 
 
 def test_names_must_be_neutral_and_not_reserved(tmp_path):

@@ -121,6 +121,20 @@ class FiltersConfig(_Section):
     decontaminate: float | None = Field(
         0.8, gt=0, le=1, description="drop train records this close to a held-out one (5-gram overlap; null: off)"
     )
+    decontaminate_ngram: int | None = Field(
+        13,
+        ge=4,
+        description="drop train records whose output shares a span of this many tokens with a held-out or "
+        "benchmark output (null: off)",
+    )
+    decontaminate_common: int = Field(
+        10, ge=2, description="spans found in at least this many training outputs (boilerplate) do not count"
+    )
+    benchmarks: list[Path] = Field(
+        default_factory=list,
+        description="JSONL files of evaluation benchmarks (HumanEval-X style); every string value in a line counts "
+        "as a held-out output for decontamination",
+    )
 
 
 class SplitConfig(_Section):
@@ -250,6 +264,7 @@ def load_config(path: Path) -> PipelineConfig:
     ner = Path(cfg.scrub.ner_model)
     if cfg.scrub.ner_model and not ner.is_absolute() and (base / ner).exists():  # a pipeline folder
         cfg.scrub.ner_model = str((base / ner).resolve())
+    cfg.filters.benchmarks = [b if b.is_absolute() else (base / b).resolve() for b in cfg.filters.benchmarks]
     return cfg
 
 

@@ -1,4 +1,9 @@
-from minions.filters.decontaminate import decontaminate, shingles
+import json
+
+import pytest
+
+from minions.errors import UserError
+from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans, shingles, spans
 from minions.records import InstructionRecord, Provenance
 
 TOTAL = """public long total(List<Item> items) {
@@ -81,3 +86,46 @@ def test_a_pair_just_under_the_threshold_is_kept():
     # overlapping only through the input (one of two 5-grams, containment 0.5): the output's jaccard is 0
     quoting = rec(2, "", input="a b c d e")
     assert decontaminate([quoting], held, 0.6) == ([quoting], [])
+
+
+def test_a_shared_13_token_span_drops_a_train_record():
+    # train output reuses the loop of a held-out answer inside another method: jaccard is low, the span leaks
+    leaky = rec(1, 'public void audit() {\n    log.info("start");\n' + TOTAL + '\n    log.info("end");\n}')
+    clean = rec(2, "public void clear() {\n    items.clear();\n    dirty = true;\n}")
+    assert decontaminate([leaky], [rec(0, TOTAL)], 0.8)[0] == [leaky], "the jaccard rule alone misses it"
+    kept, rejected = shared_spans([leaky, clean], [("held-out record r0", TOTAL)])
+    assert [r.id for r in kept] == ["r2"]
+    assert [(r.id, r.stage, r.reason) for r in rejected] == [
+        ("r1", "decontaminate", "output shares a 13-token span with held-out record r0")
+    ]
+
+
+def test_a_span_shorter_than_n_or_common_across_training_does_not_count():
+    held = [("held-out record r0", TOTAL)]
+    loop = "for (Item item : items) {\n    sum += item.price() * item.quantity();\n}"
+    assert len(spans(loop, 13)) > 0
+    boiler = [rec(i, f"void f{i}() {{\n    long sum = 0;\n    {loop}\n}}") for i in range(4)]
+    assert shared_spans(boiler, held, 13, common=5)[1], "four copies are fewer than common=5: all dropped"
+    assert shared_spans(boiler, held, 13, common=4) == (boiler, []), "in four training outputs: boilerplate"
+    short = rec(9, "long sum = 0;\nreturn sum;")
+    assert shared_spans([short], held, 13) == ([short], [])
+
+
+def test_benchmark_files_count_as_held_out(tmp_path):
+    bench = tmp_path / "humaneval-x.jsonl"
+    bench.write_text(
+        json.dumps({"task_id": "Java/0", "prompt": "class Solution {", "canonical_solution": TOTAL}) + "\n\n"
+    )
+    held = benchmark_outputs([bench])
+    assert ("humaneval-x.jsonl line 1", TOTAL) in held
+    kept, rejected = shared_spans([rec(1, TOTAL.replace("long sum", "long total"))], held)
+    assert kept == [] and rejected[0].reason == "output shares a 13-token span with humaneval-x.jsonl line 1"
+
+
+def test_a_bad_benchmark_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "b.jsonl"
+    bad.write_text("{not json\n")
+    with pytest.raises(UserError, match="b.jsonl line 1: not JSON"):
+        benchmark_outputs([bad])
+    with pytest.raises(UserError, match="missing.jsonl: cannot read it"):
+        benchmark_outputs([tmp_path / "missing.jsonl"])

@@ -82,9 +82,27 @@ def test_build_decontaminates_train_against_eval(git_repo, tmp_path, fake):
     assert all(r["id"] not in held_out and any(h in r["reason"] for h in held_out) for r in leaked)
     assert not [r for r in splits["train"] if "sum += item * FACTOR" in r["output"]]
 
-    off, rejected_off = build(git_repo, tmp_path, fake.github(), decontaminate=None)
+    off, rejected_off = build(git_repo, tmp_path, fake.github(), decontaminate=None, decontaminate_ngram=None)
     assert not [r for r in rejected_off if r["stage"] == "decontaminate"]
     assert len(off["train"]) == len(splits["train"]) + len(leaked)
+
+    # the span rule alone drops them too: each shares its loop with the eval copy
+    spans_only, rejected_spans = build(git_repo, tmp_path, fake.github(), decontaminate=None)
+    reasons = [r["reason"] for r in rejected_spans if r["stage"] == "decontaminate"]
+    assert len(reasons) == len(leaked) and all("13-token span with held-out record" in r for r in reasons)
+    assert len(spans_only["train"]) == len(splits["train"])
+
+
+def test_build_decontaminates_against_benchmark_files_and_refuses_a_bad_one(git_repo, tmp_path, fake):
+    bench = tmp_path / "bench.jsonl"
+    bench.write_text(json.dumps({"task_id": "Java/1", "canonical_solution": pricing_class(99)}) + "\n")
+    splits, rejected = build(git_repo, tmp_path, fake.github(), benchmarks=[bench], decontaminate=None)
+    reasons = [r["reason"] for r in rejected if r["stage"] == "decontaminate"]
+    assert reasons and set(reasons) == {"output shares a 13-token span with bench.jsonl line 1"}
+    assert not [r for r in splits["train"] if "sum += item * FACTOR" in r["output"]]
+    bench.write_text("not json\n")
+    with pytest.raises(UserError, match="bench.jsonl line 1: not JSON"):
+        build(git_repo, tmp_path, fake.github(), benchmarks=[bench], decontaminate_common=3, decontaminate=None)
 
 
 def test_no_scrub_is_explicit_and_the_gate_still_runs(git_repo, tmp_path, fake):

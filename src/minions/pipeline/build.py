@@ -10,7 +10,7 @@ from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
 from minions.filters import apply_filters
-from minions.filters.decontaminate import decontaminate
+from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
 from minions.scrub import ScrubReport, scrub_files, scrub_text
@@ -78,6 +78,7 @@ def build_dataset(
     if cfg.dataset.format == "fim" and fim is None:
         raise UserError("the fim format needs the base model's fill-in-the-middle tokens (see `fim_tokens_for`)")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
+    benchmarks = benchmark_outputs(cfg.filters.benchmarks)  # a bad benchmark file is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     collected = list(rejected)
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
@@ -123,11 +124,20 @@ def build_dataset(
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
     if split.guarded:
         log(f"split guard: {len(split.guarded)} group(s) larger than twice the eval share kept in train")
+    held_out = [r for name, recs in split.splits.items() if name != "train" for r in recs]
     if cfg.filters.decontaminate:
-        held_out = [r for name, recs in split.splits.items() if name != "train" for r in recs]
         split.splits["train"], leaked = decontaminate(split.splits["train"], held_out, cfg.filters.decontaminate)
         rejected += leaked
         log(f"decontaminated: {len(leaked)} train records too close to held-out ones")
+    if cfg.filters.decontaminate_ngram:
+        held = benchmarks + [(f"held-out record {r.id}", r.output) for r in held_out]
+        n = cfg.filters.decontaminate_ngram
+        split.splits["train"], leaked = shared_spans(split.splits["train"], held, n, cfg.filters.decontaminate_common)
+        rejected += leaked
+        log(
+            f"decontaminated: {len(leaked)} train records share a {n}-token span with a held-out output"
+            + (f" or one of {len(cfg.filters.benchmarks)} benchmark file(s)" if benchmarks else "")
+        )
     gated: dict[str, list[InstructionRecord]] = {}
     for name, recs in split.splits.items():
         gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names, cfg.scrub.internal_domains)
