@@ -39,6 +39,7 @@ def test_build_writes_the_dataset_folder(built):
         "rejected.jsonl",
         "manifest.json",
         "card.md",
+        "stats.parquet",
     }
     train = [json.loads(x) for x in (out / "train.jsonl").read_text().splitlines()]
     evals = [json.loads(x) for x in (out / "eval.jsonl").read_text().splitlines()]
@@ -271,3 +272,23 @@ def test_train_refuses_a_bad_adapter_name_before_any_work(tmp_path, built):
     p = run_cli("train", str(out), "--name", "../escape", "--base-model", "tiny", "--workspace", str(tmp_path / "ws"))
     assert p.returncode == 2 and "adapter name '../escape' must be letters" in p.stderr
     assert not (tmp_path / "ws").exists() and not (tmp_path / "escape").exists()
+
+
+def test_stats_reports_the_stored_figures(built, tmp_path):
+    out, _ = built
+    report = tmp_path / "report"
+    p = run_cli("stats", str(out), "--out", str(report), "--json")
+    assert p.returncode == 0, p.stderr
+    summary = json.loads(p.stdout)
+    manifest = json.loads((out / "manifest.json").read_text())
+    built_count = manifest["summary"]["records_built"]
+    assert summary["records"] == built_count and summary["figures"] >= 4
+    assert "stats.parquet" in manifest["outputs"]
+    pngs = sorted(f.name for f in report.glob("*.png"))
+    assert "size-output_lines.png" in pngs and all((report / f).read_bytes()[:4] == b"\x89PNG" for f in pngs)
+    text = (report / "report.md").read_text()
+    assert "| size.output_lines |" in text and "rejected:filter:trivial-body" in text
+    again = run_cli("stats", str(out), "--out", str(report))
+    assert again.returncode == 2 and "not empty" in again.stderr
+    missing = run_cli("stats", str(tmp_path), "--out", str(tmp_path / "r2"))
+    assert missing.returncode == 2 and "stats.parquet does not exist" in missing.stderr

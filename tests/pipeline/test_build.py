@@ -2,10 +2,13 @@
 
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from minions.config import PipelineConfig, SourceConfig
 from minions.errors import UserError
+from minions.filters.stats import read_stats
 from minions.pipeline.build import build_dataset
 from minions.workspace import read_json_objects
 
@@ -124,7 +127,7 @@ def test_no_scrub_is_explicit_and_the_gate_still_runs(git_repo, tmp_path, fake):
     assert gated and all("github-token" in r["reason"] for r in gated), "the unscrubbed token's record is rejected"
     assert manifest["config"]["scrub"]["enabled"] is False
     assert "Scrub was OFF (`--no-scrub`)" in (out / "card.md").read_text()
-    assert all(token[4:12] not in p.read_text() for p in out.iterdir())
+    assert all(token[4:12].encode() not in p.read_bytes() for p in out.iterdir())
 
 
 def test_no_scrub_flag_on_the_command_line(git_repo, tmp_path):
@@ -228,3 +231,30 @@ def test_split_guard_keeps_a_generated_class_in_train_and_the_card_says_so(git_r
     assert guard["held"] and [g["records"] for g in guard["kept_in_train"]] == [30]
     assert guard["kept_in_train"][0]["group"].endswith("Criteria")
     assert "Split guard: 1 group(s) larger than twice the eval share stayed in train" in (out / "card.md").read_text()
+
+
+def test_a_resumed_build_reuses_stored_figures_and_makes_the_decisions_again(git_repo, tmp_path):
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(12)}
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=git_repo(files))],
+        tasks={"names": ["implement-method"]},
+        filters={"decontaminate": None, "decontaminate_ngram": None},
+    )
+    out = tmp_path / "ds"
+    out.mkdir()
+    first = build_dataset(cfg, out)
+    cols = read_stats(out / "stats.parquet")
+    kept = sum(first["counts"].values())
+    assert kept and len(cols["id"]) == first["summary"]["records_built"]
+    # stored figures are what the resumed build judges: a changed one changes the decision
+    pairs = zip(cols["outcome"], cols["size.output_lines"], strict=True)
+    cols["size.output_lines"] = [1.0 if o == "train" else v for o, v in pairs]
+    pq.write_table(pa.table(cols), out / "stats.parquet")
+    logs = []
+    second = build_dataset(cfg, out, logs.append)
+    assert any(line.startswith("reusing the stored figures of ") for line in logs)
+    assert sum(second["counts"].values()) < kept, "train records judged on their stored (1-line) figure"
+    # changed thresholds re-run only the decisions
+    looser = cfg.model_copy(update={"filters": cfg.filters.model_copy(update={"min_output_lines": 1})})
+    third = build_dataset(looser, out)
+    assert sum(third["counts"].values()) == kept

@@ -373,6 +373,33 @@ def dedup(
     typer.echo(f"kept {len(kept)} removed {len(removed)}")
 
 
+def stats(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by `minions build` (it holds stats.parquet)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Report folder (refused if not empty, unless --force)."),
+    force: bool = ForceOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Show the distributions of the per-record figures a build stored (stats.parquet).
+
+    Writes report.md (a table per figure: count, min, p10, median, p90, max, mean; records by task
+    and outcome), summary.json, and one PNG histogram per figure (kept and rejected records stacked).
+    Use it to choose filter thresholds, then `minions build --resume` with the new thresholds: the
+    stored figures are reused and only the decisions are made again.
+
+    Example: minions stats dataset/ --out dataset-stats/
+    """
+    from minions.filters.stats import STATS_FILE, write_report
+
+    check_input_path(dataset, "dataset")
+    with output_folder(out, force) as tmp:
+        summary = write_report(dataset / STATS_FILE, tmp)
+    result(
+        {"out": str(out.resolve()), "records": summary["records"], "figures": len(summary["figures"])},
+        as_json,
+        str(out.resolve()),
+    )
+
+
 def tasks(
     name: str = typer.Argument(None, help="Show one task in full, with its example record."),
     as_json: bool = JsonOpt,
@@ -429,5 +456,5 @@ def tasks(
 
 
 def register(app: typer.Typer) -> None:
-    for fn in (collect, scrub, parse, build, dedup, tasks):
+    for fn in (collect, scrub, parse, build, dedup, stats, tasks):
         app.command()(fn)

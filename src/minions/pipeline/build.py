@@ -9,8 +9,9 @@ from pathlib import Path
 from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
-from minions.filters import apply_filters
+from minions.filters import apply_filters, record_figures
 from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
+from minions.filters.stats import STATS_FILE, stored_figures, write_stats
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
 from minions.scrub import ScrubReport, scrub_files, scrub_text
@@ -118,7 +119,12 @@ def build_dataset(
     records, refused = run_tasks(parsed.units, names, options, documents)
     records, over = cap(records, options)
     rejected += refused + over
-    kept, filtered = apply_filters(records, cfg.filters)
+    figures = stored_figures(out / STATS_FILE, records)  # a resumed build: only the decisions are made again
+    if figures:
+        log(f"reusing the stored figures of {len(figures)} of {len(records)} records (the earlier {STATS_FILE})")
+    fresh = [r for r in records if r.id not in figures]
+    figures.update(record_figures(fresh))
+    kept, filtered = apply_filters(records, cfg.filters, figures)
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
@@ -154,6 +160,9 @@ def build_dataset(
     }
     for stale in _earlier_build_outputs(out):  # only now: bad input found on the way leaves them be
         stale.unlink()
+    outcome = {r.id: f"rejected:{r.stage}" for r in reversed(rejected)}  # the first rejection names the stage
+    outcome.update({r.id: name for name, recs in gated.items() for r in recs})
+    write_stats(out / STATS_FILE, records, figures, outcome)
     return write_dataset(
         out,
         cfg.name,
@@ -170,7 +179,7 @@ def build_dataset(
     )
 
 
-BUILD_OUTPUTS = ("*.jsonl", "card.md", "manifest.json", "gate-report.json")
+BUILD_OUTPUTS = ("*.jsonl", "card.md", "manifest.json", "gate-report.json", STATS_FILE)
 
 
 def _earlier_build_outputs(out: Path) -> list[Path]:
