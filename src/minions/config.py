@@ -181,6 +181,16 @@ class EvalConfig(_Section):
     batch_size: int = Field(4, ge=1, description="records per forward pass")
 
 
+class ExecutorConfig(_Section):
+    kind: Literal["local", "ray"] = Field(
+        "local", description="where stages run: local (processes on this machine) or ray (a Ray cluster)"
+    )
+    address: str | None = Field(
+        None, description="Ray cluster to join (e.g. ray://head:10001 or auto; null: start a local Ray)"
+    )
+    processes: int = Field(0, ge=0, description="CPUs a local Ray may use (0: every core)")
+
+
 class PipelineConfig(_Section):
     """A whole run: sources to dataset to adapter to evaluation."""
 
@@ -194,6 +204,7 @@ class PipelineConfig(_Section):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
+    executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
 
     @field_validator("name")
     @classmethod

@@ -27,6 +27,28 @@ WorkspaceOpt = typer.Option(
     help="Workspace folder for everything a run produces [default: ./minions-workspace].",
 )
 ForceOpt = typer.Option(False, "--force", help="Replace a non-empty output folder (start over).")
+ExecutorOpt = typer.Option(
+    None, "--executor", help="local | ray: where the data stages run [default: the config's executor.kind, local]."
+)
+RayAddressOpt = typer.Option(
+    None, "--ray-address", help="Join this Ray cluster (ray://HOST:10001 or auto) [default: start a local Ray]."
+)
+
+
+def apply_executor(cfg, executor: str | None, ray_address: str | None) -> None:
+    """Put --executor / --ray-address into the config (a bad name is a UserError)."""
+    from minions.errors import UserError
+    from minions.executor import make_executor
+
+    if executor is not None:
+        if executor not in ("local", "ray"):
+            raise UserError(f"unknown --executor {executor!r}; use local or ray")
+        cfg.executor.kind = executor
+    if ray_address is not None:
+        cfg.executor.address = ray_address
+    make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)  # checks the pair
+
+
 ResumeOpt = typer.Option(
     False, "--resume", help="Write into the folder a killed run left behind (its work is redone; nothing is lost)."
 )

@@ -9,10 +9,13 @@ import typer
 
 from minions.cli.common import (
     ConfigOpt,
+    ExecutorOpt,
     ForceOpt,
     JsonOpt,
+    RayAddressOpt,
     ResumeOpt,
     WorkspaceOpt,
+    apply_executor,
     config_or_default,
     log,
     progress,
@@ -299,6 +302,8 @@ def build(
     form: str = typer.Option(
         None, "--format", help="alpaca | chat | fim: the record form in the split files [default: alpaca]."
     ),
+    executor: str = ExecutorOpt,
+    ray_address: str = RayAddressOpt,
     ws: Path = WorkspaceOpt,
     as_json: bool = JsonOpt,
 ) -> None:
@@ -311,6 +316,7 @@ def build(
 
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
     Example: minions build examples/acme-shop --out dataset/ --tasks implement-method,text-to-sql --format chat
+    Example: minions build ~/src/shop --out dataset/ --executor ray --ray-address auto
     """
     from minions.pipeline.build import build_dataset, fim_tokens_for
     from minions.scrub.pseudonyms import load_key
@@ -325,6 +331,7 @@ def build(
         if form not in ("alpaca", "chat", "fim"):
             raise UserError(f"unknown --format {form!r}; use alpaca, chat or fim")
         cfg.dataset.format = form
+    apply_executor(cfg, executor, ray_address)
     w = workspace(ws)
     key = load_key(w.root)  # pseudonyms in the data, keyed hashes of names in the manifest
     fim = fim_tokens_for(cfg, w)  # before any work: a base model without FIM tokens cannot take the fim form

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from minions.cli.common import WorkspaceOpt, err, log, progress, setup_threads, workspace
+from minions.cli.common import (
+    ExecutorOpt,
+    RayAddressOpt,
+    WorkspaceOpt,
+    apply_executor,
+    err,
+    log,
+    progress,
+    setup_threads,
+    workspace,
+)
 from minions.config import load_config
 from minions.errors import UserError
 from minions.workspace import check_input_path
@@ -25,6 +35,8 @@ def run(
     config: Path = typer.Argument(None, help="Pipeline YAML [default: configs/quickstart.yaml]."),
     ws: Path = WorkspaceOpt,
     resume: bool = typer.Option(False, "--resume", help="Continue the latest unfinished run of this config."),
+    executor: str = ExecutorOpt,
+    ray_address: str = RayAddressOpt,
 ) -> None:
     """Run the whole pipeline from one config: dataset, LoRA adapter, evaluation, report.
 
@@ -41,6 +53,7 @@ def run(
     setup_threads()
     path = check_input_path(config, "config") if config else default_config()
     cfg = load_config(path)
+    apply_executor(cfg, executor, ray_address)
     check_base_model(cfg.train.base_model)
     for s in cfg.sources:
         check_input_path(s.path, f"source (in {path.name})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from minions.config import FiltersConfig
+from minions.executor import Executor, chunked
 from minions.records import InstructionRecord, Rejection
 
 
@@ -46,9 +47,18 @@ def register_corpus_filter(obj: CorpusFilter) -> CorpusFilter:
     return _register(CORPUS_FILTERS, obj)
 
 
-def record_figures(records: list[InstructionRecord]) -> dict[str, dict[str, float]]:
+def record_figures(records: list[InstructionRecord], executor: Executor | None = None) -> dict[str, dict[str, float]]:
     """Every record filter's figures for each record, by record id (filter figures are namespaced
-    `filter.figure` so two filters never clash)."""
+    `filter.figure` so two filters never clash); computed in chunks by `executor` when given."""
+    if executor is None or len(records) < 2:
+        return _figures(records)
+    out: dict[str, dict[str, float]] = {}
+    for part in executor.map(_figures, chunked(records, executor.width() * 4)):
+        out.update(part)
+    return out
+
+
+def _figures(records: list[InstructionRecord]) -> dict[str, dict[str, float]]:
     return {
         r.id: {f"{f.name}.{k}": float(v) for f in RECORD_FILTERS.values() for k, v in f.stats(r).items()}
         for r in records

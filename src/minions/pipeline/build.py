@@ -9,6 +9,7 @@ from pathlib import Path
 from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
+from minions.executor import Executor, LocalExecutor, make_executor
 from minions.filters import apply_filters, record_figures
 from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
 from minions.filters.stats import STATS_FILE, stored_figures, write_stats
@@ -79,6 +80,13 @@ def build_dataset(
     if cfg.dataset.format == "fim" and fim is None:
         raise UserError("the fim format needs the base model's fill-in-the-middle tokens (see `fim_tokens_for`)")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
+    shared = make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)
+
+    def stage(section) -> Executor:  # the local executor sizes each stage by its own `workers`
+        return LocalExecutor(process_count(section) if section else 0) if shared.name == "local" else shared
+
+    if shared.name == "ray":
+        log(f"executor: Ray ({cfg.executor.address or 'a local Ray'}, {shared.width()} CPUs)")
     benchmarks = benchmark_outputs(cfg.filters.benchmarks)  # a bad benchmark file is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     collected = list(rejected)
@@ -91,7 +99,7 @@ def build_dataset(
             recognizer=configured_recognizer(cfg.scrub.ner_model, cfg.scrub.ner_threshold),
         )
         files, dropped, report = scrub_files(
-            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, workers=process_count(cfg.scrub)
+            files, cfg.scrub.internal_names, cfg.scrub.drop_files, options=opts, executor=stage(cfg.scrub)
         )
         rejected += dropped
         allowed = sum(report.allowed.values())
@@ -123,7 +131,7 @@ def build_dataset(
     if figures:
         log(f"reusing the stored figures of {len(figures)} of {len(records)} records (the earlier {STATS_FILE})")
     fresh = [r for r in records if r.id not in figures]
-    figures.update(record_figures(fresh))
+    figures.update(record_figures(fresh, stage(None)))
     kept, filtered = apply_filters(records, cfg.filters, figures)
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from minions.executor import Executor
 from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
 from minions.scrub.engine import plan_for
 from minions.scrub.pseudonyms import PLACEHOLDER, Pseudonyms, is_placeholder
@@ -393,28 +394,23 @@ def scrub_files(
     internal_domains: list[str] | None = None,
     options: ScrubOptions | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> tuple[list[SourceFile], list[Rejection], ScrubReport]:
     """Scrub each file's text, path and provenance; key and secrets files are dropped whole.
 
     Ids stay those of the raw source, so later stages still line up with provenance. With
-    `workers` > 1 the files are scrubbed in a process pool and the results put back in input
-    order: the output is byte-identical to one process.
+    `workers` > 1 (or an `executor`, see minions/executor.py) the files are scrubbed in chunks by
+    several processes and the results put back in input order: the output is byte-identical to one process.
     """
-    import multiprocessing
+    from functools import partial
+
+    from minions.executor import LocalExecutor, chunked
 
     opts = options or ScrubOptions(internal_names, internal_domains or [])
-    # fork: workers see the detectors registered in this process, plugins included (one process where
-    # fork is missing); a few chunks per worker, so the options (a baseline can be large) travel rarely
-    pool_size = min(workers, len(files)) if "fork" in multiprocessing.get_all_start_methods() else 1
-    if pool_size > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        step = max(1, -(-len(files) // (pool_size * 4)))
-        chunks = [(files[i : i + step], drop_files, opts) for i in range(0, len(files), step)]
-        with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = [r for part in pool.map(_scrub_chunk, chunks) for r in part]
-    else:
-        results = _scrub_chunk((files, drop_files, opts))
+    # a few chunks per process, so the options (a baseline can be large) travel rarely
+    ex = executor or LocalExecutor(workers)
+    chunks = chunked(files, ex.width() * 4)
+    results = [r for part in ex.map(partial(_scrub_chunk, drop_files, opts), chunks) for r in part]
     report = ScrubReport()
     kept, dropped = [], []
     for out, rejection, counts, path, part in results:
@@ -455,8 +451,7 @@ def _merge(into: ScrubOptions, part: ScrubOptions) -> None:
         into.mapping.extend(part.mapping)
 
 
-def _scrub_chunk(job: tuple[list[SourceFile], list[str], ScrubOptions]) -> list:
-    files, drop_files, opts = job
+def _scrub_chunk(drop_files: list[str], opts: ScrubOptions, files: list[SourceFile]) -> list:
     return [_scrub_one(f, drop_files, _fresh(opts)) for f in files]
 
 
