@@ -113,8 +113,18 @@ class TasksConfig(_Section):
 
 class FiltersConfig(_Section):
     dedup: Literal["exact", "none"] = Field(
-        "exact", description="drop exact duplicate records (same task, input and output, whitespace-normalized)"
+        "exact",
+        description="drop exact duplicate records (same task, input and output, whitespace-normalized); none also "
+        "turns near-dedup off",
     )
+    near_dedup: float | None = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="drop records of a task this alike to a kept one (Jaccard of code-token n-grams of input + "
+        "output; null: off)",
+    )
+    near_dedup_ngram: int = Field(5, ge=1, description="tokens per shingle for near_dedup's Jaccard")
     min_output_lines: int = Field(2, ge=1, description="drop records whose output is shorter")
     max_output_chars: int = Field(3000, ge=1, description="drop records whose output is longer")
     max_input_chars: int = Field(6000, ge=1, description="drop records whose input is longer")
