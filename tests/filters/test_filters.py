@@ -1,5 +1,6 @@
 from minions.config import FiltersConfig
-from minions.filters import apply_filters, dedup_rows, normalize
+from minions.filters import apply_filters, dedup_rows, field_text, normalize
+from minions.filters.dedup import RowDuplicate
 from minions.records import InstructionRecord, Provenance
 
 
@@ -27,10 +28,11 @@ def test_normalize_collapses_whitespace():
 
 
 def test_dedup_rows_keeps_first_and_rows_without_field():
-    rows = [{"t": "a  b"}, {"t": "a b"}, {"x": 1}, {"t": "c"}, {"t": "a\nb"}]
-    kept, removed = dedup_rows(rows, "t")
-    assert kept == [{"t": "a  b"}, {"x": 1}, {"t": "c"}]
-    assert removed == [(2, 1), (5, 1)]
+    rows = [{"t": "a  b"}, {"t": "a b"}, {"x": 1}, {"t": "c"}, {"t": "a\nb"}, {"t": 3}]
+    kept, removed, missing = dedup_rows(rows, "t", threshold=1)
+    assert kept == [{"t": "a  b"}, {"x": 1}, {"t": "c"}, {"t": 3}]
+    assert [(d.row, d.kept_row, d.exact) for d in removed] == [(2, 1, True), (5, 1, True)]
+    assert missing == 2
 
 
 def test_filters_reject_with_reasons():
@@ -79,3 +81,25 @@ def test_exact_dedup_keeps_one_answer_to_different_lessons():
     kept, rejected = apply_filters(same, FiltersConfig(near_dedup=None))
     assert [r.id for r in kept] == ["r1", "r2", "r3"]
     assert [(x.id, x.reason) for x in rejected] == [("r4", "exact duplicate of r1")]
+
+
+def test_field_text_follows_dotted_paths():
+    row = {"a": {"b": "x"}, "m": [{"c": "y"}], "a.b": "literal", "n": 3}
+    assert field_text({"a": {"b": "x"}}, "a.b") == "x"
+    assert field_text(row, "a.b") == "literal", "a key written with a dot wins"
+    assert field_text(row, "m.0.c") == "y"
+    assert [field_text(row, p) for p in ["m.1.c", "m.x", "a.c", "n", "m", "n.0"]] == [None] * 6
+
+
+def test_dedup_rows_below_one_finds_near_duplicates_on_a_nested_field():
+    body = "public int total(int a, int b) {\n    int sum = a + b;\n    return sum * rate - discount;\n}"
+    rows = [
+        {"id": "k", "m": [{"c": body}]},
+        {"id": "n", "m": [{"c": "// sums\n" + body.replace("    ", "\t")}]},
+        {"id": "x", "m": [{"c": "SELECT id FROM orders WHERE status = 'open'"}]},
+        {"id": "e", "m": [{"c": body}]},
+        {"id": "none"},
+    ]
+    kept, removed, missing = dedup_rows(rows, "m.0.c", threshold=0.8)
+    assert [r["id"] for r in kept] == ["k", "x", "none"] and missing == 1
+    assert removed == [RowDuplicate(2, 1, 1.0, False), RowDuplicate(4, 1, 1.0, True)]

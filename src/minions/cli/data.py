@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -32,6 +33,9 @@ from minions.workspace import (
     write_jsonl,
     write_manifest,
 )
+
+if TYPE_CHECKING:
+    from minions.filters.dedup import RowDuplicate
 
 OutOpt = typer.Option(..., "--out", "-o", help="Output folder (refused if not empty, unless --force/--resume).")
 
@@ -343,20 +347,42 @@ def build(
 
 def dedup(
     inputs: list[Path] = typer.Argument(..., help="JSONL files, read in order."),
-    field: str = typer.Option(..., "--field", "-f", help="The field whose text is compared."),
+    field: str = typer.Option(
+        ..., "--field", "-f", help="The field whose text is compared; a dotted path for nested fields (a.b, a.0)."
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Output JSONL file."),
-    rejects: Path = typer.Option(None, "--rejects", help="Write the removed rows' line numbers and reasons here."),
+    threshold: float = typer.Option(
+        0.8,
+        "--threshold",
+        "-t",
+        help="Jaccard similarity (0 to 1) of code-token 5-gram shingles at which a row is a near duplicate; "
+        "1: exact duplicates only.",
+    ),
+    rejects: Path = typer.Option(
+        None, "--rejects", help="Write one line per removed row: its id and row, the kept row's, the Jaccard."
+    ),
     force: bool = ForceOpt,
 ) -> None:
-    """Remove exact duplicates (whitespace-normalized) of a field; the first occurrence is kept.
+    """Remove exact and near duplicates of a field; the first in input order is kept, rows untouched.
 
-    Rows without the field are kept; rows are numbered from 1 across the inputs, blank lines
-    skipped. The last stdout line is `kept N removed M`.
+    Exact duplicates (whitespace-normalized) go first; then near duplicates: rows whose field has a
+    Jaccard similarity of at least --threshold with a kept row, over 5-token shingles of code tokens
+    (identifiers, literals, operators; comments and whitespace ignored), found by MinHash LSH and
+    checked exactly. Rows without the field (or whose value is not a string) are kept and counted.
+    Rows are numbered from 1 across the inputs, blank lines skipped. --rejects lines carry the
+    removed row's id (its row number when it has no `id`), its row, the kept row's id and row, the
+    Jaccard and the reason. The last stdout line is `kept N removed M`.
 
-    Example: minions dedup train.jsonl --field output --out train.dedup.jsonl --rejects dups.jsonl
+    Example: minions dedup train.jsonl --field messages.2.content --out train.dedup.jsonl --rejects dups.jsonl
     """
+    import time
+
     from minions.filters import dedup_rows
 
+    if not 0 < threshold <= 1:
+        raise UserError(
+            f"--threshold {threshold} is not a Jaccard similarity; pass a number in (0, 1], 1 for exact only"
+        )
     rows = []
     for p in inputs:
         check_input_path(p, "input")
@@ -367,16 +393,16 @@ def dedup(
     for target in targets:
         if target.exists() and not force:
             raise UserError(f"{target} exists; pass --force to replace it")
-    kept, removed = dedup_rows(rows, field)
+    what = "exact duplicates" if threshold >= 1 else f"exact and near duplicates (jaccard >= {threshold:g})"
+    log(f"{len(rows)} rows read from {len(inputs)} file(s); looking for {what} of {field!r}")
+    started = time.perf_counter()
+    kept, removed, missing = dedup_rows(rows, field, threshold)
+    log(f"compared in {time.perf_counter() - started:.1f}s")
+    if missing:
+        log(f"{missing} row(s) have no text at {field!r}; kept as they are")
     write_jsonl(out, kept)
     if rejects:
-        write_jsonl(
-            rejects,
-            (
-                {"id": rows[i - 1].get("id", i), "row": i, "stage": "dedup", "reason": f"exact duplicate of row {j}"}
-                for i, j in removed
-            ),
-        )
+        write_jsonl(rejects, (_reject_line(rows, d) for d in removed))
     typer.echo(f"kept {len(kept)} removed {len(removed)}")
 
 
@@ -405,6 +431,20 @@ def stats(
         as_json,
         str(out.resolve()),
     )
+
+
+def _reject_line(rows: list[dict], d: RowDuplicate) -> dict:
+    """One --rejects line: the removed row, the kept one, the Jaccard and the reason."""
+    kind = "exact duplicate" if d.exact else "near duplicate"
+    return {
+        "id": rows[d.row - 1].get("id", d.row),
+        "row": d.row,
+        "kept": rows[d.kept_row - 1].get("id", d.kept_row),
+        "kept_row": d.kept_row,
+        "jaccard": round(d.jaccard, 4),
+        "stage": "dedup",
+        "reason": f"{kind} of row {d.kept_row}" + ("" if d.exact else f" (jaccard {d.jaccard:.2f})"),
+    }
 
 
 def tasks(

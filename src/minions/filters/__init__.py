@@ -8,7 +8,7 @@ near dedup, whose MinHash LSH and code tokens live in `near_dedup.py`).
 
 from minions.filters import dedup, quality  # noqa: F401  (registers the built-in filters)
 from minions.filters.base import CORPUS_FILTERS, RECORD_FILTERS, apply_filters, record_figures
-from minions.filters.dedup import dedup_rows, normalize
+from minions.filters.dedup import dedup_rows, field_text, normalize
 from minions.filters.near_dedup import code_tokens, near_duplicates
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "apply_filters",
     "code_tokens",
     "dedup_rows",
+    "field_text",
     "near_duplicates",
     "normalize",
     "record_figures",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from minions.config import FiltersConfig
 from minions.filters.base import register_corpus_filter
@@ -19,22 +20,54 @@ def normalize(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def dedup_rows(rows: list[dict], field: str) -> tuple[list[dict], list[tuple[int, int]]]:
-    """Rows kept (those without the field always are) and (line, first line) pairs removed, 1-based."""
-    first: dict[str, int] = {}
-    kept, removed = [], []
-    for i, row in enumerate(rows, 1):
-        value = row.get(field)
-        if not isinstance(value, str):
-            kept.append(row)
-            continue
-        key = content_hash(normalize(value))
-        if key in first:
-            removed.append((i, first[key]))
-        else:
-            first[key] = i
-            kept.append(row)
-    return kept, removed
+class RowDuplicate(NamedTuple):
+    """A removed JSONL row: its number and the kept row's (1-based), their Jaccard, whether exact."""
+
+    row: int
+    kept_row: int
+    jaccard: float
+    exact: bool
+
+
+def field_text(row: dict, path: str) -> str | None:
+    """The string at `path` in a row: a top-level key as written, else a dotted path (`a.b`, list
+    items by index `a.0`); None when it is missing or not a string."""
+    if path in row:
+        value = row[path]
+    else:
+        value = row
+        for part in path.split("."):
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            else:
+                return None
+    return value if isinstance(value, str) else None
+
+
+def dedup_rows(
+    rows: list[dict], field: str, threshold: float = 0.8, ngram: int = 5
+) -> tuple[list[dict], list[RowDuplicate], int]:
+    """Rows kept, rows removed and how many rows had no text at `field` (those are kept). Threshold 1:
+    exact duplicates only (whitespace-normalized text); below 1, near duplicates too (`near_duplicates`:
+    Jaccard of code-token `ngram` shingles). The first in input order is kept."""
+    with_text = [(i, text) for i, row in enumerate(rows) if (text := field_text(row, field)) is not None]
+    dropped: dict[int, RowDuplicate] = {}
+    if threshold >= 1:
+        first: dict[str, int] = {}
+        for i, text in with_text:
+            owner = first.setdefault(content_hash(normalize(text)), i)
+            if owner != i:
+                dropped[i] = RowDuplicate(i + 1, owner + 1, 1.0, True)
+    else:
+        found = near_duplicates([text for _, text in with_text], threshold=threshold, ngram=ngram)
+        for (i, text), dup in zip(with_text, found, strict=True):
+            if dup is not None:
+                owner, other = with_text[dup[0]]
+                dropped[i] = RowDuplicate(i + 1, owner + 1, dup[1], normalize(text) == normalize(other))
+    kept = [row for i, row in enumerate(rows) if i not in dropped]
+    return kept, [dropped[i] for i in sorted(dropped)], len(rows) - len(with_text)
 
 
 def _record_key(r: InstructionRecord) -> str:
