@@ -121,8 +121,8 @@ class FiltersConfig(_Section):
         0.8,
         gt=0,
         le=1,
-        description="drop records of a task this alike to a kept one (Jaccard of code-token n-grams of input + "
-        "output; null: off)",
+        description="drop records of a task whose output and input are both this alike to a kept record's (Jaccard "
+        "of code-token n-grams; null: off)",
     )
     near_dedup_ngram: int = Field(5, ge=1, description="tokens per shingle for near_dedup's Jaccard")
     min_output_lines: int = Field(2, ge=1, description="drop records whose output is shorter")

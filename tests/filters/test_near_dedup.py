@@ -66,6 +66,11 @@ def test_a_url_in_a_string_is_not_a_comment():
     assert code_tokens("s = 'a # not a comment' + `x // y`") == ["s", "=", "'a # not a comment'", "+", "`x // y`"]
 
 
+def test_a_markdown_code_fence_is_not_a_template_string():
+    fenced = "Method:\n```java\nint total(int a) {\n    return a + `x`;\n}\n```\nDone."
+    assert code_tokens(fenced) == code_tokens("Method: int total(int a) { return a + `x`; } Done.")
+
+
 def test_code_tokens_keep_operators_and_literals_whole():
     assert code_tokens("a->b >>= 0x1F; c => d != 3.5e2 ... x::y") == [
         "a", "->", "b", ">>=", "0x1F", ";", "c", "=>", "d", "!=", "3.5e2", "...", "x", "::", "y",
@@ -126,6 +131,17 @@ def test_exact_copies_of_a_removed_text_name_the_kept_one():
     assert found[0] is None and found[1][0] == found[2][0] == 0 and found[1][1] == found[2][1] < 1
 
 
+def test_with_also_both_texts_must_be_alike_and_the_smaller_jaccard_is_reported():
+    outline = java_class(3)
+    first, second = java_class(11, methods=1), java_class(12, methods=1)
+    # one long shared context, two different answers: different lessons
+    assert near_duplicates([first, second], also=[outline, outline]) == [None, None]
+    edited = edit_tokens(outline, 1, seed=8)
+    found = near_duplicates([first, first.replace("    ", "  ")], also=[outline, edited])
+    assert found == [None, (0, pytest.approx(reference_jaccard(outline, edited)))]
+    assert near_duplicates([first, first], also=[outline, java_class(4)]) == [None, None]
+
+
 def test_short_texts_are_one_shingle():
     assert near_duplicates(["a b", "a  b", "a c", "", " // only a comment"], ngram=5) == [
         None,
@@ -151,8 +167,10 @@ def test_bad_arguments_are_refused():
         near_duplicates(["a"], threshold=0)
     with pytest.raises(ValueError, match="ngram"):
         near_duplicates(["a"], ngram=0)
-    with pytest.raises(ValueError, match="prefer has 1 ranks for 2 texts"):
+    with pytest.raises(ValueError, match="prefer has 1 items for 2 texts"):
         near_duplicates(["a", "b"], prefer=[0])
+    with pytest.raises(ValueError, match="also has 3 items for 2 texts"):
+        near_duplicates(["a", "b"], also=["a", "b", "c"])
 
 
 @pytest.mark.parametrize("threshold", [0.01, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0])
@@ -212,10 +230,28 @@ def test_the_filter_removes_the_vendored_copy_and_names_the_kept_one():
     ]
     kept, rejected = apply_filters(records, FiltersConfig())
     assert [r.id for r in kept] == ["canonical", "other", "other-task"]
-    j = reference_jaccard(f"class header\n{doc}", f"class header\n{copy}")
+    j = reference_jaccard(doc, copy)  # the inputs are equal: the outputs' Jaccard is the smaller
     assert [(x.id, x.stage, x.reason) for x in rejected] == [
         ("vendored", "filter:near-dedup", f"near duplicate of canonical (jaccard {j:.2f})")
     ]
+
+
+def test_records_sharing_a_long_context_with_different_answers_are_kept():
+    """Review of mall: one class outline in the input of every implement-method record of the class
+    made records of different methods look alike when input and output were joined."""
+    outline = java_class(3, methods=12)
+    records = [rec(f"m{i}", java_class(20 + i, methods=1)) for i in range(4)]
+    records = [r.model_copy(update={"input": outline}) for r in records]
+    assert near_removed(records, FiltersConfig()) == []
+
+
+def test_a_doc_comment_output_is_compared_by_its_words():
+    method = java_class(5, methods=1)
+    docs = ["/**\n * Sums the order lines.\n */", "/**\n * Sends the invoice by mail to the customer.\n */"]
+    records = [rec(f"d{i}", d, task="doc-generation").model_copy(update={"input": method}) for i, d in enumerate(docs)]
+    assert near_removed(records, FiltersConfig(min_output_lines=1)) == []
+    copy = rec("copy", "// Sums the order lines.", task="doc-generation").model_copy(update={"input": method})
+    assert near_removed([*records, copy], FiltersConfig(min_output_lines=1)) == ["copy"]
 
 
 @pytest.mark.parametrize("config", [FiltersConfig(near_dedup=None), FiltersConfig(dedup="none")])

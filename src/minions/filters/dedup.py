@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from minions.config import FiltersConfig
 from minions.filters.base import register_corpus_filter
-from minions.filters.near_dedup import near_duplicates
+from minions.filters.near_dedup import code_tokens, near_duplicates
 from minions.records import InstructionRecord, content_hash
 
 _WS = re.compile(r"\s+")
@@ -116,9 +116,21 @@ def is_canonical(path: str) -> bool:
     return not (any(p in _NOT_CANONICAL for p in parts[:-1]) or (parts and ".generated." in parts[-1]))
 
 
+_COMMENT_MARKS = re.compile(r"/\*+|\*+/|<!--|-->|^[ \t]*(?://+|#+|--|\*+(?!/))", re.MULTILINE)
+
+
+def _answer_text(output: str) -> str:
+    """The output as near-dedup compares it: code tokens drop comments, so an output that is nothing
+    but a comment (a generated doc comment) is compared by its words instead."""
+    return output if code_tokens(output) else _COMMENT_MARKS.sub(" ", output)
+
+
 class NearDedup:
-    """Within each task, a record whose input + output is `near_dedup` alike (Jaccard of code-token
-    shingles) to a kept record goes; the canonical copy is kept first, else the first in input order."""
+    """Within each task, a record whose output and input are both `near_dedup` alike (Jaccard of
+    code-token shingles) to a kept record's goes; the canonical copy is kept first, else the first in
+    input order. Both, not the two joined: records that share a long context (a class outline, a
+    schema) and differ in a short answer are different lessons; on mall, joining them removed 157
+    implement-method records of different methods of one class."""
 
     name = "near-dedup"
 
@@ -131,10 +143,11 @@ class NearDedup:
         removed: dict[str, tuple[str, float]] = {}
         for group in by_task.values():
             found = near_duplicates(
-                [f"{r.input}\n{r.output}" for r in group],
+                [_answer_text(r.output) for r in group],
                 threshold=t.near_dedup,
                 ngram=t.near_dedup_ngram,
                 prefer=[0 if is_canonical(r.source.path) else 1 for r in group],
+                also=[r.input for r in group],
             )
             for r, dup in zip(group, found, strict=True):
                 if dup is not None:
