@@ -157,7 +157,7 @@ def test_deterministic_and_the_same_over_a_process_pool(monkeypatch):
     once = near_duplicates(texts, threshold=0.7)
     assert once == near_duplicates(texts, threshold=0.7)
     monkeypatch.setattr(nd, "_PARALLEL_CHARS", 0)
-    monkeypatch.setattr(nd.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(nd, "cores", lambda: 2)
     assert near_duplicates(texts, threshold=0.7) == once
     assert sum(x is not None for x in once) > 40
 

@@ -31,13 +31,14 @@ hashes; a collision needs billions of distinct shingles to become likely.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import numpy as np
 import rensa
+
+from minions.executor import LocalExecutor, chunked, cores
 
 NUM_PERM = 128
 RECALL_AT_THRESHOLD = 0.95
@@ -126,16 +127,13 @@ def _shingles(texts: Sequence[str], ngram: int) -> tuple[list[np.ndarray], list[
 
 def _shingles_parallel(texts: Sequence[str], ngram: int) -> tuple[list[np.ndarray], list[bytes]]:
     """`_shingles` over the CPUs in contiguous chunks (same result, input order kept) when the input is big."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or sum(len(t) for t in texts) < _PARALLEL_CHARS:
+    executor = LocalExecutor(min(cores(), 8))
+    if executor.width() < 2 or sum(len(t) for t in texts) < _PARALLEL_CHARS:
         return _shingles(texts, ngram)
-    step = -(-len(texts) // (workers * 4))
-    chunks = [list(texts[i : i + step]) for i in range(0, len(texts), step)]
     shingles, keys = [], []
-    with ProcessPoolExecutor(workers) as pool:
-        for s, k in pool.map(_shingles, chunks, [ngram] * len(chunks)):
-            shingles += s
-            keys += k
+    for s, k in executor.map(partial(_shingles, ngram=ngram), chunked(texts, executor.width() * 4)):
+        shingles += s
+        keys += k
     return shingles, keys
 
 
