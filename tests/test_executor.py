@@ -1,5 +1,6 @@
 """Executors: the same results, in input order, whatever runs the chunks."""
 
+import json
 import os
 import shutil
 import time
@@ -86,12 +87,17 @@ def test_ray_executor_builds_the_same_bytes_as_the_local_one(git_repo, tmp_path)
             out = tmp_path / kind
             out.mkdir()
             logs = []
-            build_dataset(cfg, out, logs.append)
+            manifest = build_dataset(cfg, out, logs.append)
             outs[kind] = out
-        assert ray.is_initialized() and any(line.startswith("executor: Ray (a local Ray, 2 CPUs)") for line in logs)
+            assert "executor" not in manifest["config"], "where it ran is not part of the data"
+        assert any(line.startswith("executor: Ray (a local Ray, 2 CPUs)") for line in logs)
+        assert not ray.is_initialized(), "the local Ray the build started stops with it"
     finally:
         ray.shutdown()
-    data = sorted(p.name for p in outs["local"].iterdir() if p.name != "manifest.json")
+    data = sorted(p.name for p in outs["local"].iterdir())
+    local, remote = (json.loads((outs[k] / "manifest.json").read_text()) for k in ("local", "ray"))
+    assert local["id"] == remote["id"], "same data, same dataset id, whatever executor"
+    data.remove("manifest.json")
     assert "train.jsonl" in data and "stats.parquet" in data
     for name in data:
         assert (outs["local"] / name).read_bytes() == (outs["ray"] / name).read_bytes(), name

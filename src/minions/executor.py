@@ -5,10 +5,12 @@ chunk, in input order, whatever ran it. `fn` must depend only on its chunk (and 
 so any executor gives the same, byte-identical, result.
 
 - `LocalExecutor`: this process and forked helpers (every core by default). All claim the next chunk
-  from one shared counter, so they finish together; a helper writes each result to a private
-  temporary folder and says which (a pipe would make it wait for this busy process), a thread here
-  loads them as they come. A chunk a helper did not finish (it died) is done here. Without `fork`
-  (or with one process) chunks run here, one after another.
+  from one shared counter, so they finish together; a helper writes each result into an anonymous
+  in-memory file and hands over its descriptor (a pipe would make it wait for this busy process to
+  read; a file on disk could outlive a killed run, holding what scrub found), a thread here loads
+  them as they come. Helpers die with this process. A chunk a helper did not finish (it died or
+  failed) is done here, so an error is raised here, once. Without `fork` (or with one process)
+  chunks run here, one after another.
 - `RayExecutor`: Ray Data over a local Ray (`ray.init(num_cpus=...)`) or an existing cluster
   (`address`, e.g. `ray://head:10001` or `auto`). `fn` and the chunks are pickled (cloudpickle) to the
   workers, so they must be importable there: install minions on every node.
@@ -19,7 +21,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from minions.errors import UserError
@@ -31,6 +32,8 @@ class Executor(Protocol):
     name: str
 
     def width(self) -> int: ...
+
+    def close(self) -> None: ...
 
     def map(self, fn: Callable[[Any], Any], chunks: Sequence[Any], progress: Progress | None = None) -> list: ...
 
@@ -67,6 +70,9 @@ class LocalExecutor:
     def size(self, work: int) -> int:
         return max(1, min(self.width(), work))
 
+    def close(self) -> None:
+        """Nothing outlives a `map` call."""
+
     def map(self, fn: Callable[[Any], Any], chunks: Sequence[Any], progress: Progress | None = None) -> list:
         processes = self.size(len(chunks))
         if processes == 1:
@@ -82,8 +88,8 @@ class LocalExecutor:
 def _forked(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int, progress: Progress | None) -> list:
     import multiprocessing
     import pickle
-    import tempfile
     import threading
+    from multiprocessing import reduction
 
     mp = multiprocessing.get_context("fork")
     following = mp.Value("i", 0)
@@ -101,51 +107,103 @@ def _forked(fn: Callable[[Any], Any], chunks: Sequence[Any], processes: int, pro
             if progress:
                 progress(i)
 
-    with tempfile.TemporaryDirectory(prefix="minions-pool-") as tmp:
-
-        def helper(conn) -> None:  # a forked process: `chunks` and `fn` are here already, nothing is sent
-            while (i := claim()) < len(chunks):
-                Path(tmp, f"{i}.pickle").write_bytes(pickle.dumps(fn(chunks[i]), pickle.HIGHEST_PROTOCOL))
-                conn.send(i)
-            conn.close()
-
-        def receive(conn) -> None:
-            try:
-                while True:
-                    i = conn.recv()
-                    path = Path(tmp, f"{i}.pickle")
-                    parts[i] = pickle.loads(path.read_bytes())
-                    path.unlink()
-            except Exception:  # the helper is done, or died: what it did not hand over is done here
-                pass
-
-        helpers: list = []
+    def helper(conn) -> None:  # a forked process: `chunks` and `fn` are here already, nothing is sent
+        _die_with_parent()
         try:
-            for _ in range(processes - 1):
-                here, there = mp.Pipe(duplex=False)
-                proc = mp.Process(target=helper, args=(there,), daemon=True)
-                proc.start()
-                there.close()
-                thread = threading.Thread(target=receive, args=(here,), daemon=True)
-                thread.start()
-                helpers.append((proc, here, thread))
             while (i := claim()) < len(chunks):
-                parts[i] = fn(chunks[i])
-                report()
-        except BaseException:  # stop the helpers before their folder goes, then let the error through
-            for proc, _, _ in helpers:
-                proc.terminate()
-            raise
-        finally:
-            for proc, conn, thread in helpers:
-                proc.join()
-                conn.close()
-                thread.join()
+                data = pickle.dumps(fn(chunks[i]), pickle.HIGHEST_PROTOCOL)
+                # an anonymous in-memory file handed over by descriptor: the helper never waits for this
+                # busy process to read a pipe, and nothing is left on disk if either side is killed
+                fd = _anonymous_file()
+                try:
+                    _write_all(fd, data)
+                    conn.send(i)
+                    reduction.send_handle(conn, fd, os.getppid())
+                finally:
+                    os.close(fd)
+        except BaseException:  # noqa: BLE001  (this process redoes the chunk and raises the error once)
+            os._exit(1)
+        conn.close()
+        os._exit(0)
+
+    def receive(conn) -> None:
+        try:
+            while True:
+                i = conn.recv()
+                fd = reduction.recv_handle(conn)
+                try:
+                    parts[i] = pickle.loads(_read_all(fd))
+                finally:
+                    os.close(fd)
+        except Exception:  # the helper is done, or died: what it did not hand over is done here
+            pass
+
+    helpers: list = []
+    try:
+        for _ in range(processes - 1):
+            here, there = mp.Pipe(duplex=True)  # a socket pair: it carries descriptors
+            proc = mp.Process(target=helper, args=(there,), daemon=True)
+            proc.start()
+            there.close()
+            thread = threading.Thread(target=receive, args=(here,), daemon=True)
+            thread.start()
+            helpers.append((proc, here, thread))
+        while (i := claim()) < len(chunks):
+            parts[i] = fn(chunks[i])
+            report()
+    except BaseException:  # stop the helpers, then let the error through
+        for proc, _, _ in helpers:
+            proc.terminate()
+        raise
+    finally:
+        for proc, conn, thread in helpers:
+            proc.join()
+            thread.join()
+            conn.close()
     for i in range(len(chunks)):
-        if i not in parts:  # a helper died before finishing it
+        if i not in parts:  # a helper died (or failed) before handing it over: done here, errors raised here
             parts[i] = fn(chunks[i])
     report()
     return [parts[i] for i in range(len(chunks))]
+
+
+def _anonymous_file() -> int:
+    """A descriptor of a file with no name: in memory on Linux, else a temporary file unlinked at once."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("minions-chunk")
+    import tempfile
+
+    with tempfile.TemporaryFile() as f:  # already unlinked on POSIX
+        return os.dup(f.fileno())
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    out = bytearray(size)
+    view, got = memoryview(out), 0
+    while got < size:
+        n = os.preadv(fd, [view[got:]], got)
+        if n <= 0:
+            raise OSError("short read from a helper's result")
+        got += n
+    return bytes(out)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this helper when its parent dies (a SIGKILLed build leaves no orphan working)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the helper stops when its next send finds no reader
+        pass
 
 
 @dataclass
@@ -155,6 +213,7 @@ class RayExecutor:
     address: str | None = None
     num_cpus: int = 0
     name: str = "ray"
+    started: bool = False  # this executor called ray.init, so close() shuts Ray down
 
     def width(self) -> int:
         """CPUs of the cluster (of the local Ray: `num_cpus` or every core)."""
@@ -166,14 +225,12 @@ class RayExecutor:
         return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
     def start(self) -> None:
-        try:
-            import ray
-        except ImportError:
-            raise UserError("--executor ray needs Ray: pip install 'minions-lora[ray]' (make install does)") from None
+        ray = ray_module()
         if ray.is_initialized():
             return
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
         if self.address:
+            _reachable(self.address)
             options["address"] = self.address
         else:
             options["num_cpus"] = self.num_cpus or cores()
@@ -181,7 +238,9 @@ class RayExecutor:
             ray.init(**options)
         except (ConnectionError, RuntimeError, ValueError) as e:
             where = self.address or "a local Ray"
-            raise UserError(f"cannot start or join {where} ({e}); check --ray-address (see the README)") from None
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise UserError(f"cannot start or join {where} ({first}); check --ray-address (see the README)") from None
+        self.started = True
         from ray.data import DataContext
 
         ctx = DataContext.get_current()
@@ -191,11 +250,11 @@ class RayExecutor:
     def map(self, fn: Callable[[Any], Any], chunks: Sequence[Any], progress: Progress | None = None) -> list:
         import pickle
 
-        import ray.data
-
         if not chunks:
             return []
         self.start()
+        import ray.data
+
         payload = [pickle.dumps(c, pickle.HIGHEST_PROTOCOL) for c in chunks]
 
         def run(batch: dict) -> dict:
@@ -217,6 +276,42 @@ class RayExecutor:
             raise RuntimeError(f"Ray returned no result for {len(missing)} chunk(s)")
         return [parts[i] for i in range(len(chunks))]
 
+    def close(self) -> None:
+        """Shut down the Ray this executor started (a cluster it joined stays up)."""
+        if self.started:
+            import ray
+
+            ray.shutdown()
+            self.started = False
+
+
+def ray_module():
+    """The `ray` package, or a UserError saying how to install it."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise UserError("--executor ray needs Ray: pip install 'minions-lora[ray]' (make install does)") from None
+    return ray
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """A UserError, at once, when a HOST:PORT or ray://HOST:PORT address does not answer (Ray itself
+    retries for minutes); `auto` and other forms are left to Ray."""
+    import socket
+
+    hostport = address.removeprefix("ray://")
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise UserError(
+            f"Ray cluster {address} does not answer ({e.strerror or type(e).__name__}); check --ray-address "
+            "(ray://HOST:10001 from outside the cluster, auto on a node)"
+        ) from None
+
 
 def make_executor(kind: str = "local", processes: int = 0, address: str | None = None) -> Executor:
     """The executor named `kind` (local or ray); `processes` for local (0: every core) and for a local
@@ -226,5 +321,6 @@ def make_executor(kind: str = "local", processes: int = 0, address: str | None =
             raise UserError("--ray-address needs --executor ray")
         return LocalExecutor(processes)
     if kind == "ray":
+        ray_module()  # missing Ray is refused before any work
         return RayExecutor(address, processes)
     raise UserError(f"unknown executor {kind!r}; use local or ray")

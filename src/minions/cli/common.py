@@ -44,6 +44,8 @@ def apply_executor(cfg, executor: str | None, ray_address: str | None) -> None:
         if executor not in ("local", "ray"):
             raise UserError(f"unknown --executor {executor!r}; use local or ray")
         cfg.executor.kind = executor
+        if executor == "local" and ray_address is None:
+            cfg.executor.address = None  # the config's Ray address is for the config's ray executor
     if ray_address is not None:
         cfg.executor.address = ray_address
     make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)  # checks the pair

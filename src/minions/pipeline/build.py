@@ -29,7 +29,8 @@ Log = Callable[[str], None]
 def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
     """The resolved config as recorded in manifests: source paths scrubbed; internal names and
     domains as keyed hashes (with a key: the same config gives the same hashes) or counted."""
-    data = json.loads(cfg.model_dump_json())
+    # not where it ran: a Ray address may name a private host, and the same data has the same id anywhere
+    data = json.loads(cfg.model_dump_json(exclude={"executor"}))
     names, domains = cfg.scrub.internal_names, cfg.scrub.internal_domains
     for src in data["sources"]:
         src["path"] = scrub_text(src["path"], names, domains)[0]
@@ -80,14 +81,28 @@ def build_dataset(
     if cfg.dataset.format == "fim" and fim is None:
         raise UserError("the fim format needs the base model's fill-in-the-middle tokens (see `fim_tokens_for`)")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
+    benchmarks = benchmark_outputs(cfg.filters.benchmarks)  # so is a bad benchmark file
     shared = make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)
+    try:
+        return _build(cfg, out, log, key, fim, shared, benchmarks)
+    finally:
+        shared.close()  # a local Ray started for this build stops with it
 
+
+def _build(
+    cfg: PipelineConfig,
+    out: Path,
+    log: Log,
+    key: bytes | None,
+    fim: FimTokens | None,
+    shared: Executor,
+    benchmarks: list[tuple[str, str]],
+) -> dict:
     def stage(section) -> Executor:  # the local executor sizes each stage by its own `workers`
         return LocalExecutor(process_count(section) if section else 0) if shared.name == "local" else shared
 
     if shared.name == "ray":
         log(f"executor: Ray ({cfg.executor.address or 'a local Ray'}, {shared.width()} CPUs)")
-    benchmarks = benchmark_outputs(cfg.filters.benchmarks)  # a bad benchmark file is refused before any work
     files, rejected = collect_all([(s.path, s.name) for s in cfg.sources])
     collected = list(rejected)
     log(f"collected {len(files)} files from {len(cfg.sources)} source(s)")
