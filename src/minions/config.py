@@ -147,6 +147,42 @@ class FiltersConfig(_Section):
     )
 
 
+class CompanyRule(_Section):
+    """A company's own convention: a regex that must not match a record field, or a Python check."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="rule id (lowercase kebab-case), named in reasons")
+    field: Literal["instruction", "input", "output"] = Field("output", description="the record field the rule reads")
+    pattern: str | None = Field(None, description="a regex (Python syntax) whose every match is a violation")
+    entry_point: str | None = Field(
+        None, description="`module:function` taking the field's text and returning a list of messages (one each)"
+    )
+    message: str = Field(min_length=1, description="what the rule asks for, in one line (shown in reasons)")
+
+    @model_validator(mode="after")
+    def _one_check(self) -> CompanyRule:
+        from minions.conventions.company import check_rule
+
+        if (self.pattern is None) == (self.entry_point is None):
+            raise ValueError(f"rule {self.id!r}: give either `pattern` or `entry_point`, not both or neither")
+        if problem := check_rule(self.id, self.pattern, self.entry_point):
+            raise ValueError(problem)
+        return self
+
+
+class ConventionsConfig(_Section):
+    rules: list[CompanyRule] = Field(
+        default_factory=list, description="a company's own rules, checked on every record beside the REST and SQL ones"
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_ids(cls, v: list[CompanyRule]) -> list[CompanyRule]:
+        ids = [r.id for r in v]
+        if dup := next((i for i in ids if ids.count(i) > 1), None):
+            raise ValueError(f"rule id {dup!r} is used twice; give each rule its own id")
+        return v
+
+
 class SplitConfig(_Section):
     eval_share: float = Field(0.1, gt=0, lt=1, description="share of records held out for evaluation")
     test_share: float = Field(0.0, ge=0, lt=1, description="share held out as a test split (0: none)")
@@ -210,6 +246,7 @@ class PipelineConfig(_Section):
     parse: ParseConfig = Field(default_factory=ParseConfig)
     tasks: TasksConfig = Field(default_factory=TasksConfig)
     filters: FiltersConfig = Field(default_factory=FiltersConfig)
+    conventions: ConventionsConfig = Field(default_factory=ConventionsConfig)
     split: SplitConfig = Field(default_factory=SplitConfig)
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     train: TrainConfig = Field(default_factory=TrainConfig)
