@@ -145,6 +145,45 @@ class FiltersConfig(_Section):
         description="JSONL files of evaluation benchmarks (HumanEval-X style); every string value in a line counts "
         "as a held-out output for decontamination",
     )
+    tokenizer: str | None = Field(
+        None,
+        description="tokenizer for the token-size filter: a tokenizer.json file (or a folder holding one), or a "
+        "built-in base model prepared in the workspace (`minions model prepare NAME`); null: the filter is off",
+    )
+    max_tokens: int | None = Field(
+        None,
+        ge=16,
+        description="drop records longer than this in tokens, prompt template included (null: train.max_length), "
+        "instead of letting training cut them",
+    )
+    max_input_tokens: int | None = Field(None, ge=1, description="drop records whose input is longer in tokens")
+    max_output_tokens: int | None = Field(None, ge=1, description="drop records whose output is longer in tokens")
+    template_tokens: int = Field(
+        24, ge=0, description="tokens the prompt template adds around a record (chat markers, system prompt's frame)"
+    )
+    syntax: bool = Field(True, description="drop records whose code output does not parse for its language")
+    max_method_lines: int | None = Field(
+        80, ge=1, description="code smell long-method: drop outputs with a longer method or function (null: off)"
+    )
+    max_parameters: int | None = Field(
+        7, ge=0, description="code smell long-parameter-list: drop outputs with a method taking more (null: off)"
+    )
+    max_class_methods: int | None = Field(
+        40, ge=1, description="code smell god-class: drop outputs with a class declaring more methods (null: off)"
+    )
+    max_empty_catches: int | None = Field(
+        0, ge=0, description="code smell empty-catch: drop outputs with more catch blocks that do nothing (null: off)"
+    )
+    max_commented_code_lines: int | None = Field(
+        0, ge=0, description="code smell commented-out-code: drop outputs with more lines of it (null: off)"
+    )
+    test_smells: list[Literal["no-assertion", "empty-test", "disabled-test", "sleep"]] = Field(
+        default_factory=lambda: ["no-assertion", "empty-test", "disabled-test", "sleep"],
+        description="test smells that drop a write-test or controller-test record ([]: none)",
+    )
+    conventions: bool = Field(
+        True, description="drop records whose output breaks a REST, SQL or company convention rule (see `conventions`)"
+    )
 
 
 class CompanyRule(_Section):

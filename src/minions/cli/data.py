@@ -340,7 +340,7 @@ def build(
     key = load_key(w.root)  # pseudonyms in the data, keyed hashes of names in the manifest
     fim = fim_tokens_for(cfg, w)  # before any work: a base model without FIM tokens cannot take the fim form
     with output_folder(out, force, resume) as tmp:
-        manifest = build_dataset(cfg, tmp, log, key, fim)
+        manifest = build_dataset(cfg, tmp, log, key, fim, w)
     counts = manifest["counts"]
     result({"out": str(out.resolve()), **counts}, as_json, str(out.resolve()))
 

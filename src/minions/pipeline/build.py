@@ -10,7 +10,8 @@ from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
 from minions.executor import Executor, LocalExecutor, make_executor
-from minions.filters import apply_filters, record_figures
+from minions.filters import apply_filters, configured_filters, record_figures
+from minions.filters.base import RecordFilter, same_settings
 from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
 from minions.filters.stats import STATS_FILE, stored_figures, write_stats
 from minions.parsing import parse_files
@@ -22,6 +23,7 @@ from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
 from minions.tasks.code_completion import FimTokens, fim_tokens
 from minions.tasks.registry import TASKS, cap, check_task_names, default_task_names, run_tasks, task_options
+from minions.workspace import Workspace
 
 Log = Callable[[str], None]
 
@@ -67,11 +69,17 @@ def fim_tokens_for(cfg: PipelineConfig, ws) -> FimTokens | None:
 
 
 def build_dataset(
-    cfg: PipelineConfig, out: Path, log: Log = lambda s: None, key: bytes | None = None, fim: FimTokens | None = None
+    cfg: PipelineConfig,
+    out: Path,
+    log: Log = lambda s: None,
+    key: bytes | None = None,
+    fim: FimTokens | None = None,
+    ws: Workspace | None = None,
 ) -> dict:
     """Build the dataset folder at `out` (already created; whatever is in it is replaced, so a resumed
     build keeps nothing of an earlier one); return its manifest. `fim`: the base model's FIM tokens,
-    needed for the fim form (`fim_tokens_for`).
+    needed for the fim form (`fim_tokens_for`). `ws`: where a built-in model named by
+    `filters.tokenizer` is prepared.
 
     With a key, scrub writes consistent pseudonyms and typed secrets (see scrub/pseudonyms.py);
     without one, fixed placeholders.
@@ -82,9 +90,11 @@ def build_dataset(
         raise UserError("the fim format needs the base model's fill-in-the-middle tokens (see `fim_tokens_for`)")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
     benchmarks = benchmark_outputs(cfg.filters.benchmarks)  # so is a bad benchmark file
+    record_filters = configured_filters(cfg, ws)  # a tokenizer that does not load fails here, before any work
+    _log_token_filter(cfg, log)
     shared = make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)
     try:
-        return _build(cfg, out, log, key, fim, shared, benchmarks)
+        return _build(cfg, out, log, key, fim, shared, benchmarks, record_filters)
     finally:
         shared.close()  # a local Ray started for this build stops with it
 
@@ -97,6 +107,7 @@ def _build(
     fim: FimTokens | None,
     shared: Executor,
     benchmarks: list[tuple[str, str]],
+    record_filters: list[RecordFilter],
 ) -> dict:
     def stage(section) -> Executor:  # the local executor sizes each stage by its own `workers`
         return LocalExecutor(process_count(section) if section else 0) if shared.name == "local" else shared
@@ -143,11 +154,16 @@ def _build(
     records, over = cap(records, options)
     rejected += refused + over
     figures = stored_figures(out / STATS_FILE, records)  # a resumed build: only the decisions are made again
+    if (
+        figures and records
+    ):  # figures measured with other settings (another tokenizer, other company rules) are not reused
+        probe = record_figures(records[:1], record_filters)[records[0].id]
+        figures = {k: v for k, v in figures.items() if same_settings(v, probe)}
     if figures:
         log(f"reusing the stored figures of {len(figures)} of {len(records)} records (the earlier {STATS_FILE})")
     fresh = [r for r in records if r.id not in figures]
-    figures.update(record_figures(fresh, stage(None)))
-    kept, filtered = apply_filters(records, cfg.filters, figures)
+    figures.update(record_figures(fresh, record_filters, stage(None)))
+    kept, filtered = apply_filters(records, cfg.filters, figures, filters=record_filters)
     rejected += filtered
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
@@ -200,6 +216,15 @@ def _build(
         form=cfg.dataset.format,
         fim=fim,
     )
+
+
+def _log_token_filter(cfg: PipelineConfig, log: Log) -> None:
+    f = cfg.filters
+    if not f.tokenizer:
+        log("token-size filter: off (no filters.tokenizer)")
+        return
+    limit = f"max {f.max_tokens}" if f.max_tokens else f"max {cfg.train.max_length} (train.max_length)"
+    log(f"token-size filter: tokenizer {f.tokenizer}, {limit} tokens per record")
 
 
 BUILD_OUTPUTS = ("*.jsonl", "card.md", "manifest.json", "gate-report.json", STATS_FILE)

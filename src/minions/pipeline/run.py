@@ -98,7 +98,7 @@ def _run_stages(
     dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"
     key = load_key(ws.root)
     fim = fim_tokens_for(cfg, ws)  # before any work: a base model without FIM tokens cannot take the fim form
-    _stage(dataset, lambda out: build_dataset(cfg, out, log, key, fim), log)
+    _stage(dataset, lambda out: build_dataset(cfg, out, log, key, fim, ws), log)
     ds = read_manifest(dataset)
     ws.catalog.put(
         "datasets",
