@@ -34,6 +34,14 @@ def judge(record, **thresholds):
         (PROSE_COMMENT, "java", "commented_code_lines", 0),
         ("def f():\n    # x = compute(1)\n    # TODO: fix this\n    return 2", "python", "commented_code_lines", 1),
         ("public void f() {\n    /** {@code g(1);} */\n    g(2);\n}", "java", "commented_code_lines", 0),
+        # review findings on flask: prose with a parenthesis reads as a call, a comment opens an except block
+        ("def f():\n    # Windows (prefix/lib/site-packages)\n    return 1", "python", "commented_code_lines", 0),
+        (
+            "def f():\n    try:\n        g()\n    except E:\n        # keep it a string\n        pass",
+            "python",
+            "empty_catches",
+            0,
+        ),
     ],
 )
 def test_code_smell_figures(code, lang, figure, value):
@@ -181,3 +189,16 @@ def test_apply_filters_counts_smell_rejections(make_record):
     kept, rejected = apply_filters(records, FiltersConfig())
     assert [r.id for r in kept] == ["r2"]
     assert [(x.id, x.stage) for x in rejected] == [("r1", "filter:smells")]
+
+
+def test_a_function_nested_in_a_python_test_is_not_a_test():
+    """Review finding on flask: `def testcmd()` inside a test is a click command, not a test of its own."""
+    code = "def test_a(runner):\n    def testcmd():\n        echo()\n\n    assert runner.invoke(testcmd)\n"
+    f = smells_in_tests(code, "python", member=False)
+    assert (f["tests"], f["tests_without_assertion"]) == (1, 0)
+
+
+def test_truths_expect_that_is_an_assertion():
+    """Review finding on gson: `expect.that(x).isTrue()` (Truth's Expect rule) asserts."""
+    code = "@Test\nvoid t() {\n    expect.that(json.isJsonNull()).isTrue();\n}"
+    assert smells_in_tests(code, "java", member=True)["tests_without_assertion"] == 0

@@ -142,7 +142,9 @@ def _catch_body(node) -> list:
         inner = [s for c in node.named_children if c.type == "statements" for s in c.named_children]
         return [c for c in node.named_children if c.type in COMMENTS] + inner
     body = node.child_by_field_name("body") or next((c for c in node.named_children if c.type == "block"), None)
-    return _statements(body) if body is not None else []
+    # Python puts a comment that opens the except block beside the block, not in it
+    comments = [c for c in node.named_children if c.type in COMMENTS]
+    return comments + (_statements(body) if body is not None else [])
 
 
 def _parameters(fn, lang: str) -> int:
@@ -237,7 +239,24 @@ def _parses_as_code(text: str, lang: str) -> bool:
         "typescript": ["function m() {\n%s\n}", "class X {\n%s\n}"],
         "go": ["package p\nfunc m() {\n%s\n}", "package p\n%s"],
     }[{"tsx": "typescript"}.get(lang, lang)]
-    return any(first_error(t % body, lang) is None for t in tries)
+    for t in tries:
+        text = t % body
+        if first_error(text, lang) is None:
+            # prose that happens to parse: `Windows (prefix/lib)` is a call only with a space before `(`
+            root = LANGUAGES[lang].parser().parse(text.encode()).root_node
+            return not any(_spaced_call(n) for n in _walk(root) if n.type in CALLS)
+    return False
+
+
+def _spaced_call(call) -> bool:
+    """A call written with a space between the callee and its arguments (`Unix (prefix)`), as prose is."""
+    args = call.child_by_field_name("arguments") or next(
+        (c for c in call.children if c.type in ("argument_list", "call_suffix", "value_arguments")), None
+    )
+    callee = call.child_by_field_name("function") or call.child_by_field_name("name")
+    if args is None or callee is None:
+        return False
+    return args.start_byte > callee.end_byte
 
 
 def code_smells(code: str, lang: str, member: bool) -> dict[str, float]:
@@ -277,7 +296,7 @@ def _tests(root, lang: str) -> list[tuple[object, object, bool]]:
                 out.append((n, body, bool(names & _DISABLED_ANNOTATIONS)))
         elif lang == "python" and n.type == "function_definition":
             name = n.child_by_field_name("name")
-            if name is not None and _text(name).startswith("test"):
+            if name is not None and _text(name).startswith("test") and not _in_function(n, lang):
                 disabled = any("skip" in x for x in _annotations(n))
                 out.append((n, n.child_by_field_name("body"), disabled))
         elif lang in ("typescript", "tsx") and n.type == "call_expression":
@@ -299,6 +318,23 @@ def _tests(root, lang: str) -> list[tuple[object, object, bool]]:
     return out
 
 
+def _asserts(callee: str) -> bool:
+    """An assertion call: its name (`assertThat`, `verify`, `andExpect`), or for a plain dotted callee any
+    part of it (Truth's `expect.that`, `Assertions.assertEquals`), or Go's `t.Errorf`, `require.Equal`."""
+    parts = callee.split(".") if re.fullmatch(r"[\w.]+", callee) else [_last(callee)]
+    return any(_ASSERT_CALL.match(p) for p in parts) or bool(_GO_ASSERT.search(callee))
+
+
+def _in_function(node, lang: str) -> bool:
+    """Whether a definition is nested in a function (pytest collects only module and class level ones)."""
+    p = node.parent
+    while p is not None:
+        if p.type in FUNCTIONS[lang]:
+            return True
+        p = p.parent
+    return False
+
+
 def smells_in_tests(code: str, lang: str, member: bool) -> dict[str, float]:
     """The test smell figures of a test output."""
     root = _tree(code, lang, member)
@@ -312,7 +348,7 @@ def smells_in_tests(code: str, lang: str, member: bool) -> dict[str, float]:
             if c.type == "infix_expression" and len(c.named_children) > 2
         ]
         asserts = (
-            any(_ASSERT_CALL.match(_last(c)) or _GO_ASSERT.search(c) for c in calls)
+            any(_asserts(c) for c in calls)
             or any(_ASSERT_CALL.match(x) for x in infix)
             or any(c.type == "assert_statement" for c in _walk(node))
             or any("expected" in _text(a) for a in _walk(node) if a.type == "annotation")
