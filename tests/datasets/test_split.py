@@ -158,11 +158,12 @@ def test_a_module_level_whose_eval_share_misses_by_more_than_half_falls_to_class
 
 def test_an_eval_share_off_by_exactly_half_keeps_the_coarse_level():
     # modules in stable_id order: c, d, a, f, e, b. Module c holds 3 of 8 records: 0.375 is off the
-    # 0.25 share by 0.125, exactly half of it (all exact in binary), which is not "more than half"
-    res = split_records(by_module({"c": 3, "d": 5}), 0.25)
+    # 0.25 share by 0.125, exactly half of it (all exact in binary), which is not "more than half";
+    # no module is over twice the share (4 records), so the split guard leaves the level alone
+    res = split_records(by_module({"c": 3, "d": 2, "a": 3}), 0.25)
     assert res.level == "module"
     assert {r.module for r in res.splits["eval"]} == {"c"}
-    assert res.groups == {"eval": 1, "train": 1}
+    assert res.groups == {"eval": 1, "train": 2}
 
 
 def test_a_module_level_whose_test_share_misses_falls_to_classes():
@@ -175,16 +176,16 @@ def test_a_module_level_whose_test_share_misses_falls_to_classes():
 
 
 def test_a_module_level_whose_test_share_is_close_enough_is_kept():
-    # test takes module d: 0.14 is off 0.1 by 0.04, within half (0.05)
-    recs = by_module({"c": 10, "d": 14, "a": 38, "f": 38}, classes_of=2)
+    # test takes module d: 0.14 is off 0.1 by 0.04, within half (0.05); no module is over 20 records
+    recs = by_module({"c": 10, "d": 14, "a": 19, "f": 19, "e": 19, "b": 19}, classes_of=2)
     res = split_records(recs, 0.1, 0.1)
     assert res.level == "module"
     assert {s: {r.module for r in res.splits[s]} for s in res.splits} == {
         "eval": {"c"},
         "test": {"d"},
-        "train": {"a", "f"},
+        "train": {"a", "f", "e", "b"},
     }
-    assert res.groups == {"eval": 1, "test": 1, "train": 2}
+    assert res.groups == {"eval": 1, "test": 1, "train": 4}
 
 
 def test_a_level_that_leaves_nothing_for_train_falls_to_a_finer_one():
@@ -227,3 +228,27 @@ def test_guard_failing_takes_the_smallest_group_and_says_so():
     res = split_records(recs, 0.1)
     assert {r.focal_class for r in res.splits["eval"]} == {"B"} and res.guard_failed
     assert res.guarded == [("r/m/A", 10)]
+
+
+def test_guard_uses_each_held_out_split_its_own_share():
+    # eval 0.1, test 0.05 of 242 records: a class of 42 is under eval's limit (48.4), so it may go to
+    # eval, but never to test, whose limit is 24.2 (Gen3 hashes where test would take it)
+    for name in ("Gen1", "Gen3", "Gen12"):
+        recs = records_by_class(n_classes=40, per_class=5) + [rec(1000 + i, cls=name) for i in range(42)]
+        res = split_records(recs, 0.1, 0.05)
+        assert name not in {r.focal_class for r in res.splits["test"]}
+        assert len(res.splits["test"]) <= 2 * 0.05 * len(recs)
+
+
+def test_a_coarse_level_with_most_records_in_too_big_groups_gives_way_to_classes():
+    # three big modules hold 84% of the records (as a MyBatis project's generated module and two apps);
+    # the module level would draw eval only from the small ones, so the class level is used
+    recs = (
+        [rec(i, module="mbg", cls=f"M{i // 10}") for i in range(300)]
+        + [rec(1000 + i, module="admin", cls=f"A{i // 10}") for i in range(300)]
+        + [rec(2000 + i, module="portal", cls=f"P{i // 10}") for i in range(240)]
+        + [rec(3000 + i, module=f"small{i % 8}", cls=f"S{i}") for i in range(160)]
+    )
+    res = split_records(recs, 0.1)
+    assert res.level == "class"
+    assert {"mbg", "admin", "portal"} <= {r.module for r in res.splits["eval"]}

@@ -4,10 +4,12 @@ Levels, coarse to fine: repository (when there are several), module, class group
 when the eval share it reaches is within half the target; the class level is always used. Groups
 are ordered by a hash of their key and taken in that order until the share is reached.
 
-Split guard: a group larger than twice the eval share never goes to a held-out split (one generated
-class must not make half the eval set); it stays in train, the card names it, and the share is met
-from the other groups. Only when no group at the class level is small enough does the smallest one
-go to eval (a held-out split needs one group), and the result says the guard could not hold.
+Split guard: a group larger than twice the eval share never goes to eval, nor one larger than twice
+the test share to test (one generated class must not make half the eval set); it stays in train,
+the card names it, and the share is met from the other groups. A coarse level where most records sit
+in such groups is passed over for a finer one. Only when no group at the class level is small
+enough does the smallest one go held out (a held-out split needs one group), and the result says
+the guard could not hold.
 """
 
 from __future__ import annotations
@@ -63,38 +65,46 @@ def split_records(records: list[InstructionRecord], eval_share: float, test_shar
             continue
         if len(ranked) <= needed:
             raise UserError(f"only {len(ranked)} class group(s): too little data for a train and an eval split")
-        limit = 2 * eval_share * n
-        big = [k for k in ranked if len(groups[k]) > limit]
-        order = [k for k in ranked if len(groups[k]) <= limit]
+        size = {k: len(groups[k]) for k in ranked}
+        limits = {"eval": 2 * eval_share * n, "test": 2 * test_share * n}
+        if not finest and sum(v for v in size.values() if v > limits["eval"]) > n / 2:
+            continue  # most records sit in groups too big to hold out: a finer level splits them fairly
+        taken: dict[str, list[str]] = {}
         guard_failed = False
-        if len(order) < needed:
-            if not finest:
+        for split, share in (("eval", eval_share), ("test", test_share)):
+            if share <= 0:
                 continue
-            # no group small enough at the finest level: the smallest ones go held out (a split needs one)
-            smallest = sorted(big, key=lambda k: (len(groups[k]), stable_id(k)))[: needed - len(order)]
-            order += smallest
-            big = [k for k in big if k not in smallest]
-            guard_failed = True
-        end_eval = _take(order, groups, 0, eval_share * n)
-        n_eval = sum(len(groups[k]) for k in order[:end_eval])
-        end_test = _take(order, groups, end_eval, test_share * n) if test_share > 0 else end_eval
-        n_test = sum(len(groups[k]) for k in order[end_eval:end_test])
-        misses = abs(n_eval / n - eval_share) > eval_share / 2 or abs(n_test / n - test_share) > test_share / 2
-        no_train = end_test >= len(order) and not big
-        if (misses or no_train) and not finest:
-            continue  # a finer level fits the shares better
-        if no_train:
-            raise UserError("every group went to eval/test; lower split.eval_share or add sources")
-        parts = {"eval": order[:end_eval], "train": order[end_test:] + big}
-        if test_share > 0:
-            parts["test"] = order[end_eval:end_test]
-        return SplitResult(
-            splits={s: [r for k in keys for r in groups[k]] for s, keys in parts.items()},
-            level=level,
-            groups={s: len(keys) for s, keys in parts.items()},
-            guarded=[(_label(k), len(groups[k])) for k in big],
-            guard_failed=guard_failed,
-        )
+            free = [k for k in ranked if not any(k in t for t in taken.values())]
+            fits = [k for k in free if size[k] <= limits[split]]
+            if not fits:
+                if not finest:
+                    break
+                # no group small enough at the finest level: the smallest goes held out (a split needs one)
+                fits = sorted(free, key=lambda k: (size[k], stable_id(k)))[:1]
+                guard_failed = True
+            taken[split] = fits[: _take(fits, groups, 0, share * n)]
+        else:
+            held = {k for t in taken.values() for k in t}
+            train = [k for k in ranked if k not in held]
+            counts = {split: sum(size[k] for k in keys) for split, keys in taken.items()}
+            misses = any(
+                abs(counts[s] / n - share) > share / 2
+                for s, share in (("eval", eval_share), ("test", test_share))
+                if share > 0
+            )
+            if (misses or not train) and not finest:
+                continue  # a finer level fits the shares better
+            if not train:
+                raise UserError("every group went to eval/test; lower split.eval_share or add sources")
+            parts = {"eval": taken["eval"], "train": train, **({"test": taken["test"]} if test_share > 0 else {})}
+            big = [k for k in train if size[k] > limits["eval"] or (test_share > 0 and size[k] > limits["test"])]
+            return SplitResult(
+                splits={s: [r for k in keys for r in groups[k]] for s, keys in parts.items()},
+                level=level,
+                groups={s: len(keys) for s, keys in parts.items()},
+                guarded=[(_label(k), size[k]) for k in big],
+                guard_failed=guard_failed,
+            )
     raise AssertionError("the class level always returns")
 
 
