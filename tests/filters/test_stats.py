@@ -43,7 +43,7 @@ def test_summary_quantiles_by_hand(tmp_path):
     write_stats(path, recs, record_figures(recs), {})
     row = next(r for r in figure_summary(read_stats(path)) if r["figure"] == "size.output_lines")
     # values 1..5: p10 = 1 + 0.4 * (2 - 1), median 3, p90 = 4 + 0.6 * (5 - 4), mean 3
-    assert row == {"figure": "size.output_lines", "records": 5, "min": 1.0, "p10": 1.4, "median": 3.0,
+    assert row == {"figure": "size.output_lines", "records": 5, "infinite": 0, "min": 1.0, "p10": 1.4, "median": 3.0,
                    "p90": pytest.approx(4.6), "max": 5.0, "mean": 3.0}  # fmt: skip
 
 
@@ -55,6 +55,29 @@ def test_report_and_bad_files(tmp_path):
     assert data["outcomes"] == {"implement-method": {"train": 5}}
     assert json.loads((tmp_path / "rep" / "summary.json").read_text())["records"] == 5
     assert (tmp_path / "rep" / "size-output_lines.png").read_bytes()[:4] == b"\x89PNG"
+    manifest = json.loads((tmp_path / "rep" / "manifest.json").read_text())
+    assert manifest["kind"] == "stats-report" and manifest["inputs"]["stats.parquet"]
     (tmp_path / "bad.parquet").write_text("not parquet")
     with pytest.raises(UserError, match="not a readable Parquet file"):
         read_stats(tmp_path / "bad.parquet")
+
+
+def test_infinite_figures_are_counted_apart(tmp_path):
+    recs = records()
+    figures = record_figures(recs)
+    figures["r4"]["size.output_lines"] = float("inf")
+    path = tmp_path / "stats.parquet"
+    write_stats(path, recs, figures, {})
+    data = write_report(path, tmp_path / "rep")
+    row = next(r for r in data["figures"] if r["figure"] == "size.output_lines")
+    assert (row["records"], row["infinite"], row["max"]) == (4, 1, 4.0)
+
+
+def test_figures_from_other_filters_or_another_minions_are_not_reused(tmp_path):
+    recs = records()
+    path = tmp_path / "stats.parquet"
+    write_stats(path, recs, record_figures(recs), {}, measured_by="minions 1: size@1")
+    assert set(stored_figures(path, recs, "minions 1: size@1")) == {r.id for r in recs}
+    assert stored_figures(path, recs, "minions 1: size@2") == {}, "a filter whose figures changed meaning"
+    assert stored_figures(path, recs, "minions 2: size@1") == {}, "another minions"
+    assert stored_figures(path, recs, "minions 1: size@1, extra@1") == {}, "a filter added"

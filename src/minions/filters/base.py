@@ -83,6 +83,14 @@ def _figures(filters: list[RecordFilter], records: list[InstructionRecord]) -> d
     return {r.id: {f"{f.name}.{k}": float(v) for f in filters for k, v in f.stats(r).items()} for r in records}
 
 
+def measured_by(filters: list[RecordFilter]) -> str:
+    """What computes the figures: this minions version and each filter's name and `version` (a
+    filter bumps it when its figures change meaning). Stored figures are reused only under the same."""
+    from minions import __version__
+
+    return f"minions {__version__}: " + ", ".join(f"{f.name}@{getattr(f, 'version', 1)}" for f in filters)
+
+
 def fingerprint(text: str | bytes) -> float:
     """A setting's fingerprint as a figure: 52 bits of its hash, exact in a float."""
     data = text.encode() if isinstance(text, str) else text

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from minions.errors import UserError
-from minions.records import InstructionRecord, content_hash
+from minions.records import SCHEMA_VERSION, InstructionRecord, content_hash
 
 STATS_FILE = "stats.parquet"
 _FIXED = ("id", "task", "lang", "content", "outcome")
@@ -25,10 +25,16 @@ def record_content(r: InstructionRecord) -> str:
 
 
 def write_stats(
-    path: Path, records: list[InstructionRecord], figures: dict[str, dict[str, float]], outcome: dict[str, str]
+    path: Path,
+    records: list[InstructionRecord],
+    figures: dict[str, dict[str, float]],
+    outcome: dict[str, str],
+    measured_by: str = "",
 ) -> int:
     """Write one row per record (in build order): its id, task, lang, a content hash, its outcome (a
-    split name, or `rejected:<stage>`), and one column per figure. Returns the row count."""
+    split name, or `rejected:<stage>`), and one column per figure; the file's metadata holds the
+    schema version and `measured_by` (what computed the figures, see `filters.base.measured_by`).
+    Returns the row count."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -40,7 +46,10 @@ def write_stats(
             columns[c].append(v)
         for n in names:
             columns[n].append(own.get(n))
-    schema = pa.schema([(c, pa.string()) for c in _FIXED] + [(n, pa.float64()) for n in names])
+    schema = pa.schema(
+        [(c, pa.string()) for c in _FIXED] + [(n, pa.float64()) for n in names],
+        metadata={"minions.schema_version": str(SCHEMA_VERSION), "minions.measured_by": measured_by},
+    )
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(pa.table(columns, schema=schema), tmp)
     tmp.replace(path)
@@ -63,12 +72,16 @@ def read_stats(path: Path) -> dict[str, list]:
     return table.to_pydict()
 
 
-def stored_figures(path: Path, records: list[InstructionRecord]) -> dict[str, dict[str, float]]:
+def stored_figures(path: Path, records: list[InstructionRecord], measured_by: str = "") -> dict[str, dict[str, float]]:
     """Figures of an earlier build for the records whose id and content are unchanged (others are
-    absent, to be computed again). Nothing when there is no readable stats file."""
+    absent, to be computed again). Nothing when there is no readable stats file, or when its figures
+    were computed by other filters or another minions (`measured_by` differs) or schema version."""
     try:
         cols = read_stats(path)
+        meta = _metadata(path)
     except UserError:
+        return {}
+    if meta.get("minions.schema_version") != str(SCHEMA_VERSION) or meta.get("minions.measured_by") != measured_by:
         return {}
     names = [c for c in cols if c not in _FIXED]
     wanted = {r.id: record_content(r) for r in records}
@@ -79,17 +92,26 @@ def stored_figures(path: Path, records: list[InstructionRecord]) -> dict[str, di
     return out
 
 
+def _metadata(path: Path) -> dict[str, str]:
+    import pyarrow.parquet as pq
+
+    raw = pq.read_schema(path).metadata or {}
+    return {k.decode(): v.decode() for k, v in raw.items()}
+
+
 def figure_summary(cols: dict[str, list]) -> list[dict]:
     """For each figure: count, min, p10, median, p90, max and mean over the records that have it."""
     rows = []
     for name in (c for c in cols if c not in _FIXED):
-        values = sorted(v for v in cols[name] if v is not None and not math.isnan(v))
+        present = [v for v in cols[name] if v is not None and not math.isnan(v)]
+        values = sorted(v for v in present if math.isfinite(v))
         if not values:
             continue
         rows.append(
             {
                 "figure": name,
                 "records": len(values),
+                "infinite": len(present) - len(values),
                 "min": values[0],
                 "p10": _quantile(values, 0.1),
                 "median": _quantile(values, 0.5),
@@ -124,7 +146,7 @@ def write_report(stats_path: Path, out: Path) -> dict:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from minions.workspace import atomic_write_text, write_json
+    from minions.workspace import atomic_write_text, read_manifest, write_json, write_manifest
 
     cols = read_stats(stats_path)
     summary = figure_summary(cols)
@@ -134,7 +156,7 @@ def write_report(stats_path: Path, out: Path) -> dict:
     for row in summary:
         name = row["figure"]
         fig, ax = plt.subplots(figsize=(6, 3.5))
-        values = [(v, k) for v, k in zip(cols[name], kept, strict=True) if v is not None and not math.isnan(v)]
+        values = [(v, k) for v, k in zip(cols[name], kept, strict=True) if v is not None and math.isfinite(v)]
         bins = min(40, max(1, len({v for v, _ in values})))
         ax.hist(
             [[v for v, k in values if k], [v for v, k in values if not k]],
@@ -150,17 +172,22 @@ def write_report(stats_path: Path, out: Path) -> dict:
         fig.savefig(out / f"{_file_name(name)}.png", dpi=80, metadata={"Software": None})
         plt.close(fig)
     lines = [f"# Record statistics: {stats_path.parent.name}", "", f"{len(cols['id'])} records built.", ""]
-    lines += ["## Figures", "", "| figure | records | min | p10 | median | p90 | max | mean | histogram |"]
-    lines += ["|---|---|---|---|---|---|---|---|---|"]
+    lines += ["## Figures", "", "Infinite values are counted apart and left out of the other columns.", ""]
+    lines += ["| figure | records | infinite | min | p10 | median | p90 | max | mean | histogram |"]
+    lines += ["|---|---|---|---|---|---|---|---|---|---|"]
     for row in summary:
         nums = " | ".join(f"{row[k]:.4g}" for k in ("min", "p10", "median", "p90", "max", "mean"))
-        lines.append(f"| {row['figure']} | {row['records']} | {nums} | ![]({_file_name(row['figure'])}.png) |")
+        png = f"![]({_file_name(row['figure'])}.png)"
+        lines.append(f"| {row['figure']} | {row['records']} | {row['infinite']} | {nums} | {png} |")
     lines += ["", "## Outcomes by task", "", "| task | outcome | records |", "|---|---|---|"]
     for task, counts in outcomes.items():
         lines += [f"| {task} | {o} | {n} |" for o, n in counts.items()]
     atomic_write_text(out / "report.md", "\n".join(lines) + "\n")
     data = {"records": len(cols["id"]), "figures": summary, "outcomes": outcomes}
     write_json(out / "summary.json", data)
+    dataset = read_manifest(stats_path.parent) or {}
+    parents = [dataset["id"]] if dataset.get("id") else []
+    write_manifest(out, "stats-report", {}, {stats_path.name: content_hash(stats_path.read_bytes())}, parents)
     return data
 
 

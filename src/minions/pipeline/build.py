@@ -11,7 +11,7 @@ from minions.datasets import gate_records, split_records, write_dataset
 from minions.errors import UserError
 from minions.executor import Executor, LocalExecutor, make_executor
 from minions.filters import apply_filters, configured_filters, record_figures
-from minions.filters.base import RecordFilter, same_settings
+from minions.filters.base import RecordFilter, measured_by, same_settings
 from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
 from minions.filters.stats import STATS_FILE, stored_figures, write_stats
 from minions.parsing import parse_files
@@ -153,10 +153,9 @@ def _build(
     records, refused = run_tasks(parsed.units, names, options, documents)
     records, over = cap(records, options)
     rejected += refused + over
-    figures = stored_figures(out / STATS_FILE, records)  # a resumed build: only the decisions are made again
-    if (
-        figures and records
-    ):  # figures measured with other settings (another tokenizer, other company rules) are not reused
+    # a resumed build makes only the decisions again, from figures the same filters measured
+    figures = stored_figures(out / STATS_FILE, records, measured_by(record_filters))
+    if figures and records:  # figures measured with other settings (a tokenizer, company rules) are not reused
         probe = record_figures(records[:1], record_filters)[records[0].id]
         figures = {k: v for k, v in figures.items() if same_settings(v, probe)}
     if figures:
@@ -201,7 +200,7 @@ def _build(
         stale.unlink()
     outcome = {r.id: f"rejected:{r.stage}" for r in reversed(rejected)}  # the first rejection names the stage
     outcome.update({r.id: name for name, recs in gated.items() for r in recs})
-    write_stats(out / STATS_FILE, records, figures, outcome)
+    write_stats(out / STATS_FILE, records, figures, outcome, measured_by(record_filters))
     return write_dataset(
         out,
         cfg.name,
