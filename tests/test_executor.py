@@ -102,3 +102,26 @@ def test_ray_executor_builds_the_same_bytes_as_the_local_one(git_repo, tmp_path)
     for name in data:
         assert (outs["local"] / name).read_bytes() == (outs["ray"] / name).read_bytes(), name
     shutil.rmtree(tmp_path)
+
+
+@pytest.mark.slow
+def test_ray_workers_use_the_detectors_and_filters_registered_here(tmp_path):
+    ray = pytest.importorskip("ray")
+    from minions.records import SourceFile
+    from minions.scrub import DETECTORS, register_detector, scrub_files
+
+    rule = "ticket-token-test"
+    register_detector(rule, "secret", r"TKT-[0-9]{8}", "<TICKET_TOKEN>")
+    try:
+        text = 'class A {\n    String t = "TKT-' + "".join(str(d) for d in range(1, 9)) + '";\n}\n'
+        files = [SourceFile(id=f"f{i}", repo="r", commit="c", path=f"A{i}.java", lang="java", text=text,
+                            text_hash="h") for i in range(4)]  # fmt: skip
+        ex = RayExecutor(num_cpus=2)
+        try:
+            kept, _, report = scrub_files(files, {}, [], executor=ex)
+        finally:
+            ex.close()
+        assert report.findings[rule] == 4 and all("<TICKET_TOKEN>" in f.text for f in kept)
+    finally:
+        DETECTORS.pop(rule, None)
+        ray.shutdown()

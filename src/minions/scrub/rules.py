@@ -65,6 +65,18 @@ def ordered_detectors(gate: bool = False) -> list[Detector]:
     )
 
 
+def registered_detectors() -> dict[str, Detector]:
+    """A copy of the registry, to send with work done in another process (see `adopt_detectors`)."""
+    return dict(DETECTORS)
+
+
+def adopt_detectors(detectors: dict[str, Detector]) -> None:
+    """Register here the detectors the calling process had and this one lacks: a Ray worker imports
+    only the built-ins, not the plugins the caller registered (a forked helper has them already)."""
+    for name, d in detectors.items():
+        DETECTORS.setdefault(name, d)
+
+
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 

@@ -12,7 +12,7 @@ from minions.executor import Executor
 from minions.records import SCHEMA_VERSION, Rejection, SourceFile, content_hash
 from minions.scrub.engine import plan_for
 from minions.scrub.pseudonyms import PLACEHOLDER, Pseudonyms, is_placeholder
-from minions.scrub.rules import ordered_detectors
+from minions.scrub.rules import Detector, adopt_detectors, ordered_detectors, registered_detectors
 from minions.sources.collect import matches_any
 
 
@@ -410,7 +410,8 @@ def scrub_files(
     # a few chunks per process, so the options (a baseline can be large) travel rarely
     ex = executor or LocalExecutor(workers)
     chunks = chunked(files, ex.width() * 4)
-    results = [r for part in ex.map(partial(_scrub_chunk, drop_files, opts), chunks) for r in part]
+    job = partial(_scrub_chunk, drop_files, opts, registered_detectors())  # the detectors travel with the work
+    results = [r for part in ex.map(job, chunks) for r in part]
     report = ScrubReport()
     kept, dropped = [], []
     for out, rejection, counts, path, part in results:
@@ -451,7 +452,10 @@ def _merge(into: ScrubOptions, part: ScrubOptions) -> None:
         into.mapping.extend(part.mapping)
 
 
-def _scrub_chunk(drop_files: list[str], opts: ScrubOptions, files: list[SourceFile]) -> list:
+def _scrub_chunk(
+    drop_files: list[str], opts: ScrubOptions, detectors: dict[str, Detector], files: list[SourceFile]
+) -> list:
+    adopt_detectors(detectors)
     return [_scrub_one(f, drop_files, _fresh(opts)) for f in files]
 
 
