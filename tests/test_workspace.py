@@ -92,12 +92,49 @@ def test_resume_that_fails_on_bad_input_keeps_the_finished_folder(tmp_path):
     assert not (tmp_path / "out.partial").exists()
 
 
-def test_catalog_of_another_schema_version_is_refused(tmp_path):
+def test_catalog_of_a_newer_schema_version_is_refused(tmp_path):
     import sqlite3
 
     ws = Workspace(tmp_path)
     ws.catalog.rows("runs")
     with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
         con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(UserError, match="schema version 99, this minions reads 1"):
+    with pytest.raises(UserError, match="schema version 99, this minions reads up to 2"):
         ws.catalog.rows("runs")
+
+
+# the catalog as minions 0.1.0 made it (catalog schema version 1)
+V1_TABLES = {
+    "runs": "id TEXT PRIMARY KEY, name TEXT, path TEXT, status TEXT, created REAL",
+    "datasets": "id TEXT PRIMARY KEY, path TEXT, train INTEGER, eval INTEGER, created REAL",
+    "adapters": "name TEXT PRIMARY KEY, path TEXT, base_model TEXT, dataset_id TEXT, created REAL",
+    "evaluations": "id TEXT PRIMARY KEY, path TEXT, adapter TEXT, dataset_id TEXT, created REAL",
+}
+
+
+@pytest.mark.parametrize("with_meta", [True, False])
+def test_an_older_catalog_is_migrated_forward_with_its_rows(tmp_path, with_meta):
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
+        if with_meta:
+            con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        for table, cols in V1_TABLES.items():
+            con.execute(f"CREATE TABLE {table} ({cols})")
+        con.execute("INSERT INTO datasets VALUES ('d1', '/old/ds', 90, 10, 1.0)")
+        con.execute("INSERT INTO adapters VALUES ('a1', '/old/ad', 'tiny', 'd1', 2.0)")
+        con.execute("INSERT INTO runs VALUES ('r1', 'quickstart', '/old/run', 'done', 3.0)")
+    ws = Workspace(tmp_path)
+    (row,) = ws.catalog.rows("datasets")
+    assert row == {
+        "id": "d1", "path": "/old/ds", "train": 90, "eval": 10, "created": 1.0,
+        "name": None, "parent": None, "test": None, "lineage": None,
+    }  # fmt: skip
+    assert ws.catalog.rows("adapters")[0]["dataset_id"] == "d1"
+    assert ws.catalog.rows("runs")[0]["status"] == "done"
+    assert ws.catalog.query("SELECT * FROM dataset_records") == []
+    ws.catalog.put("datasets", id="d2", path="/new", train=1, eval=1, created=4.0, name="n", parent="d1")
+    assert ws.catalog.rows("datasets", parent="d1")[0]["id"] == "d2"
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)

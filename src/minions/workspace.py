@@ -22,11 +22,34 @@ from minions.records import SCHEMA_VERSION, content_hash, stable_id
 
 DEFAULT_WORKSPACE = "minions-workspace"
 
+# the catalog's own schema version (ARCHITECTURE.md: one version per format); an older catalog is
+# migrated forward by the steps in _MIGRATIONS, a newer one refused
+CATALOG_SCHEMA_VERSION = 2
+
 _TABLES = {
     "runs": "id TEXT PRIMARY KEY, name TEXT, path TEXT, status TEXT, created REAL",
-    "datasets": "id TEXT PRIMARY KEY, path TEXT, train INTEGER, eval INTEGER, created REAL",
+    # a dataset version: id is the content hash of its split files; lineage is JSON (sources, config,
+    # filter counts, counts by task and split)
+    "datasets": "id TEXT PRIMARY KEY, path TEXT, train INTEGER, eval INTEGER, created REAL, "
+    "name TEXT, parent TEXT, test INTEGER, lineage TEXT",
+    # one row per released record of a dataset version: what diff and trace read
+    "dataset_records": "version TEXT, id TEXT, split TEXT, task TEXT, content TEXT, repo TEXT, path TEXT",
     "adapters": "name TEXT PRIMARY KEY, path TEXT, base_model TEXT, dataset_id TEXT, created REAL",
     "evaluations": "id TEXT PRIMARY KEY, path TEXT, adapter TEXT, dataset_id TEXT, created REAL",
+}
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS dataset_records_version ON dataset_records (version)",
+    "CREATE INDEX IF NOT EXISTS dataset_records_id ON dataset_records (id)",
+    "CREATE INDEX IF NOT EXISTS dataset_records_path ON dataset_records (path)",
+)
+# version -> the statements that bring a catalog of the version before it up to it (rows kept)
+_MIGRATIONS = {
+    2: (
+        "ALTER TABLE datasets ADD COLUMN name TEXT",
+        "ALTER TABLE datasets ADD COLUMN parent TEXT",
+        "ALTER TABLE datasets ADD COLUMN test INTEGER",
+        "ALTER TABLE datasets ADD COLUMN lineage TEXT",
+    ),
 }
 
 
@@ -46,20 +69,27 @@ class Catalog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path)
         try:
-            con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            (found,) = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if found != str(SCHEMA_VERSION):
-                raise UserError(
-                    f"catalog {self.path} has schema version {found}, this minions reads {SCHEMA_VERSION}; "
-                    "use another --workspace or the minions version that made it"
-                )
-            for table, cols in _TABLES.items():
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            _prepare(con, self.path)
             yield con
             con.commit()
         finally:
             con.close()
+
+    def query(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Rows of a read-only SQL statement, as dicts."""
+        with self._connect() as con:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute(sql, params)]
+
+    def replace_rows(self, table: str, where: dict[str, object], rows: list[dict]) -> None:
+        """Delete the rows matching `where` and insert `rows`, in one transaction."""
+        cond = " AND ".join(f"{k} = ?" for k in where)
+        with self._connect() as con:
+            con.execute(f"DELETE FROM {table} WHERE {cond}", tuple(where.values()))
+            if rows:
+                cols = list(rows[0])
+                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+                con.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
 
     def put(self, table: str, **row: object) -> None:
         """Insert or replace one row."""
@@ -81,6 +111,30 @@ class Catalog:
         with self._connect() as con:
             con.row_factory = sqlite3.Row
             return [dict(r) for r in con.execute(sql, tuple(where.values()))]
+
+
+def _prepare(con: sqlite3.Connection, path: Path) -> None:
+    """Create missing tables; migrate an older catalog forward (its rows kept); refuse a newer one."""
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    fresh = con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'datasets'").fetchone() is None
+    if fresh:
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(CATALOG_SCHEMA_VERSION),))
+    else:
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
+    (found,) = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if not found.isdigit() or int(found) > CATALOG_SCHEMA_VERSION:
+        raise UserError(
+            f"catalog {path} has schema version {found}, this minions reads up to {CATALOG_SCHEMA_VERSION}; "
+            "use another --workspace or the minions version that made it"
+        )
+    for version in range(int(found) + 1, CATALOG_SCHEMA_VERSION + 1):
+        for statement in _MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    for table, cols in _TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+    for statement in _INDEXES:
+        con.execute(statement)
 
 
 class Workspace:
@@ -160,13 +214,17 @@ def write_manifest(
     config: dict,
     inputs: dict[str, str],
     parents: list[str] | None = None,
+    artifact_id: str | None = None,
     **extra: object,
 ) -> dict:
     """Write `manifest.json` last, so its presence marks the folder complete. Returns it.
 
-    The artifact id hashes kind, config and input hashes: the same inputs give the same id.
+    The artifact id hashes kind, config and input hashes: the same inputs give the same id. An
+    artifact named by its content (a dataset version) passes its own `artifact_id`.
     """
-    artifact_id = stable_id(kind, json.dumps(config, sort_keys=True, default=str), json.dumps(inputs, sort_keys=True))
+    artifact_id = artifact_id or stable_id(
+        kind, json.dumps(config, sort_keys=True, default=str), json.dumps(inputs, sort_keys=True)
+    )
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "id": artifact_id,
