@@ -9,6 +9,9 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 # a fixed pseudonym key, so commands run by tests never make a key file in a default workspace
 os.environ["MINIONS_SCRUB_KEY"] = "minions-test-key"
+# builds register their dataset version in the workspace catalog: never in a default workspace in the
+# checkout (a test that needs its own workspace passes --workspace)
+os.environ["MINIONS_WORKSPACE"] = __import__("tempfile").mkdtemp(prefix="minions-test-ws-")
 
 import random  # noqa: E402
 import string  # noqa: E402

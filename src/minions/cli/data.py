@@ -316,12 +316,14 @@ def build(
     Writes train.jsonl, eval.jsonl (test.jsonl when split.test_share > 0), rejected.jsonl,
     card.md and manifest.json. The final gate re-scans every record (a finding rejects it) and
     every file written: a finding in one fails the build with exit code 3 and leaves only
-    gate-report.json (file names and rule ids, never values) in the output folder.
+    gate-report.json (file names and rule ids, never values) in the output folder. The dataset is
+    registered in the workspace catalog as a version named by its content (`minions datasets list`).
 
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
     Example: minions build examples/acme-shop --out dataset/ --tasks implement-method,text-to-sql --format chat
     Example: minions build ~/src/shop --out dataset/ --executor ray --ray-address auto
     """
+    from minions.datasets.versions import register_dataset
     from minions.pipeline.build import build_dataset, fim_tokens_for
     from minions.scrub.pseudonyms import load_key
     from minions.tasks.registry import check_task_names
@@ -341,8 +343,11 @@ def build(
     fim = fim_tokens_for(cfg, w)  # before any work: a base model without FIM tokens cannot take the fim form
     with output_folder(out, force, resume) as tmp:
         manifest = build_dataset(cfg, tmp, log, key, fim, w)
+    row = register_dataset(w, out)
+    parent = f" (parent {row['parent']})" if row["parent"] else ""
+    log(f"dataset {row['name']} version {row['id']}{parent} registered in {w.root}")
     counts = manifest["counts"]
-    result({"out": str(out.resolve()), **counts}, as_json, str(out.resolve()))
+    result({"out": str(out.resolve()), "version": row["id"], **counts}, as_json, str(out.resolve()))
 
 
 def dedup(

@@ -7,12 +7,21 @@ from pathlib import Path
 
 from minions.datasets.gate import gate_folder
 from minions.datasets.split import SplitResult
+from minions.datasets.versions import dataset_version, filter_counts
 from minions.records import InstructionRecord, Rejection
 from minions.tasks.code_completion import FimTokens, fim_pieces, fim_text
 from minions.workspace import atomic_write_text, write_jsonl, write_manifest
 
 
-def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dict, scrubbed: bool) -> str:
+def _card(
+    name: str,
+    split: SplitResult,
+    rejected: list[Rejection],
+    summary: dict,
+    scrubbed: bool,
+    version: str = "",
+    notes: list[str] | None = None,
+) -> str:
     how = (
         "Secrets, personal data and internal names were scrubbed from files before parsing"
         if scrubbed
@@ -24,6 +33,8 @@ def _card(name: str, split: SplitResult, rejected: list[Rejection], summary: dic
         f"Instruction records mined from source code by minions. {how}; every record and every",
         "released file was re-scanned by the final gate.",
         "",
+        *([f"Version `{version}` (a hash of the split files' content).", ""] if version else []),
+        *(notes or []),
         "## Splits",
         "",
         f"Split by whole groups at the **{split.level}** level (a group never sits on both sides).",
@@ -141,24 +152,67 @@ def write_dataset(
     internal_domains: list[str] | None = None,
     form: str = "alpaca",
     fim: FimTokens | None = None,
+    sources: list[dict] | None = None,
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
     `form`: alpaca (the records' own keys), chat (`messages` in place of instruction, input, output),
     or fim (alpaca, and each code-completion record also has `fim_prompt` (and `fim_tokens`): its prefix and suffix in
-    the base model's fill-in-the-middle form, `fim` its tokens; the output is the middle).
+    the base model's fill-in-the-middle form, `fim` its tokens; the output is the middle). `sources`: the
+    (scrubbed) repositories and commits the records came from, for the version's lineage.
 
     Every file written is gated (`gate_folder`): if a detector fires on any, nothing is released.
     """
-    for s, recs in split.splits.items():
-        write_jsonl(folder / f"{s}.jsonl", (_row(r, form, fim) for r in recs))
+    rows = {s: [_row(r, form, fim) for r in recs] for s, recs in split.splits.items()}
+    return release_dataset(
+        folder,
+        name,
+        split,
+        rows,
+        rejected,
+        config,
+        inputs,
+        summary,
+        internal_names,
+        scrubbed,
+        internal_domains,
+        form,
+        {"sources": sources or []},
+    )
+
+
+def release_dataset(
+    folder: Path,
+    name: str,
+    split: SplitResult,
+    rows: dict[str, list[dict]],
+    rejected: list[Rejection],
+    config: dict,
+    inputs: dict[str, str],
+    summary: dict,
+    internal_names: dict[str, str],
+    scrubbed: bool,
+    internal_domains: list[str] | None,
+    form: str,
+    lineage: dict,
+    parents: list[str] | None = None,
+    card_notes: list[str] | None = None,
+    **extra: object,
+) -> dict:
+    """Write the split files (`rows`, as released, per split of `split`), rejections, card and a manifest
+    whose id is the version (content hash of the split files), then gate the folder; return the manifest."""
+    for s, released in rows.items():
+        write_jsonl(folder / f"{s}.jsonl", released)
     write_jsonl(folder / "rejected.jsonl", (r.model_dump() for r in rejected))
-    atomic_write_text(folder / "card.md", _card(name, split, rejected, summary, scrubbed))
+    version = dataset_version(folder)
+    atomic_write_text(folder / "card.md", _card(name, split, rejected, summary, scrubbed, version, card_notes))
     counts = {s: len(recs) for s, recs in split.splits.items()}
     manifest = write_manifest(
         folder,
         "dataset",
         config,
         inputs,
+        parents=parents,
+        artifact_id=version,
         split_level=split.level,
         split_guard={
             "kept_in_train": [{"group": g, "records": n} for g, n in split.guarded],
@@ -169,6 +223,8 @@ def write_dataset(
         format=form,
         summary=summary,
         skipped=[{"id": r.id, "task": r.task, "stage": r.stage, "reason": r.reason} for r in rejected],
+        lineage={**lineage, "filter_counts": filter_counts(rejected)},
+        **extra,
     )
     gate_folder(folder, internal_names, internal_domains)
     return manifest

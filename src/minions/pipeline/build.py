@@ -8,6 +8,7 @@ from pathlib import Path
 
 from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
+from minions.datasets.versions import source_commits
 from minions.errors import UserError
 from minions.executor import Executor, LocalExecutor, make_executor
 from minions.filters import apply_filters, configured_filters, record_figures
@@ -214,6 +215,7 @@ def _build(
         internal_domains=cfg.scrub.internal_domains,
         form=cfg.dataset.format,
         fim=fim,
+        sources=source_commits(files),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from minions.adapters import register_adapter
 from minions.config import PipelineConfig
+from minions.datasets.versions import register_dataset
 from minions.errors import GateFailure, UserError
 from minions.pipeline.build import Log, build_dataset, fim_tokens_for, manifest_config
 from minions.scrub.pseudonyms import load_key
@@ -100,14 +101,7 @@ def _run_stages(
     fim = fim_tokens_for(cfg, ws)  # before any work: a base model without FIM tokens cannot take the fim form
     _stage(dataset, lambda out: build_dataset(cfg, out, log, key, fim, ws), log)
     ds = read_manifest(dataset)
-    ws.catalog.put(
-        "datasets",
-        id=ds["id"],
-        path=str(dataset),
-        train=ds["counts"]["train"],
-        eval=ds["counts"]["eval"],
-        created=time.time(),
-    )
+    register_dataset(ws, dataset)
     log(f"base model {cfg.train.base_model}: preparing (converted once, then cached in {ws.dir('models')})")
     base = resolve_base_model(cfg.train.base_model, ws)
     name = cfg.train.adapter_name or cfg.name
