@@ -227,7 +227,33 @@ class SplitConfig(_Section):
     test_share: float = Field(0.0, ge=0, lt=1, description="share held out as a test split (0: none)")
 
 
+class MixQuota(_Section):
+    max_count: int | None = Field(None, ge=0, description="records kept at most (a seeded sample; null: no cap)")
+    max_share: float | None = Field(
+        None, gt=0, le=1, description="share of the mixed dataset's records kept at most (null: no cap)"
+    )
+
+    @model_validator(mode="after")
+    def _one_cap(self) -> MixQuota:
+        if self.max_count is None and self.max_share is None:
+            raise ValueError("a quota needs max_count or max_share (or both)")
+        return self
+
+
+class MixConfig(_Section):
+    seed: int = Field(0, description="changes which records a quota keeps (the same seed keeps the same records)")
+    tasks: dict[str, MixQuota] = Field(default_factory=dict, description="task name -> quota")
+    sources: dict[str, MixQuota] = Field(
+        default_factory=dict, description="source repository (its name as recorded in records) -> quota"
+    )
+
+
 class DatasetConfig(_Section):
+    mix: MixConfig = Field(
+        default_factory=MixConfig,
+        description="per-task and per-source quotas applied after the filters, before the split (cut records are "
+        "rejected at stage mix)",
+    )
     format: Literal["alpaca", "chat", "fim"] = Field(
         "alpaca",
         description="record form in the split files: alpaca (instruction, input, output), chat (messages), or fim "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from minions.config import PipelineConfig, process_count
 from minions.datasets import gate_records, split_records, write_dataset
+from minions.datasets.mix import mix_records
 from minions.datasets.versions import source_commits
 from minions.errors import UserError
 from minions.executor import Executor, LocalExecutor, make_executor
@@ -165,6 +166,8 @@ def _build(
     figures.update(record_figures(fresh, record_filters, stage(None)))
     kept, filtered = apply_filters(records, cfg.filters, figures, filters=record_filters)
     rejected += filtered
+    kept, mixed = mix_records(kept, cfg.dataset.mix, log)  # quotas: after the filters, before the split
+    rejected += mixed
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
     if split.guarded:
