@@ -67,7 +67,10 @@ def gate_folder(folder: Path, internal_names: dict[str, str], internal_domains: 
 def _texts(path: Path) -> list[str]:
     """What to scan in a file: a JSONL line's string values (decoded, one per line, as the
     records read), so rules that look at a line see the record's lines, not one escaped line;
+    a Parquet or Arrow stream file's rows the same way (their bytes are compressed or binary);
     any other file (or a line that is not JSON) as it is."""
+    if path.suffix in (".parquet", ".arrow"):
+        return ["\n".join(_strings(row)) for row in _table(path).to_pylist()]
     raw = path.read_text(errors="replace")
     if path.suffix != ".jsonl":
         return [raw]
@@ -88,3 +91,14 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [str(value)] if value is not None else []
+
+
+def _table(path: Path):
+    """A Parquet file or an Arrow stream file (a Hugging Face `datasets` folder's data) as a table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if path.suffix == ".parquet":
+        return pq.read_table(path)
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_stream(source).read_all()
