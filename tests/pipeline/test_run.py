@@ -42,6 +42,11 @@ def test_run_end_to_end_on_tiny(tmp_path):
 
     listed = json.loads(run_cli("adapters", "list", "--json", "--workspace", str(ws)).stdout)
     assert [a["name"] for a in listed] == ["tiny"]
+    versions = json.loads(run_cli("datasets", "list", "--json", "--workspace", str(ws)).stdout)
+    assert [(v["name"], v["version"]) for v in versions] == [("tiny", dataset["id"])], "the run registered its dataset"
+    trained_on = json.loads((run_dir / "dataset" / "train.jsonl").read_text().splitlines()[0])["id"]
+    traced = json.loads(run_cli("datasets", "trace", trained_on, "--json", "--workspace", str(ws)).stdout)
+    assert [a["name"] for a in traced["adapters"]] == ["tiny"]
 
     # the same adapter and dataset through the single-stage commands
     t = run_cli(
