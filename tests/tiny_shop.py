@@ -13,7 +13,8 @@ OPS = ["+", "-", "*", "^", "|", "&", "%", "/"]
 
 
 def service_class(i: int, extra: str = "") -> str:
-    """A service class with two methods whose bodies differ from every other class's."""
+    """A service class with two methods whose bodies differ from every other class's (no run of 13 tokens
+    is the same in two classes, so decontamination leaves them all)."""
     op = OPS[i % len(OPS)]
     return f"""package com.shop.s{i};
 
@@ -29,11 +30,11 @@ public class Service{i} {{
     }}
 
     public String label{i}(String name) {{
-        StringBuilder out = new StringBuilder("s{i}-");
-        for (char c : name.toCharArray()) {{
-            out.append(Character.toUpperCase(c)).append('{chr(97 + i)}');
+        StringBuilder out{i} = new StringBuilder("s{i}-");
+        for (char c{i} : name.toCharArray()) {{
+            out{i}.append(Character.toUpperCase(c{i})).append('{chr(97 + i)}');
         }}
-        return out.toString(){extra};
+        return out{i}.toString(){extra};
     }}
 }}
 """
