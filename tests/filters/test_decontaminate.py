@@ -129,3 +129,16 @@ def test_a_bad_benchmark_file_is_a_clear_error(tmp_path):
         benchmark_outputs([bad])
     with pytest.raises(UserError, match="missing.jsonl: cannot read it"):
         benchmark_outputs([tmp_path / "missing.jsonl"])
+
+
+def test_benchmark_files_may_be_gzipped_or_start_with_a_byte_order_mark(tmp_path):
+    import gzip
+
+    line = json.dumps({"task_id": "Java/0", "canonical_solution": TOTAL}) + "\n"
+    (tmp_path / "humaneval-x.jsonl.gz").write_bytes(gzip.compress(line.encode()))
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + line.encode())
+    held = benchmark_outputs([tmp_path / "humaneval-x.jsonl.gz", tmp_path / "bom.jsonl"])
+    assert ("humaneval-x.jsonl.gz line 1", TOTAL) in held and ("bom.jsonl line 1", TOTAL) in held
+    (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip")
+    with pytest.raises(UserError, match="broken.jsonl.gz: cannot read it"):
+        benchmark_outputs([tmp_path / "broken.jsonl.gz"])

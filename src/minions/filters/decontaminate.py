@@ -65,33 +65,47 @@ def decontaminate(
     return kept, rejected
 
 
-def spans(text: str, n: int) -> set[tuple[str, ...]]:
-    """Every run of n consecutive tokens in a text (none when it is shorter)."""
+def spans(text: str, n: int) -> set[int]:
+    """Every run of n consecutive tokens in a text, each as a hash (none when the text is shorter).
+
+    Hashes, not token tuples: a benchmark file of tens of MB would otherwise hold every span's tokens
+    in memory. Python's hash of a tuple of strings, 64 bits: used within one process only, never stored.
+    """
     toks = _TOKEN.findall(text)
-    return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+    return {hash(tuple(toks[i : i + n])) for i in range(len(toks) - n + 1)}
 
 
 def benchmark_outputs(paths: list[Path]) -> list[tuple[str, str]]:
-    """(label, text) for every string value of every line of the benchmark JSONL files; the label is
-    the file's name and line number. A missing or malformed file is a UserError."""
+    """(label, text) for every string value of every line of the benchmark JSONL files (`.gz` ones
+    too; a byte-order mark is allowed); the label is the file's name and line number. A missing or
+    malformed file is a UserError."""
     out = []
     for path in paths:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as e:
-            raise UserError(f"benchmark file {path.name}: cannot read it ({e}); fix filters.benchmarks") from None
-        for no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                raise UserError(
-                    f"benchmark file {path.name} line {no}: not JSON; filters.benchmarks takes JSONL files"
-                ) from None
-            values = row.values() if isinstance(row, dict) else [row]
-            out += [(f"{path.name} line {no}", v) for v in values if isinstance(v, str)]
+            for no, line in _lines(path):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    raise UserError(
+                        f"benchmark file {path.name} line {no}: not JSON; filters.benchmarks takes JSONL files"
+                    ) from None
+                values = row.values() if isinstance(row, dict) else [row]
+                out += [(f"{path.name} line {no}", v) for v in values if isinstance(v, str)]
+        except (OSError, UnicodeDecodeError, EOFError) as e:
+            why = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+            raise UserError(f"benchmark file {path.name}: cannot read it ({why}); fix filters.benchmarks") from None
     return out
+
+
+def _lines(path: Path):
+    """(number, line) of a text file, gzip-compressed when its name ends in .gz, read as it goes."""
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig") as f:
+        yield from enumerate(f, 1)
 
 
 def shared_spans(
@@ -99,20 +113,20 @@ def shared_spans(
 ) -> tuple[list[InstructionRecord], list[Rejection]]:
     """Training records kept, and a rejection for each whose output shares an n-token span with a
     held-out text (`held`: (label, text) pairs) that fewer than `common` training outputs contain."""
-    owner: dict[tuple[str, ...], str] = {}
-    for label, text in held:
+    owner: dict[int, int] = {}  # span -> index of the first held-out text holding it
+    for i, (_, text) in enumerate(held):
         for s in spans(text, n):
-            owner.setdefault(s, label)
+            owner.setdefault(s, i)
     found = [spans(r.output, n) & owner.keys() for r in train]
-    frequency: dict[tuple[str, ...], int] = defaultdict(int)
+    frequency: dict[int, int] = defaultdict(int)
     for shared in found:
         for s in shared:
             frequency[s] += 1
     kept, rejected = [], []
     for r, shared in zip(train, found, strict=True):
-        leaks = sorted(s for s in shared if frequency[s] < common)
+        leaks = [owner[s] for s in shared if frequency[s] < common]
         if leaks:
-            reason = f"output shares a {n}-token span with {owner[leaks[0]]}"
+            reason = f"output shares a {n}-token span with {held[min(leaks)][0]}"
             rejected.append(Rejection(id=r.id, task=r.task, stage="decontaminate", reason=reason))
         else:
             kept.append(r)
