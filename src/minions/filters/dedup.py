@@ -10,7 +10,7 @@ from typing import NamedTuple
 from minions.config import FiltersConfig
 from minions.filters.base import register_corpus_filter
 from minions.filters.near_dedup import code_tokens, near_duplicates
-from minions.records import InstructionRecord, content_hash
+from minions.records import InstructionRecord, Rejection, content_hash
 
 _WS = re.compile(r"\s+")
 
@@ -161,6 +161,41 @@ class NearDedup:
             return True, ""
         owner, jaccard = state[record.id]
         return False, f"near duplicate of {owner} (jaccard {jaccard:.2f})"
+
+
+def only_new(
+    records: list[InstructionRecord], earlier: list[dict], version: str, t: FiltersConfig
+) -> tuple[list[InstructionRecord], list[Rejection]]:
+    """Delta mode (`minions build --since VERSION`): the records that are not already in an earlier
+    dataset version, and a rejection for each that is. Within each task, a record whose output and
+    input are both `near_dedup` alike (0.8 when near dedup is off; exact copies always) to an earlier
+    record's goes, so a rebuild teaches only what is new. `earlier`: that version's records as
+    `datasets.read.load_records` gives them (alpaca keys)."""
+    threshold = t.near_dedup or 1.0
+    old_by_task: dict[str, list[dict]] = defaultdict(list)
+    for row in earlier:
+        old_by_task[str(row.get("task", ""))].append(row)
+    new_by_task: dict[str, list[InstructionRecord]] = defaultdict(list)
+    for r in records:
+        new_by_task[r.task].append(r)
+    gone: dict[str, Rejection] = {}
+    for task, new in new_by_task.items():
+        old = old_by_task.get(task, [])
+        if not old:
+            continue
+        found = near_duplicates(
+            [_answer_text(str(o.get("output", ""))) for o in old] + [_answer_text(r.output) for r in new],
+            threshold=threshold,
+            ngram=t.near_dedup_ngram,
+            prefer=[0] * len(old) + [1] * len(new),  # what the earlier version holds is kept first
+            also=[str(o.get("input", "")) for o in old] + [r.input for r in new],
+        )
+        for r, dup in zip(new, found[len(old) :], strict=True):
+            if dup is not None and dup[0] < len(old):
+                owner = old[dup[0]].get("id", f"record {dup[0] + 1}")
+                reason = f"already in dataset version {version[:12]} as {owner} (jaccard {dup[1]:.2f})"
+                gone[r.id] = Rejection(id=r.id, task=r.task, stage="filter:since", reason=reason)
+    return [r for r in records if r.id not in gone], list(gone.values())
 
 
 register_corpus_filter(ExactDedup())
