@@ -57,11 +57,17 @@ SCRUB_BENCH_REPEAT ?= 1
 SCRUB_BENCH_REAL ?=
 # The parse benchmark (bench/parse_bench.py): extraction vs tree-sitter's raw parse on >= 20 MB of Java.
 PARSE_BENCH_MB ?= 20
+# The near-dedup benchmark (bench/dedup_bench.py): minions vs datatrove 0.10.1's MinHash pipeline on a generated
+# corpus with planted copies; its corpus and datatrove's venv go to bench/.out/. The issue's goal needs
+# DEDUP_BENCH_DOCS >= 20000 and DEDUP_BENCH_MB >= 40.
+DEDUP_BENCH_DOCS ?= 20000
+DEDUP_BENCH_MB ?= 40
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/parse_bench.py --mb $(PARSE_BENCH_MB)
 	$(BIN)/python bench/scrub_bench.py --mb $(SCRUB_BENCH_MB) --repeat $(SCRUB_BENCH_REPEAT) --no-cli \
 		$(if $(SCRUB_BENCH_REAL),--real $(SCRUB_BENCH_REAL))
+	$(BIN)/python bench/dedup_bench.py --docs $(DEDUP_BENCH_DOCS) --mb $(DEDUP_BENCH_MB)
 
 # Mutation testing of the critical modules ([tool.mutmut] in pyproject.toml); slow, not part of `make test`.
 # Starts from a fresh mutants/ (mutmut's cache does not notice new tests); then the score per module.
