@@ -1232,12 +1232,13 @@ def assign_member_roles(units: list[CodeUnit]) -> list[CodeUnit]:
     """The same units, each member (method, test, endpoint, query) carrying its class's role; tests
     outside a class `test`; file-scope functions their module's role (`module_role`). A member given
     its role when parsed (Java's) keeps it."""
-    find = class_of(units)
+    find = None  # built when first needed: every Java member has its role already
     with_endpoints = {(u.source.repo, u.path) for u in units if u.kind == "endpoint"}
     out = []
     for u in units:
         role = u.role
         if u.kind != "class" and not role:
+            find = find or class_of(units)
             cls = find(u)
             if cls is not None:
                 role = cls.role

@@ -405,10 +405,13 @@ def drop_generated(result) -> None:
         if u.kind == "class" and u.lang in ("java", "kotlin"):
             repo_classes[u.source.repo].append(u)
     examples = {(u.source.repo, u.name): u for us in repo_classes.values() for u in us if _is_example(u)}
+    with_examples = {repo for repo, _ in examples}
     dropped: set[str] = set()
     for file_units in by_file.values():
         if file_units[0].lang not in ("java", "kotlin"):
             continue
+        if file_units[0].source.repo not in with_examples and not any(_may_be_generated(u) for u in file_units):
+            continue  # no mark, no annotation, no Example class to use: nothing MBG wrote (most files)
         gone = _generated_in_file(file_units, examples)
         if not gone:
             continue
@@ -418,6 +421,12 @@ def drop_generated(result) -> None:
             result.skipped.append(Rejection(id=f.file_id, task=None, stage="parse", reason=GENERATED))
     if dropped:
         result.units = [u for u in result.units if u.id not in dropped]
+
+
+def _may_be_generated(u: CodeUnit) -> bool:
+    """Whether the unit carries what every rule of `_generated_in_file` needs when its repository has
+    no `*Example` class: the MBG mark or a `@Generated` annotation."""
+    return MBG_MARK in u.doc or MBG_MARK in u.code or "Generated" in u.code
 
 
 def _is_example(cls: CodeUnit) -> bool:
@@ -442,7 +451,8 @@ def _generated_in_file(units: list[CodeUnit], examples: dict) -> set[str]:
         elif (cls.source.repo, cls.name + "Example") in examples:
             whole = bool(own) and all(_ACCESSOR.search(m.name) for m in own)  # a model, comments suppressed
         else:
-            marked = MBG_MARK in cls.doc or _MBG_ANNOTATION.search(cls.code.split("{", 1)[0])
+            brace = cls.code.find("{")
+            marked = MBG_MARK in cls.doc or _MBG_ANNOTATION.search(cls.code, 0, brace if brace >= 0 else len(cls.code))
             whole = bool(marked) and all(m.id in gone for m in own)
         if whole:
             gone.add(cls.id)

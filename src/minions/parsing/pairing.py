@@ -205,7 +205,8 @@ def _implementations(units: list[CodeUnit]) -> dict[tuple[str, str, str], list[s
     for u in units:
         if u.kind != "class":
             continue
-        header = u.code.split("{", 1)[0]
+        brace = u.code.find("{")
+        header = u.code[:brace] if brace >= 0 else u.code  # not split: that copies the whole class
         for sup in re.findall(r"\b(?:implements|extends)\s+([\w\s,.<>]+)|:\s*([\w\s,.<>()]+)$", header):
             for name in re.findall(r"\b([A-Z]\w*)\b(?![^<]*>)", " ".join(sup)):
                 out[(u.source.repo, u.lang, name)].append(u.name)

@@ -353,6 +353,7 @@ def kotlin_query_units(
 # ---- entities, and the pass after every file is parsed ----
 
 _ENTITY_ANNOTATION = re.compile(r"@(?:[\w.]+\.)?(Entity|Table|Document|TableName)\b(\s*\(([^()]*)\))?")
+_ENTITY_WORDS = ("Entity", "Table", "Document")  # one of them is in every _ENTITY_ANNOTATION match
 _ANNOTATION_NAME = re.compile(r"""(?:\b(?:name|value|collection)\s*=\s*)?["']([^"']+)["']""")
 _DECLARATION = re.compile(r"\b(?:class|interface|record|enum|object)\s+[A-Za-z_]")
 _TYPE_WORD = re.compile(r"\b[A-Z]\w*\b")
@@ -428,6 +429,8 @@ def entity_index(units: list[CodeUnit]) -> dict[str, Entities]:
             continue
         found = index[u.source.repo]
         found.classes.add(u.name)
+        if not any(w in u.code for w in _ENTITY_WORDS):  # most classes: no entity annotation can match
+            continue
         code = _STRING_LITERAL.sub(lambda m: m.group(0).replace("{", " ").replace("}", " "), u.code)
         decl = _DECLARATION.search(code)
         header = code[: decl.start()] if decl else ""
