@@ -88,12 +88,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from tree_sitter import Node
 
-from minions.parsing.languages import TEST_ANNOTATIONS, FileContext, text, walk
+from minions.parsing.languages import TEST_ANNOTATIONS, FileContext, modifiers, text, walk
 from minions.records import CodeUnit
 
 MAX_ITEMS = 30
@@ -204,6 +205,7 @@ _TEST_DIR = re.compile(r"^(tests?|__tests__|testing|test[A-Z_-].*|.*(Test|Tests|
 _TEST_NAME = re.compile(r"^(Test[A-Z_].*|.*(Test|Tests|IT|TestCase))$")
 
 
+@lru_cache(maxsize=4096)  # asked for every class of a file
 def is_test_path(path: str) -> bool:
     """A file under a test source folder, or a Python or Go test file."""
     p = PurePosixPath(path)
@@ -386,7 +388,7 @@ def _mapper_annotation(imports: list[str]) -> str:
 
 
 def _java_modifiers(node: Node) -> Node | None:
-    return next((c for c in node.children if c.type == "modifiers"), None)
+    return modifiers(node)
 
 
 def _java_annotations(node: Node, ctx: FileContext) -> list[tuple[str, Node]]:
@@ -531,7 +533,7 @@ _KOTLIN_KIND_WORDS = ("abstract", "sealed", "data", "enum", "annotation", "value
 
 
 def _kt_modifiers(node: Node) -> Node | None:
-    return next((c for c in node.children if c.type == "modifiers"), None)
+    return modifiers(node)
 
 
 def _kt_annotations(node: Node, ctx: FileContext) -> list[tuple[str, Node]]:

@@ -16,6 +16,7 @@ from minions.parsing.languages import (
     elide,
     file_header,
     make_unit,
+    modifiers,
     register_language,
     text,
 )
@@ -39,7 +40,7 @@ MEMBER_TYPES = {"method_declaration", "constructor_declaration"}
 
 def _annotations(node: Node, ctx: FileContext) -> dict[str, Node]:
     """Annotation name -> node, from the declaration's modifiers."""
-    mods = next((c for c in node.children if c.type == "modifiers"), None)
+    mods = modifiers(node)
     out = {}
     for a in mods.children if mods else []:
         if a.type in ("annotation", "marker_annotation"):
@@ -52,7 +53,7 @@ def _constants(body: Node | None, ctx: FileContext) -> dict[str, str]:
     """The class's `static final String` constants whose values are known at compile time."""
     consts: dict[str, str] = {}
     for f in body.children if body else []:
-        mods = next((c for c in f.children if c.type == "modifiers"), None)
+        mods = modifiers(f)
         words = {c.type for c in mods.children} if mods else set()
         if f.type != "field_declaration" or not {"static", "final"} <= words:
             continue

@@ -15,6 +15,7 @@ from minions.parsing.languages import (
     elide,
     file_header,
     make_unit,
+    modifiers,
     register_language,
     text,
     walk,
@@ -42,7 +43,7 @@ def _class_name(cls: Node, ctx: FileContext) -> str:
 
 def _annotations(node: Node, ctx: FileContext) -> dict[str, Node]:
     """Annotation name -> node, from the declaration's modifiers."""
-    mods = next((c for c in node.children if c.type == "modifiers"), None)
+    mods = modifiers(node)
     if not mods:
         return {}
     return {_annotation_name(a, ctx): a for a in mods.children if a.type == "annotation"}
@@ -69,7 +70,7 @@ def _constants(root: Node, ctx: FileContext) -> dict[str, str]:
     """Every `const val NAME = "..."` of the file (top level, objects, companions)."""
     consts: dict[str, str] = {}
     for prop in walk(root, {"property_declaration"}):
-        mods = next((c for c in prop.children if c.type == "modifiers"), None)
+        mods = modifiers(prop)
         var = next((c for c in prop.children if c.type == "variable_declaration"), None)
         value = prop.named_children[-1] if prop.named_children else None
         if mods is None or "const" not in text(mods, ctx).split() or var is None or value is None:

@@ -55,6 +55,15 @@ def text(node: Node, ctx: FileContext) -> str:
     return ctx.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
+def modifiers(node: Node) -> Node | None:
+    """The declaration's `modifiers` child, or None. It comes first where there is one: that child is
+    looked at before all of them (each `children` call makes a Python object per child)."""
+    first = node.child(0) if node.child_count else None
+    if first is not None and first.type == "modifiers":
+        return first
+    return next((c for c in node.children if c.type == "modifiers"), None)
+
+
 def span(node: Node) -> tuple[int, int]:
     return node.start_point[0] + 1, node.end_point[0] + 1
 
