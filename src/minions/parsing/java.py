@@ -53,9 +53,11 @@ def _constants(body: Node | None, ctx: FileContext) -> dict[str, str]:
     """The class's `static final String` constants whose values are known at compile time."""
     consts: dict[str, str] = {}
     for f in body.children if body else []:
+        if f.type != "field_declaration":
+            continue
         mods = modifiers(f)
         words = {c.type for c in mods.children} if mods else set()
-        if f.type != "field_declaration" or not {"static", "final"} <= words:
+        if not {"static", "final"} <= words:
             continue
         for decl in (c for c in f.children if c.type == "variable_declarator"):
             value = java_string(decl.child_by_field_name("value"), ctx, consts)

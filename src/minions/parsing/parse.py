@@ -116,7 +116,7 @@ def _parse_one(
     if f.lang not in wanted or f.lang not in LANGUAGES:
         return [], [], False
     lang = LANGUAGES[f.lang]
-    parser = parsers.setdefault(f.lang, lang.parser())
+    parser = parsers.get(f.lang) or parsers.setdefault(f.lang, lang.parser())  # not a new parser per file
     src = f.text.encode()
     tree = parser.parse(src)
     ctx = FileContext(file=f, module=module_of(f.path, dirs), src=src)
