@@ -9,7 +9,9 @@ import pytest
 
 from minions.parsing import parse as parse_module
 from minions.parsing import parse_files
+from minions.parsing.languages import new_unit
 from minions.parsing.parse import module_of
+from minions.records import CodeUnit, SourceFile
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +106,20 @@ def test_a_doc_comment_is_found_across_unicode_whitespace():
     src = "/** Doubles. */ x;\nexport function double(p: number): number {\n  return p * 2;\n}\n"
     units = parse_files([SourceFile.from_raw("r", "c", "src/price.ts", src, "typescript")]).units
     assert [u.doc for u in units if u.name == "double"] == [""], "code between: not its doc"
+
+
+def test_every_unit_is_the_one_validation_would_make(acme_files):
+    """make_unit builds units without pydantic's validation (`new_unit`): every language's units must
+    be what validating the same values gives (types, defaults, the fields given)."""
+    go = "package orders\n\ntype Service struct{ repo Repo }\n\nfunc (s *Service) Cancel() error { return nil }\n"
+    units = parse_files([*acme_files, SourceFile.from_raw("r", "c", "orders/service.go", go, "go")]).units
+    assert {u.lang for u in units} >= {"java", "kotlin", "python", "typescript", "go", "xml"}
+    for u in units:
+        again = CodeUnit(**{name: getattr(u, name) for name in u.model_fields_set})
+        assert again == u and again.model_fields_set == u.model_fields_set, u.id
+        assert list(again.__dict__) == list(u.__dict__)  # the field order model_dump writes
+
+
+def test_new_unit_refuses_an_unknown_field():
+    with pytest.raises(TypeError, match="colour"):
+        new_unit(id="x", colour="red")

@@ -171,7 +171,7 @@ def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, id_ke
     source = ctx.cache.get("provenance")
     if source is None:
         source = ctx.cache["provenance"] = f.provenance()
-    return CodeUnit(
+    return new_unit(
         id=CodeUnit.make_id(f.id, byte_span)
         if not id_key
         else stable_id(f.id, f"{byte_span[0]}-{byte_span[1]}#{id_key}"),
@@ -185,6 +185,30 @@ def make_unit(node: Node, ctx: FileContext, span_node: Node | None = None, id_ke
         code=fields.pop("code", None) or with_leading_indent(node, ctx),
         **fields,
     )
+
+
+# (name, default, default factory) of CodeUnit's fields, in their order (the order model_dump keeps)
+_UNIT_FIELDS = [(n, f.default, f.default_factory) for n, f in CodeUnit.model_fields.items()]
+_UNIT_NAMES = frozenset(CodeUnit.model_fields)
+_new_object, _set = CodeUnit.__new__, object.__setattr__
+
+
+def new_unit(**values) -> CodeUnit:
+    """`CodeUnit(**values)` for values already of the fields' types, without pydantic's validation (a
+    third of `make_unit`'s time): the object validation would give (tests/parsing checks every unit
+    re-validates to itself); an unknown field is refused as validation would."""
+    if not values.keys() <= _UNIT_NAMES:
+        raise TypeError(f"unknown CodeUnit fields: {sorted(values.keys() - _UNIT_NAMES)}")
+    data = {
+        n: values[n] if n in values else (default if factory is None else factory())
+        for n, default, factory in _UNIT_FIELDS
+    }
+    unit = _new_object(CodeUnit)
+    _set(unit, "__dict__", data)
+    _set(unit, "__pydantic_fields_set__", set(values))
+    _set(unit, "__pydantic_extra__", None)
+    _set(unit, "__pydantic_private__", None)
+    return unit
 
 
 HTTP_MAPPINGS = {
