@@ -145,19 +145,14 @@ def _descendants(el: Element, *tags: str) -> list[Element]:
     return out
 
 
+# a start tag up to its `>`: quoted attribute values taken whole (a `>` inside one does not end it)
+_START_TAG = re.compile(rb"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
+
+
 def _tag_end(data: bytes, at: int) -> int:
-    """The offset after the start tag at `at` (a `>` inside a quoted attribute does not end it)."""
-    quote = None
-    for i in range(at, len(data)):
-        ch = data[i : i + 1]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in (b'"', b"'"):
-            quote = ch
-        elif ch == b">":
-            return i + 1
-    return len(data)
+    """The offset after the start tag at `at`; the end of the data when the tag is not closed."""
+    m = _START_TAG.match(data, at)
+    return m.end() if m else len(data)
 
 
 def _plain(el: Element, fragments: dict[str, Element], depth: int = 0, nesting: int = 0) -> str:
@@ -466,9 +461,15 @@ _FIRST_CALL = re.compile(r"(\w+)\s*\(")
 
 
 def _is_interface(cls: CodeUnit) -> bool:
+    # a pattern per class name (compiled each time: there are more names than re's cache holds), so
+    # the words every match holds are looked for first: most classes are no interface
     if cls.info:  # the class info's first line: annotations, the kind, then the qualified name
         head = cls.info.split("\n", 1)[0]
+        if "interface " not in head:
+            return False
         return re.search(rf"(?:^| )interface [\w.$]*\b{re.escape(cls.name)}(?:[<( ]|$)", head) is not None
+    if "interface" not in cls.code:
+        return False
     return re.search(rf"\binterface\s+{re.escape(cls.name)}\b", cls.code) is not None
 
 
