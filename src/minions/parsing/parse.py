@@ -7,11 +7,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import partial
+from pathlib import PurePosixPath
 from typing import get_args
 
 from tree_sitter import Node
 
+from minions.executor import Executor, LocalExecutor, chunked
 from minions.parsing.classinfo import assign_member_roles
 from minions.parsing.languages import LANGUAGES, FileContext
 from minions.parsing.mounts import apply_mounts
@@ -150,119 +152,44 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_chunk(job: tuple[list[SourceFile], set[str], dict[str, set[str]]]) -> list:
-    files, wanted, build_dirs = job
+def _parse_chunk(wanted: set[str], build_dirs: dict[str, set[str]], files: list[SourceFile]) -> list:
     parsers: dict = {}
     with _paused_gc():
         return [_parse_one(f, wanted, build_dirs.get(f.repo, set()), parsers) for f in files]
 
 
-def _pooled(files: list[SourceFile], wanted: set[str], build_dirs: dict, processes: int, progress) -> list:
-    """Each file's `_parse_one` result in input order, from `processes` processes: this one and forked
-    helpers. All take the next chunk of files from one shared counter, so they finish together. A
-    helper writes each chunk's result to a file in a private temporary folder and says which (a pipe
-    would make it wait for this busy process to read); a thread here loads them as they come. What
-    this process parses needs no copying at all; a chunk a helper did not finish (it died) is parsed here."""
-    import multiprocessing
-    import pickle
-    import tempfile
-    import threading
-
-    mp = multiprocessing.get_context("fork")
-    step = max(1, -(-len(files) // (processes * 8)))
-    chunks = [files[i : i + step] for i in range(0, len(files), step)]
-    following = mp.Value("i", 0)
-    parts: dict[int, list] = {}
-
-    def claim() -> int:
-        with following.get_lock():
-            following.value += 1
-            return following.value - 1
-
-    reported: set[int] = set()
-
-    def work(i: int) -> list:
-        return _parse_chunk((chunks[i], wanted, build_dirs))
-
-    def report() -> None:  # progress for every chunk done so far, called from this thread only
-        for i in [i for i in list(parts) if i not in reported]:
-            reported.add(i)
-            for _ in chunks[i] if progress else ():
-                progress()
-
-    with tempfile.TemporaryDirectory(prefix="minions-parse-") as tmp:
-
-        def helper(conn) -> None:  # a forked process: `chunks` is here already, nothing is sent to it
-            while (i := claim()) < len(chunks):
-                Path(tmp, f"{i}.pickle").write_bytes(pickle.dumps(_parse_chunk((chunks[i], wanted, build_dirs))))
-                conn.send(i)
-            conn.close()
-
-        def receive(conn) -> None:
-            try:
-                while True:
-                    i = conn.recv()
-                    path = Path(tmp, f"{i}.pickle")
-                    parts[i] = pickle.loads(path.read_bytes())
-                    path.unlink()
-            except Exception:  # the helper is done, or died: what it did not hand over is parsed here
-                pass
-
-        helpers: list = []
-        try:
-            for _ in range(processes - 1):
-                here, there = mp.Pipe(duplex=False)
-                proc = mp.Process(target=helper, args=(there,), daemon=True)
-                proc.start()
-                there.close()
-                thread = threading.Thread(target=receive, args=(here,), daemon=True)
-                thread.start()
-                helpers.append((proc, here, thread))
-            while (i := claim()) < len(chunks):
-                parts[i] = work(i)
-                report()
-        except BaseException:  # stop the helpers before their folder goes, then let the error through
-            for proc, _, _ in helpers:
-                proc.terminate()
-            raise
-        finally:
-            for proc, conn, thread in helpers:
-                proc.join()
-                conn.close()
-                thread.join()
-    for i in range(len(chunks)):
-        if i not in parts:  # a helper died before finishing it
-            parts[i] = work(i)
-    report()
-    return [r for i in range(len(chunks)) for r in parts[i]]
-
-
 def parse_files(
-    files: list[SourceFile], languages: list[str] | None = None, progress=None, workers: int = 1
+    files: list[SourceFile],
+    languages: list[str] | None = None,
+    progress=None,
+    workers: int = 1,
+    executor: Executor | None = None,
 ) -> ParseResult:
     """Units of every file in a parsed language. In a file with syntax errors, the units clear of every
     broken span are kept and the file is reported (reason `syntax error near line N`). With `workers`
-    > 1 files are parsed in a process pool (fork) and put back in input order: the same result."""
+    > 1 (or an `executor`, see minions/executor.py) files are parsed in chunks by several processes and
+    put back in input order: the same result."""
     with _paused_gc():
-        return _parse_files(files, languages, progress, workers)
+        return _parse_files(files, languages, progress, workers, executor)
 
 
-def _parse_files(files: list[SourceFile], languages: list[str] | None, progress, workers: int) -> ParseResult:
-    import multiprocessing
-
+def _parse_files(
+    files: list[SourceFile], languages: list[str] | None, progress, workers: int, executor: Executor | None
+) -> ParseResult:
     wanted = set(languages or LANGUAGES)
     build_dirs = build_dirs_of(files)
-    pool_size = min(workers, len(files)) if "fork" in multiprocessing.get_all_start_methods() else 1
     result = ParseResult(units=[], files_seen=len(files))
-    if pool_size > 1:
-        done = _pooled(files, wanted, build_dirs, pool_size, progress)
-    else:
-        parsers: dict = {}
-        done = []
-        for f in files:
-            if progress:
-                progress()
-            done.append(_parse_one(f, wanted, build_dirs.get(f.repo, set()), parsers))
+    ex = executor or LocalExecutor(workers)
+    # eight chunks per process, so that they finish together; one process: chunks of about 20 files (the
+    # progress moves, and a chunk keeps its parsers)
+    chunks = chunked(files, ex.width() * 8 if ex.width() > 1 else max(1, len(files) // 20))
+
+    def advance(i: int) -> None:
+        for _ in chunks[i] if progress else ():
+            progress()
+
+    job = partial(_parse_chunk, wanted, build_dirs)
+    done = [r for part in ex.map(job, chunks, progress=advance) for r in part]
     for units, rejections, parsed in done:
         result.units += units
         result.skipped += rejections

@@ -140,7 +140,7 @@ def _build(
         log("scrub is OFF (--no-scrub): files go to parsing as they are; the final gate still runs")
     # ids, not paths (no raw names), and hashes of scrubbed text (no hash of a secret) in manifests
     inputs = {f.id: f.text_hash for f in files}
-    parsed = parse_files(files, cfg.parse.languages, workers=process_count(cfg.parse))
+    parsed = parse_files(files, cfg.parse.languages, executor=stage(cfg.parse))
     rejected += parsed.skipped
     summary = parsed.summary(collected)
     log(
