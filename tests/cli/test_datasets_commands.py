@@ -96,3 +96,24 @@ def test_trace_and_forget_with_the_config_find_a_path_by_its_raw_name(tmp_path):
     assert len(traced["versions"]) == 1 and traced["versions"][0]["records"] == 2
     (made,) = json.loads(ok(ws, "datasets", "forget", raw, "--config", str(config), "--json"))
     assert "zorbix" not in (tmp_path / made["path"] / "manifest.json").read_text()
+
+
+def test_build_since_an_earlier_version_keeps_only_what_is_new(shop, tmp_path):
+    ws, _, _, built = shop
+    repo = tmp_path / "shop-v2"
+    for rel, text in shop_files(10).items():  # the same eight classes and two new ones
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    out = tmp_path / "v2"
+    args = ("build", str(repo), "--out", str(out), "--tasks", "implement-method", "--json")
+    made = json.loads(ok(ws, *args, "--since", built["version"][:8]))
+    records = [json.loads(x) for s in ("train", "eval") for x in (out / f"{s}.jsonl").read_text().splitlines()]
+    assert {r["focal_class"] for r in records} == {"Service8", "Service9"}
+    rejected = [json.loads(x) for x in (out / "rejected.jsonl").read_text().splitlines()]
+    known = [r for r in rejected if r["stage"] == "filter:since"]
+    assert len(known) == built["train"] + built["eval"]
+    assert all(r["reason"].startswith(f"already in dataset version {built['version'][:12]} as ") for r in known)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"]["since_version"] == built["version"] and made["version"] != built["version"]
+    p = cli(ws, *args, "--force", "--since", "ffffffff")
+    assert p.returncode == 2 and "no dataset version 'ffffffff'" in p.stderr

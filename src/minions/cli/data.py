@@ -306,6 +306,12 @@ def build(
     form: str = typer.Option(
         None, "--format", help="alpaca | chat | fim: the record form in the split files [default: alpaca]."
     ),
+    since: str = typer.Option(
+        None,
+        "--since",
+        help="Delta mode: drop records already in this earlier dataset version (exact or near copies); "
+        "a version id, a unique prefix or its folder (see `minions datasets list`).",
+    ),
     executor: str = ExecutorOpt,
     ray_address: str = RayAddressOpt,
     ws: Path = WorkspaceOpt,
@@ -322,6 +328,7 @@ def build(
     Example: minions build examples/acme-shop --out dataset/ --config configs/quickstart.yaml
     Example: minions build examples/acme-shop --out dataset/ --tasks implement-method,text-to-sql --format chat
     Example: minions build ~/src/shop --out dataset/ --executor ray --ray-address auto
+    Example: minions build ~/src/shop --out shop-v2/ --since shop-v1/   (only records new since shop-v1)
     """
     from minions.datasets.versions import register_dataset
     from minions.pipeline.build import build_dataset, fim_tokens_for
@@ -341,13 +348,29 @@ def build(
     w = workspace(ws)
     key = load_key(w.root)  # pseudonyms in the data, keyed hashes of names in the manifest
     fim = fim_tokens_for(cfg, w)  # before any work: a base model without FIM tokens cannot take the fim form
+    earlier = earlier_records(w, since) if since else None  # a bad version is refused before any work
     with output_folder(out, force, resume) as tmp:
-        manifest = build_dataset(cfg, tmp, log, key, fim, w)
+        manifest = build_dataset(cfg, tmp, log, key, fim, w, since=earlier)
     row = register_dataset(w, out)
     parent = f" (parent {row['parent']})" if row["parent"] else ""
     log(f"dataset {row['name']} version {row['id']}{parent} registered in {w.root}")
     counts = manifest["counts"]
     result({"out": str(out.resolve()), "version": row["id"], **counts}, as_json, str(out.resolve()))
+
+
+def earlier_records(w, text: str) -> tuple[str, list[dict]]:
+    """(version id, its records) of a registered dataset version, for `build --since`."""
+    from minions.datasets.read import load_records
+    from minions.datasets.versions import resolve_version, split_files
+
+    row = resolve_version(w, text)
+    folder = Path(row["path"])
+    files = split_files(folder) if folder.is_dir() else {}
+    if not files:
+        raise UserError(
+            f"the folder of dataset version {row['id'][:12]} ({folder}) is gone; rebuild it or pick another --since"
+        )
+    return row["id"], [r for path in files.values() for r in load_records(path)]
 
 
 def dedup(

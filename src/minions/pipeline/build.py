@@ -15,6 +15,7 @@ from minions.executor import Executor, LocalExecutor, make_executor
 from minions.filters import apply_filters, configured_filters, record_figures
 from minions.filters.base import RecordFilter, measured_by, same_settings
 from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
+from minions.filters.dedup import only_new
 from minions.filters.stats import STATS_FILE, stored_figures, write_stats
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
@@ -77,11 +78,13 @@ def build_dataset(
     key: bytes | None = None,
     fim: FimTokens | None = None,
     ws: Workspace | None = None,
+    since: tuple[str, list[dict]] | None = None,
 ) -> dict:
     """Build the dataset folder at `out` (already created; whatever is in it is replaced, so a resumed
     build keeps nothing of an earlier one); return its manifest. `fim`: the base model's FIM tokens,
     needed for the fim form (`fim_tokens_for`). `ws`: where a built-in model named by
-    `filters.tokenizer` is prepared.
+    `filters.tokenizer` is prepared. `since`: (version, its records) of an earlier dataset version;
+    records already in it, exact or near copies, are rejected (delta mode: only what is new is kept).
 
     With a key, scrub writes consistent pseudonyms and typed secrets (see scrub/pseudonyms.py);
     without one, fixed placeholders.
@@ -96,7 +99,7 @@ def build_dataset(
     _log_token_filter(cfg, log)
     shared = make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)
     try:
-        return _build(cfg, out, log, key, fim, shared, benchmarks, record_filters)
+        return _build(cfg, out, log, key, fim, shared, benchmarks, record_filters, since)
     finally:
         shared.close()  # a local Ray started for this build stops with it
 
@@ -110,6 +113,7 @@ def _build(
     shared: Executor,
     benchmarks: list[tuple[str, str]],
     record_filters: list[RecordFilter],
+    since: tuple[str, list[dict]] | None,
 ) -> dict:
     def stage(section) -> Executor:  # the local executor sizes each stage by its own `workers`
         return LocalExecutor(process_count(section) if section else 0) if shared.name == "local" else shared
@@ -166,6 +170,10 @@ def _build(
     figures.update(record_figures(fresh, record_filters, stage(None)))
     kept, filtered = apply_filters(records, cfg.filters, figures, filters=record_filters)
     rejected += filtered
+    if since is not None:
+        kept, known = only_new(kept, since[1], since[0], cfg.filters)
+        rejected += known
+        log(f"delta mode: {len(known)} records already in dataset version {since[0][:12]} dropped")
     kept, mixed = mix_records(kept, cfg.dataset.mix, log)  # quotas: after the filters, before the split
     rejected += mixed
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
@@ -198,6 +206,7 @@ def _build(
         "scrub_findings": sum(report.findings.values()),
         "scrub_allowed": sum(report.allowed.values()),
         "records_built": len(records),
+        **({"since_version": since[0]} if since is not None else {}),
         "records_rejected": len(rejected),
     }
     for stale in _earlier_build_outputs(out):  # only now: bad input found on the way leaves them be
