@@ -138,3 +138,15 @@ def test_an_older_catalog_is_migrated_forward_with_its_rows(tmp_path, with_meta)
     assert ws.catalog.rows("datasets", parent="d1")[0]["id"] == "d2"
     with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+
+
+def test_jsonl_lines_end_at_newline_only_and_a_byte_order_mark_is_fine(tmp_path):
+    from minions.workspace import read_json_objects, write_jsonl
+
+    path = tmp_path / "r.jsonl"
+    rows = [{"text": "a\u2028b\u2029c\x85d\x0ce"}, {"text": "second"}]
+    write_jsonl(path, rows)
+    assert [r for _, r in read_json_objects(path)] == rows
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [r for _, r in read_json_objects(bom)] == rows

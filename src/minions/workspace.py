@@ -177,7 +177,9 @@ def read_json_objects(path: Path) -> list[tuple[int, dict]]:
     if not path.is_file():
         raise UserError(f"{path} is not a file; pass a JSONL file")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # lines end at "\n" only: a record may hold U+2028 or U+0085 raw (json.dumps with
+        # ensure_ascii=False writes them so), which str.splitlines would also break on; a byte-order mark is fine
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except UnicodeDecodeError:
         raise UserError(f"{path} is not UTF-8 text; pass a JSONL file") from None
     rows = []

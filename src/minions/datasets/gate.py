@@ -75,7 +75,7 @@ def _texts(path: Path) -> list[str]:
     if path.suffix != ".jsonl":
         return [raw]
     texts = []
-    for line in raw.splitlines():
+    for line in raw.split("\n"):  # not splitlines: U+2028 inside a record is not a line end
         try:
             texts.append("\n".join(_strings(json.loads(line))))
         except ValueError:
