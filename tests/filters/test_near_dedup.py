@@ -275,3 +275,16 @@ def test_the_filter_threshold_and_ngram_come_from_the_config():
     pair = [rec("a", doc), rec("b", spread)]
     assert near_removed(pair, FiltersConfig()) == []
     assert near_removed(pair, FiltersConfig(near_dedup_ngram=1, syntax=False)) == ["b"], "b does not parse: syntax off"
+
+
+def test_floor_division_and_unclosed_globs_are_not_comments():
+    a = "def half(n):\n    return n // 2 + offset_for(n) * scale - 1\n"
+    b = "def half(n):\n    return n // 3 - other_thing(n, k) / 7 + 99\n"
+    assert code_tokens(a, "python") != code_tokens(b, "python")
+    assert near_duplicates([a, b], langs=["python", "python"]) == [None, None]
+    shell = [
+        "rm -rf build/* && make all && cp out/app /usr/bin/app",
+        "rm -rf build/* && npm ci && npm run test -- --ci",
+    ]
+    assert near_duplicates(shell) == [None, None], "an unclosed /* comments out nothing"
+    assert code_tokens("x = 1; // note\nreturn n /* c */ + 2", "java") == ["x", "=", "1", ";", "return", "n", "+", "2"]

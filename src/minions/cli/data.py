@@ -386,6 +386,12 @@ def dedup(
         help="Jaccard similarity (0 to 1) of code-token 5-gram shingles at which a row is a near duplicate; "
         "1: exact duplicates only.",
     ),
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help="The language of the texts, for how comments are written: python, sql, shell... read // and /* as "
+        "operators [default: // and /* */ are comments, as in Java, Kotlin, Go, TypeScript].",
+    ),
     rejects: Path = typer.Option(
         None, "--rejects", help="Write one line per removed row: its id and row, the kept row's, the Jaccard."
     ),
@@ -424,7 +430,7 @@ def dedup(
     what = "exact duplicates" if threshold >= 1 else f"exact and near duplicates (jaccard >= {threshold:g})"
     log(f"{len(rows)} rows read from {len(inputs)} file(s); looking for {what} of {field!r}")
     started = time.perf_counter()
-    kept, removed, missing = dedup_rows(rows, field, threshold)
+    kept, removed, missing = dedup_rows(rows, field, threshold, lang=lang)
     log(f"compared in {time.perf_counter() - started:.1f}s")
     if missing:
         log(f"{missing} row(s) have no text at {field!r}; kept as they are")

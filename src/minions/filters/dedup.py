@@ -47,11 +47,12 @@ def field_text(row: dict, path: str) -> str | None:
 
 
 def dedup_rows(
-    rows: list[dict], field: str, threshold: float = 0.8, ngram: int = 5
+    rows: list[dict], field: str, threshold: float = 0.8, ngram: int = 5, lang: str | None = None
 ) -> tuple[list[dict], list[RowDuplicate], int]:
     """Rows kept, rows removed and how many rows had no text at `field` (those are kept). Threshold 1:
     exact duplicates only (whitespace-normalized text); below 1, near duplicates too (`near_duplicates`:
-    Jaccard of code-token `ngram` shingles). The first in input order is kept."""
+    Jaccard of code-token `ngram` shingles; `lang` says how comments are written). The first in input
+    order is kept."""
     with_text = [(i, text) for i, row in enumerate(rows) if (text := field_text(row, field)) is not None]
     dropped: dict[int, RowDuplicate] = {}
     if threshold >= 1:
@@ -61,7 +62,8 @@ def dedup_rows(
             if owner != i:
                 dropped[i] = RowDuplicate(i + 1, owner + 1, 1.0, True)
     else:
-        found = near_duplicates([text for _, text in with_text], threshold=threshold, ngram=ngram)
+        texts = [text for _, text in with_text]
+        found = near_duplicates(texts, threshold=threshold, ngram=ngram, langs=[lang] * len(texts))
         for (i, text), dup in zip(with_text, found, strict=True):
             if dup is not None:
                 owner, other = with_text[dup[0]]
@@ -119,10 +121,10 @@ def is_canonical(path: str) -> bool:
 _COMMENT_MARKS = re.compile(r"/\*+|\*+/|<!--|-->|^[ \t]*(?://+|#+|--|\*+(?!/))", re.MULTILINE)
 
 
-def _answer_text(output: str) -> str:
+def _answer_text(output: str, lang: str | None = None) -> str:
     """The output as near-dedup compares it: code tokens drop comments, so an output that is nothing
     but a comment (a generated doc comment) is compared by its words instead."""
-    return output if code_tokens(output) else _COMMENT_MARKS.sub(" ", output)
+    return output if code_tokens(output, lang) else _COMMENT_MARKS.sub(" ", output)
 
 
 class NearDedup:
@@ -143,11 +145,12 @@ class NearDedup:
         removed: dict[str, tuple[str, float]] = {}
         for group in by_task.values():
             found = near_duplicates(
-                [_answer_text(r.output) for r in group],
+                [_answer_text(r.output, r.lang) for r in group],
                 threshold=t.near_dedup,
                 ngram=t.near_dedup_ngram,
                 prefer=[0 if is_canonical(r.source.path) else 1 for r in group],
                 also=[r.input for r in group],
+                langs=[r.lang for r in group],
             )
             for r, dup in zip(group, found, strict=True):
                 if dup is not None:
@@ -184,11 +187,13 @@ def only_new(
         if not old:
             continue
         found = near_duplicates(
-            [_answer_text(str(o.get("output", ""))) for o in old] + [_answer_text(r.output) for r in new],
+            [_answer_text(str(o.get("output", "")), o.get("lang")) for o in old]
+            + [_answer_text(r.output, r.lang) for r in new],
             threshold=threshold,
             ngram=t.near_dedup_ngram,
             prefer=[0] * len(old) + [1] * len(new),  # what the earlier version holds is kept first
             also=[str(o.get("input", "")) for o in old] + [r.input for r in new],
+            langs=[o.get("lang") for o in old] + [r.lang for r in new],
         )
         for r, dup in zip(new, found[len(old) :], strict=True):
             if dup is not None and dup[0] < len(old):

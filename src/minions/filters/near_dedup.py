@@ -52,7 +52,7 @@ _TOKEN = re.compile(
     (?:\s+
       |`{3,}[\w+\#.-]*                # a Markdown code fence and its language (not a template string)
       |//[^\n]*
-      |/\*[\s\S]*?(?:\*/|\Z)
+      |/\*[\s\S]*?\*/              # closed: an unclosed /* (a glob, build/*) is two operators
       |<!--[\s\S]*?(?:-->|\Z)
       |(?<!\S)\#[^\n]*              # Python, shell, YAML: a # that starts a word (not a.#priv, x#y)
       |(?<!\S)--(?=\s|\Z)[^\n]*     # SQL, Lua, Haskell: -- then a space (not i--, --i)
@@ -66,7 +66,7 @@ _TOKEN = re.compile(
       |[^\W\d][\w$]*|\$[\w$]*
       |\d[\w.]*|\.\d[\w.]*
       |>>>=|<<=|>>=|>>>|\.\.\.|===|!==|\*\*=|\?\?=
-      |->|=>|==|!=|<=|>=|&&|\|\||\+\+|--|\+=|-=|\*=|/=|%=|&=|\|=|\^=|<<|>>|::|\?\?|\?\.|\*\*
+      |->|=>|==|!=|<=|>=|//|&&|\|\||\+\+|--|\+=|-=|\*=|/=|%=|&=|\|=|\^=|<<|>>|::|\?\?|\?\.|\*\*
       |\S
     )
     """,
@@ -80,9 +80,19 @@ _POS = np.array([(0x9E3779B97F4A7C15 + 2 * k * 0x632BE59BD9B4E019 | 1) % 2**64 f
 _PARALLEL_CHARS = 4_000_000  # below this a process pool costs more than it saves
 
 
-def code_tokens(text: str) -> list[str]:
-    """Identifiers, literals (a string is one token) and operators of `text`; comments and whitespace dropped."""
-    return [t for t in _TOKEN.findall(text) if t]
+# Languages where `//` is an operator (Python's floor division) and `/*` no comment: their own comments only
+_NO_SLASH_COMMENTS = frozenset({"python", "ruby", "shell", "bash", "yaml", "toml", "sql", "r", "perl", "markdown"})
+_TOKEN_NO_SLASH = re.compile(
+    re.sub(r"\n\s*\|/\\?[/*][^\n]*", "", _TOKEN.pattern, count=2),  # the `//` and `/* */` comment lines dropped
+    re.VERBOSE,
+)
+
+
+def code_tokens(text: str, lang: str | None = None) -> list[str]:
+    """Identifiers, literals (a string is one token) and operators of `text`; comments and whitespace
+    dropped. `lang` (a record's language): in Python, SQL, shell and the like `//` and `/*` are not comments."""
+    pattern = _TOKEN_NO_SLASH if (lang or "").lower() in _NO_SLASH_COMMENTS else _TOKEN
+    return [t for t in pattern.findall(text) if t]
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -103,14 +113,14 @@ class _TokenHashes(dict):
         return h
 
 
-def _shingles(texts: Sequence[str], ngram: int) -> tuple[list[np.ndarray], list[bytes]]:
+def _shingles(texts: Sequence[tuple[str, str | None]], ngram: int) -> tuple[list[np.ndarray], list[bytes]]:
     """Each text's shingle hashes (one per token window, repeats kept; a text shorter than `ngram`
     tokens is one shingle) and the digest of its token sequence (equal digests: exact duplicates)."""
     cache = _TokenHashes()
     shingles, keys = [], []
     pos = _POS[:ngram]
-    for text in texts:
-        tokens = code_tokens(text)
+    for text, lang in texts:
+        tokens = code_tokens(text, lang)
         arr = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
         keys.append(hashlib.blake2b(arr.tobytes(), digest_size=16).digest())
         n = min(ngram, len(arr))
@@ -125,10 +135,10 @@ def _shingles(texts: Sequence[str], ngram: int) -> tuple[list[np.ndarray], list[
     return shingles, keys
 
 
-def _shingles_parallel(texts: Sequence[str], ngram: int) -> tuple[list[np.ndarray], list[bytes]]:
+def _shingles_parallel(texts: Sequence[tuple[str, str | None]], ngram: int) -> tuple[list[np.ndarray], list[bytes]]:
     """`_shingles` over the CPUs in contiguous chunks (same result, input order kept) when the input is big."""
     executor = LocalExecutor(min(cores(), 8))
-    if executor.width() < 2 or sum(len(t) for t in texts) < _PARALLEL_CHARS:
+    if executor.width() < 2 or sum(len(t) for t, _ in texts) < _PARALLEL_CHARS:
         return _shingles(texts, ngram)
     shingles, keys = [], []
     for s, k in executor.map(partial(_shingles, ngram=ngram), chunked(texts, executor.width() * 4)):
@@ -176,30 +186,33 @@ def near_duplicates(
     prefer: Sequence[int] | None = None,
     *,
     also: Sequence[str] | None = None,
+    langs: Sequence[str | None] | None = None,
 ) -> list[tuple[int, float] | None]:
     """For each text, None when it is kept, else (index of the kept text it duplicates, their Jaccard).
 
     Jaccard is over the sets of `ngram`-token shingles of `code_tokens`; `prefer` ranks texts for
     keeping (lower first; default input order), ties by input order. `also` gives each text a second
     text that must be alike too (a record's input beside its output): a pair is a duplicate when both
-    Jaccards reach the threshold, and the smaller is reported.
+    Jaccards reach the threshold, and the smaller is reported. `langs`: each text's language, so that
+    comments are read as that language writes them (`code_tokens`).
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     if ngram < 1:
         raise ValueError(f"ngram must be at least 1, not {ngram}")
     n = len(texts)
-    for name, given in (("prefer", prefer), ("also", also)):
+    for name, given in (("prefer", prefer), ("also", also), ("langs", langs)):
         if given is not None and len(given) != n:
             raise ValueError(f"{name} has {len(given)} items for {n} texts")
     result: list[tuple[int, float] | None] = [None] * n
     if n == 0:
         return result
     order = sorted(range(n), key=lambda i: (prefer[i], i)) if prefer is not None else list(range(n))
-    shingles, keys = _shingles_parallel(texts, ngram)
+    lang_of = list(langs) if langs is not None else [None] * n
+    shingles, keys = _shingles_parallel(list(zip(texts, lang_of, strict=True)), ngram)
     parts = [shingles]
     if also is not None:
-        more, more_keys = _shingles_parallel(also, ngram)
+        more, more_keys = _shingles_parallel(list(zip(also, lang_of, strict=True)), ngram)
         parts.append(more)
         keys = [k + m for k, m in zip(keys, more_keys, strict=True)]
 
