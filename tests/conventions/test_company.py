@@ -3,6 +3,7 @@ import sys
 import pytest
 
 from minions.conventions.company import check_rule, violations
+from minions.errors import UserError
 
 
 @pytest.fixture
@@ -31,8 +32,10 @@ def test_an_entry_point_returns_its_messages(checks_module):
     assert violations("int a = 1;", entry_point=f"{checks_module}:no_stdout") == []
 
 
-def test_an_entry_point_that_raises_is_one_violation_not_a_crash(checks_module):
-    assert violations("x", entry_point=f"{checks_module}:broken") == ["the check raised RuntimeError"]
+def test_an_entry_point_that_raises_stops_with_one_line_naming_it(checks_module):
+    # counted as a violation, a broken check silently dropped every record
+    with pytest.raises(UserError, match=f"company rule check {checks_module}:broken raised RuntimeError"):
+        violations("x", entry_point=f"{checks_module}:broken")
 
 
 @pytest.mark.parametrize(

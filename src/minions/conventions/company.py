@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from minions.errors import UserError
+
 Check = Callable[[str], list[str]]
 
 
@@ -63,6 +65,9 @@ def violations(text: str, pattern: str | None = None, entry_point: str | None = 
         return []
     try:
         found = load_entry_point(entry_point)(text)
-    except Exception as e:  # a company's check failing on one record is that record's problem
-        return [f"the check raised {e.__class__.__name__}"]
+    except Exception as e:  # a broken check is a config problem: counting it as a violation hid it
+        raise UserError(
+            f"company rule check {entry_point} raised {e.__class__.__name__} on a record; fix the check "
+            "(it takes the field's text and returns a list of messages)"
+        ) from None
     return [str(m) for m in found or []]
