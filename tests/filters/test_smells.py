@@ -36,6 +36,10 @@ def judge(record, **thresholds):
         ("public void f() {\n    /** {@code g(1);} */\n    g(2);\n}", "java", "commented_code_lines", 0),
         # review findings on flask: prose with a parenthesis reads as a call, a comment opens an except block
         ("def f():\n    # Windows (prefix/lib/site-packages)\n    return 1", "python", "commented_code_lines", 0),
+        ("def area(self):  # pylint: disable=invalid-name\n    return self.w", "python", "commented_code_lines", 0),
+        ("def f():\n    # mypy: disable-error-code=attr-defined\n    return 1", "python", "commented_code_lines", 0),
+        ("public void f() {\n    // e.g. map.put(k, v);\n    g();\n}", "java", "commented_code_lines", 0),
+        ("public void f() {\n    // map.put(k, v);\n    g();\n}", "java", "commented_code_lines", 1),
         (
             "def f():\n    try:\n        g()\n    except E:\n        # keep it a string\n        pass",
             "python",

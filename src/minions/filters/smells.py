@@ -228,9 +228,19 @@ def _code_lines(text: str, lang: str) -> int:
     return n
 
 
+# Comments that are instructions to a tool (`# pylint: disable=x`, `// eslint-disable-next-line`,
+# `# type: ignore`) or prose giving an example (`e.g. foo(bar)`): never commented-out code
+_NOT_CODE = re.compile(
+    r"^\s*(?:pylint|mypy|type|noqa|fmt|isort|pragma|pyright|ruff|nolint|nosec|eslint|tslint|prettier|"
+    r"istanbul|c8|ts-|jshint|checkstyle|spotless|NOSONAR|CHECKSTYLE|suppress|lint)\b"
+    r"|^\s*(?:e\.g\.|i\.e\.|eg\b|ie\b|see\b|example:)",
+    re.IGNORECASE,
+)
+
+
 def _parses_as_code(text: str, lang: str) -> bool:
     body = textwrap.dedent(text).strip()
-    if not body or not _CODE_CHARS.search(body):
+    if not body or not _CODE_CHARS.search(body) or _NOT_CODE.match(body):
         return False
     tries = {
         "java": ["class X { void m() {\n%s\n} }", "class X {\n%s\n}"],
