@@ -117,3 +117,22 @@ def test_forget_regates_the_new_folder(git_repo, tmp_path):
     with pytest.raises(GateFailure, match="sensitive data"):
         forget(ws, [path], internal_names={"StringBuilder": "Builder"})
     assert len(ws.catalog.rows("datasets")) == 1, "nothing registered"
+
+
+def test_a_path_naming_its_repository_matches_only_that_repository(tmp_path):
+    from minions.datasets.trace import matching_records
+
+    ws = Workspace(tmp_path / "ws")
+    for version, repo in (("v1", "jpetstore-6"), ("v2", "newbee-mall")):
+        for i, path in enumerate(("README.md", "src/App.java")):
+            ws.catalog.put(
+                "dataset_records", version=version, id=f"{repo}-{i}", split="train", task="t", content="c",
+                repo=repo, path=path,
+            )  # fmt: skip
+    ids = lambda q, **kw: sorted(r["id"] for r in matching_records(ws, [q], **kw))  # noqa: E731
+    assert ids("jpetstore-6/README.md") == ["jpetstore-6-0"]
+    assert ids("/home/me/src/jpetstore-6/README.md") == ["jpetstore-6-0"], "a checkout path ending in repo/path"
+    assert ids("README.md") == ["jpetstore-6-0", "newbee-mall-0"], "a bare path: every repository's"
+    assert ids("newbee-mall-1") == ["newbee-mall-1"]
+    with pytest.raises(UserError, match=r"'README.md' matches files in 2 repositories .*name one as REPO/PATH"):
+        matching_records(ws, ["README.md"], one_repository=True)

@@ -39,7 +39,7 @@ def forget(
         targets = list(latest.values())
     made = []
     for row in targets:
-        hits = matching_records(ws, queries, row["id"])
+        hits = matching_records(ws, queries, row["id"], one_repository=True)
         if hits:
             made.append(_forget_from(ws, row, {h["id"] for h in hits}, internal_names or {}, internal_domains))
     if not made:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from minions.errors import UserError
 from minions.workspace import Workspace
 
 # a record id, a recorded (scrubbed) path, `repo/path`, or any path ending in `/<recorded path>`
@@ -12,16 +13,42 @@ from minions.workspace import Workspace
 _MATCH = "(id = ? OR path = ? OR repo || '/' || path = ? OR substr(?, -length(path) - 1) = '/' || path)"
 
 
-def matching_records(ws: Workspace, queries: list[str], version: str | None = None) -> list[dict]:
+def matching_records(
+    ws: Workspace, queries: list[str], version: str | None = None, one_repository: bool = False
+) -> list[dict]:
     """Index rows (version, id, split, task, repo, path) of the records a query names, in any version
-    (or in `version`); each query is a record id or a source file path."""
+    (or in `version`); each query is a record id or a source file path. A query that names the
+    repository (`repo/path`, or a checkout path ending in it) matches that repository's file only;
+    a bare path matches it in every repository, and with `one_repository` (forget) that is refused
+    when there are several, naming them."""
     rows: dict[tuple, dict] = {}
     for q in dict.fromkeys(queries):
         sql = f"SELECT * FROM dataset_records WHERE {_MATCH}" + (" AND version = ?" if version else "")
         params = (q, q, q, q) + ((version,) if version else ())
-        for r in ws.catalog.query(sql, params):
+        found = ws.catalog.query(sql, params)
+        for r in _most_specific(q, found):
             rows[(r["version"], r["id"], r["split"])] = r
+        repos = sorted({r["repo"] for r in _most_specific(q, found)})
+        if one_repository and len(repos) > 1:
+            raise UserError(
+                f"{q!r} matches files in {len(repos)} repositories ({', '.join(repos[:4])}); "
+                f"name one as REPO/PATH (e.g. {repos[0]}/<path>)"
+            )
     return list(rows.values())
+
+
+def _most_specific(query: str, rows: list[dict]) -> list[dict]:
+    """The rows a query names most precisely: by record id, else by repository and path, else by path."""
+    by_id = [r for r in rows if r["id"] == query]
+    if by_id:
+        return by_id
+    with_repo = [
+        r
+        for r in rows
+        if (query + "/").endswith(f"{r['repo']}/{r['path']}/")
+        and (query == f"{r['repo']}/{r['path']}" or query.endswith(f"/{r['repo']}/{r['path']}"))
+    ]
+    return with_repo or rows
 
 
 def trace(ws: Workspace, queries: list[str]) -> dict:
