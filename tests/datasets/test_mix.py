@@ -92,11 +92,21 @@ def test_bad_quotas_are_refused():
         mix_records(corpus(), MixConfig(sources={"big": {"max_share": 0.3}, "small": {"max_share": 0.3}}))
 
 
-def test_an_unknown_source_is_logged_not_fatal():
-    said = []
-    kept, cut = mix_records(corpus(), MixConfig(sources={"nowhere": {"max_count": 1}}), said.append)
-    assert len(kept) == 100 and not cut
-    assert "'nowhere' matches no record's repository" in said[0]
+def test_an_unknown_source_is_a_clear_error():
+    # a quota on no records is a typo (or a raw internal name): ignoring it let the build run unmixed
+    with pytest.raises(UserError, match="'nowhere' matches no record's repository .*known: big, small"):
+        mix_records(corpus(), MixConfig(sources={"nowhere": {"max_count": 1}}))
+
+
+def test_a_source_quota_named_with_an_internal_name_applies_to_the_scrubbed_repository(git_repo, tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    repo = git_repo(shop_files(), name="zorbix-shop")
+    mix = {"mix": {"sources": {"zorbix-shop": {"max_count": 9}}}}
+    scrub = {"internal_names": {"zorbix": "example"}}
+    row = build_version(ws, repo, tmp_path / "ds", dataset=mix, scrub=scrub)
+    assert row["train"] + row["eval"] == 9
+    manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text())
+    assert "zorbix" not in json.dumps(manifest["config"]["dataset"])
 
 
 def test_the_build_mixes_after_the_filters_and_before_the_split(git_repo, tmp_path):

@@ -48,7 +48,10 @@ def mix_records(
     repos = {r.source.repo for r in records}
     for key in cfg.sources:
         if key not in repos:
-            log(f"dataset.mix.sources: {key!r} matches no record's repository (known: {', '.join(sorted(repos))})")
+            raise UserError(
+                f"dataset.mix.sources: {key!r} matches no record's repository (known: {', '.join(sorted(repos))}); "
+                "name a source repository as its records carry it"
+            )
     groups = [_Group(f"tasks.{k}", q) for k, q in cfg.tasks.items()]
     groups += [_Group(f"sources.{k}", q) for k, q in cfg.sources.items()]
     by_task = {k: groups[i] for i, k in enumerate(cfg.tasks)}

@@ -37,6 +37,9 @@ def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
     # not where it ran: a Ray address may name a private host, and the same data has the same id anywhere
     data = json.loads(cfg.model_dump_json(exclude={"executor"}))
     names, domains = cfg.scrub.internal_names, cfg.scrub.internal_domains
+    mix = data.get("dataset", {}).get("mix", {})
+    if mix.get("sources"):  # quota keys name repositories: as scrubbed, like the records
+        mix["sources"] = {scrub_text(k, names, domains)[0]: q for k, q in mix["sources"].items()}
     for src in data["sources"]:
         src["path"] = scrub_text(src["path"], names, domains)[0]
         if src.get("name"):
@@ -49,6 +52,15 @@ def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
         data["scrub"]["internal_names"] = sorted(ps.digest("internal-name", n.lower())[:16] for n in names)
         data["scrub"]["internal_domains"] = sorted(ps.digest("internal-domain", d.lower())[:16] for d in domains)
     return data
+
+
+def scrubbed_mix(cfg: PipelineConfig):
+    """`dataset.mix` with its source keys written as the records carry them: scrubbed of internal names."""
+    mix = cfg.dataset.mix
+    if not mix.sources or not cfg.scrub.enabled:
+        return mix
+    names, domains = cfg.scrub.internal_names, cfg.scrub.internal_domains
+    return mix.model_copy(update={"sources": {scrub_text(k, names, domains)[0]: q for k, q in mix.sources.items()}})
 
 
 def fim_tokens_for(cfg: PipelineConfig, ws) -> FimTokens | None:
@@ -95,6 +107,8 @@ def build_dataset(
         raise UserError("the fim format needs the base model's fill-in-the-middle tokens (see `fim_tokens_for`)")
     _earlier_build_outputs(out)  # a folder holding anything else is refused before any work
     benchmarks = benchmark_outputs(cfg.filters.benchmarks)  # so is a bad benchmark file
+    if cfg.dataset.mix.tasks:
+        check_task_names(list(cfg.dataset.mix.tasks))  # and a misspelled task in dataset.mix
     record_filters = configured_filters(cfg, ws)  # a tokenizer that does not load fails here, before any work
     _log_token_filter(cfg, log)
     shared = make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)
@@ -174,7 +188,8 @@ def _build(
         kept, known = only_new(kept, since[1], since[0], cfg.filters)
         rejected += known
         log(f"delta mode: {len(known)} records already in dataset version {since[0][:12]} dropped")
-    kept, mixed = mix_records(kept, cfg.dataset.mix, log)  # quotas: after the filters, before the split
+    # quotas: after the filters, before the split; a source named with an internal name is named as scrubbed
+    kept, mixed = mix_records(kept, scrubbed_mix(cfg), log)
     rejected += mixed
     log(f"records: {len(records)} built, {len(kept)} kept after filters")
     split = split_records(kept, cfg.split.eval_share, cfg.split.test_share)
