@@ -1,6 +1,7 @@
 """Dataset versions: named by their split files' content, registered with lineage and a parent."""
 
 import json
+import subprocess
 
 import pytest
 
@@ -45,12 +46,18 @@ def test_a_build_registers_its_lineage(git_repo, tmp_path):
 
 def test_a_rebuild_of_the_same_name_has_the_earlier_version_as_parent(git_repo, tmp_path):
     ws = Workspace(tmp_path / "ws")
-    first = build_version(ws, git_repo(shop_files(), name="v1"), tmp_path / "ds1")
-    second = build_version(ws, git_repo(shop_files(changed=3), name="v1b"), tmp_path / "ds2")
+    repo = git_repo(shop_files(), name="v1")
+    first = build_version(ws, repo, tmp_path / "ds1")
+    for rel, text in shop_files(changed=3).items():  # a new commit of the same repository
+        (repo / rel).write_text(text)
+    subprocess.run(["git", "commit", "-qam", "change"], cwd=repo, check=True)
+    second = build_version(ws, repo, tmp_path / "ds2")
     other = build_version(ws, git_repo(shop_files(changed=4), name="v1c"), tmp_path / "ds3", name="other")
+    unrelated = build_version(ws, git_repo(shop_files(changed=5), name="elsewhere"), tmp_path / "ds4")
     assert second["id"] != first["id"] and second["parent"] == first["id"]
     assert other["parent"] is None, "another dataset name starts its own line"
-    assert [r["version"] for r in list_versions(ws)] == [other["id"], second["id"], first["id"]]
+    assert unrelated["parent"] is None, "the same name from other repositories too (builds without a config)"
+    assert [r["version"] for r in list_versions(ws)] == [unrelated["id"], other["id"], second["id"], first["id"]]
     assert show_version(ws, first["id"])["children"] == [second["id"]]
 
 

@@ -7,6 +7,7 @@ made anew, and is gated like every released folder; its parent is the old versio
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from minions.datasets.read import load_records
 from minions.datasets.split import LEVELS, SplitResult
 from minions.datasets.trace import matching_records
-from minions.datasets.versions import dataset_version, register_dataset, resolve_version, split_files
+from minions.datasets.versions import dataset_version, register_dataset, repositories, resolve_version, split_files
 from minions.datasets.write import release_dataset
 from minions.errors import GateFailure, UserError
 from minions.records import InstructionRecord, Rejection
@@ -29,13 +30,15 @@ def forget(
     internal_domains: list[str] | None = None,
 ) -> list[dict]:
     """New versions without the records the queries name: from `version`, else from the latest
-    version of each dataset name that holds some. Returns the new versions' catalog rows."""
+    version of each line (a dataset name built from the same repositories) that holds some. Returns
+    the new versions' catalog rows."""
     if version is not None:
         targets = [resolve_version(ws, version)]
     else:
-        latest: dict[str, dict] = {}
-        for row in ws.catalog.rows("datasets"):  # newest first
-            latest.setdefault(row.get("name") or row["id"], row)
+        latest: dict[tuple, dict] = {}
+        for row in ws.catalog.rows("datasets"):  # newest first; a line is a name and its repositories
+            line = (row.get("name") or row["id"], tuple(repositories(json.loads(row.get("lineage") or "{}"))))
+            latest.setdefault(line, row)
         targets = list(latest.values())
     made = []
     for row in targets:

@@ -59,7 +59,9 @@ def record_index(version: str, folder: Path) -> list[dict]:
 def register_dataset(ws: Workspace, folder: Path, parent: str | None = None) -> dict:
     """Add the dataset folder's version to the catalog with its lineage and record index; return the row.
 
-    `parent`: the version it was made from (forget); None: the latest other version of the same name.
+    `parent`: the version it was made from (forget); None: the latest other version of the same name
+    built from the same repositories (every `minions build` without a config is named quickstart:
+    the name alone would chain unrelated projects).
     A version already registered keeps its lineage and creation time; its folder becomes this one.
     """
     folder = folder.resolve()
@@ -73,7 +75,12 @@ def register_dataset(ws: Workspace, folder: Path, parent: str | None = None) -> 
         row = {**known[0], "path": str(folder)}
     else:
         if parent is None:
-            earlier = [r for r in ws.catalog.rows("datasets", name=name) if r["id"] != version]
+            repos = repositories(manifest.get("lineage"))
+            earlier = [
+                r
+                for r in ws.catalog.rows("datasets", name=name)
+                if r["id"] != version and repositories(json.loads(r.get("lineage") or "{}")) == repos
+            ]
             parent = earlier[0]["id"] if earlier else None
         counts = manifest.get("counts") or {}
         lineage = {
@@ -97,6 +104,11 @@ def register_dataset(ws: Workspace, folder: Path, parent: str | None = None) -> 
     ws.catalog.put("datasets", **row)
     ws.catalog.replace_rows("dataset_records", {"version": version}, record_index(version, folder))
     return row
+
+
+def repositories(lineage: dict | None) -> list[str]:
+    """The repositories a version was built from, as its lineage records them."""
+    return sorted({str(s.get("repo")) for s in (lineage or {}).get("sources", []) if isinstance(s, dict)})
 
 
 def list_versions(ws: Workspace) -> list[dict]:
