@@ -92,3 +92,27 @@ def test_a_language_not_read_gives_nothing():
 def test_every_violation_carries_its_rule_message():
     v = check_sql("select * from owners")[0]
     assert v.message == RULES["select-star"]
+
+
+@pytest.mark.parametrize(
+    "lang,code",
+    [
+        ("java", 'void f() { log.info("deleting order where id = " + id); }'),
+        ("java", 'void f() { throw new IllegalStateException("no user where name = " + name); }'),
+        ("python", 'def f(n):\n    raise ValueError(f"Update the row where id = {n} first")\n'),
+        ("kotlin", 'fun f(id: Long) { logger.warn("select name from users where id = " + id) }'),
+    ],
+)
+def test_messages_that_mention_sql_words_are_not_queries(lang, code):
+    # review findings: a log line or an error saying "where id = " + id is not SQL built by concatenation
+    assert check_code(code, lang) == []
+
+
+def test_a_query_built_by_concatenation_next_to_a_message_is_still_found():
+    code = 'void f() { log.info("start"); jdbc.query("delete from t where id = " + id); }'
+    assert [v.rule for v in check_code(code, "java")] == ["concatenated-parameter"]
+
+
+def test_exists_select_star_is_the_idiom_not_a_smell():
+    assert check_sql("SELECT id FROM t WHERE EXISTS (SELECT * FROM u WHERE u.t = t.id)") == []
+    assert [v.rule for v in check_sql("SELECT * FROM t WHERE EXISTS (SELECT * FROM u)")] == ["select-star"]

@@ -49,7 +49,13 @@ _LOOKS_SQL = re.compile(
     re.IGNORECASE,
 )
 _SELECT_STAR = re.compile(r"\bselect\s+(?:distinct\s+)?(?:[\w`\"]+\.)?\*", re.IGNORECASE)
+_EXISTS_STAR = re.compile(r"\bexists\s*\(\s*select\s+\*", re.IGNORECASE)
 _SUBSTITUTION = re.compile(r"\$\{[^}]*\}")
+# calls whose string arguments are messages, not SQL: a log line or an error may say "where id = " + id
+_MESSAGE_CALLS = re.compile(
+    r"(?:^|\.)(?:trace|debug|info|warn|warning|error|fatal|critical|log|println|print|printf|Printf|Println|"
+    r"Errorf|Fatalf|Sprintf\w*Error|assert\w*|fail|require|check)$"
+)
 _MYBATIS_PARAM = re.compile(r"#\{[^}]*\}")
 _SQL_NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:''|[^'])*'", re.S)
 _CONSTANT = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Z][A-Z0-9_]*$")
@@ -91,11 +97,13 @@ def _select_stars(text: str) -> int:
         n = 0
         for tree in trees:
             for select in tree.find_all(exp.Select):
+                if isinstance(select.parent, exp.Exists):
+                    continue  # EXISTS (SELECT * ...) reads no column: the idiom, not a smell
                 for e in select.expressions:
                     if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
                         n += 1
         return n
-    return len(_SELECT_STAR.findall(_SQL_NOISE.sub(" ", clean)))
+    return len(_SELECT_STAR.findall(_EXISTS_STAR.sub(" ", _SQL_NOISE.sub(" ", clean))))
 
 
 @lru_cache(maxsize=8)
@@ -153,6 +161,8 @@ def check_code(code: str, lang: str) -> list[Violation]:
     root = _tree(code, lang)
     concatenated: set[int] = set()  # start bytes of strings already reported, once per string
     for node in _walk(root):
+        if (node.type in _STRINGS or node.type in _CONCAT) and _in_message(node):
+            continue
         if node.type in _STRINGS:
             body = _text(node)
             if not _LOOKS_SQL.search(body):
@@ -185,6 +195,28 @@ def check_code(code: str, lang: str) -> list[Violation]:
                 concatenated.add(fmt.start_byte)
                 out.append(_v("concatenated-parameter"))
     return out
+
+
+def _in_message(node) -> bool:
+    """Whether a string (or concatenation) is part of a message: an argument of a logging, printing or
+    assertion call, of a `new ...Exception(...)`, or of a throw/raise."""
+    up = node.parent
+    for _ in range(4):
+        if up is None:
+            return False
+        if up.type in ("throw_statement", "raise_statement", "throw_expression", "jump_expression"):
+            return up.type != "jump_expression" or _text(up).startswith("throw")
+        if up.type in ("object_creation_expression", "new_expression"):
+            kind = up.child_by_field_name("type") or up.child_by_field_name("constructor")
+            return kind is not None and bool(re.search(r"(?:Exception|Error)$", _text(kind)))
+        if up.type in ("method_invocation", "call_expression", "call"):
+            callee = up.child_by_field_name("name") or up.child_by_field_name("function") or up.named_child(0)
+            name = _text(callee) if callee is not None else ""
+            if re.search(r"(?:Exception|Error)$", name):  # Python ValueError(...), Kotlin IllegalStateException(...)
+                return True
+            return bool(_MESSAGE_CALLS.search(name))
+        up = up.parent
+    return False
 
 
 def _python_percent(node) -> list:
