@@ -76,3 +76,19 @@ def test_a_threshold_outside_0_1_is_refused(tmp_path):
         p = run_cli("dedup", str(src), "--field", "t", "--out", str(tmp_path / "o.jsonl"), "--threshold", bad)
         assert p.returncode == 2 and "is not a Jaccard similarity" in p.stderr and "Traceback" not in p.stderr
         assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_kept_rows_are_written_as_they_were(tmp_path):
+    # review findings: 1.10 became 1.1, 1e400 Infinity (not JSON), and a lone surrogate escape a traceback
+    lines = [
+        '{"z": 1.10, "a": 1e400, "text": "' + BODY.replace("\n", "\\n").replace('"', '\\"') + '"}',
+        '{"text": "\\ud800 lone surrogate escape and more words here"}',
+        '{"a": 2, "text": "' + BODY.replace("\n", "\\n").replace('"', '\\"') + '"}',
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    p = run_cli("dedup", str(src), "--field", "text", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "kept 2 removed 1"
+    assert out.read_text(encoding="utf-8").split("\n") == [lines[0], lines[1], ""]

@@ -25,6 +25,7 @@ from minions.cli.common import (
 )
 from minions.errors import UserError
 from minions.workspace import (
+    atomic_write_text,
     check_input_path,
     create_private_file,
     output_folder,
@@ -417,10 +418,13 @@ def dedup(
         raise UserError(
             f"--threshold {threshold} is not a Jaccard similarity; pass a number in (0, 1], 1 for exact only"
         )
-    rows = []
+    rows, lines = [], []  # kept rows are written as their lines were: untouched (numbers, key order, escapes)
     for p in inputs:
         check_input_path(p, "input")
-        rows += [row for _, row in read_json_objects(p)]
+        objects = read_json_objects(p)
+        raw = p.read_text(encoding="utf-8-sig").split("\n")
+        rows += [row for _, row in objects]
+        lines += [raw[i - 1].rstrip("\r") for i, _ in objects]
     targets = [out.resolve()] + ([rejects.resolve()] if rejects else [])
     if len(set(targets)) < len(targets) or set(targets) & {p.resolve() for p in inputs}:
         raise UserError("--out, --rejects and the inputs must be different files")
@@ -434,7 +438,8 @@ def dedup(
     log(f"compared in {time.perf_counter() - started:.1f}s")
     if missing:
         log(f"{missing} row(s) have no text at {field!r}; kept as they are")
-    write_jsonl(out, kept)
+    gone = {d.row - 1 for d in removed}
+    atomic_write_text(out, "".join(line + "\n" for i, line in enumerate(lines) if i not in gone))
     if rejects:
         write_jsonl(rejects, (_reject_line(rows, d) for d in removed))
     typer.echo(f"kept {len(kept)} removed {len(removed)}")
