@@ -84,3 +84,14 @@ def test_a_version_is_named_by_a_unique_prefix_and_errors_name_the_fix(git_repo,
     ws.catalog.put("datasets", id=row["id"][:3] + "e" * 17, path="/y", train=1, eval=1, created=0.0)
     with pytest.raises(UserError, match="matches 3 versions.*give more characters"):
         resolve_version(ws, row["id"][:3])
+
+
+def test_a_moved_dataset_folder_is_found_where_it_now_is(git_repo, tmp_path):
+    from minions.datasets.versions import resolve_version
+
+    ws = Workspace(tmp_path / "ws")
+    row = build_version(ws, git_repo(shop_files()), tmp_path / "ds")
+    moved = tmp_path / "elsewhere"
+    (tmp_path / "ds").rename(moved)
+    assert resolve_version(ws, str(moved))["path"] == str(moved.resolve())
+    assert resolve_version(ws, row["id"][:8])["path"] == str(moved.resolve()), "the catalog follows the folder"

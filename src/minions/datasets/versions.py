@@ -133,6 +133,12 @@ def resolve_version(ws: Workspace, text: str) -> dict:
     path = Path(text)
     if path.is_dir() and (manifest := read_manifest(path)) and manifest.get("kind") == "dataset":
         hit = [r for r in rows if r["id"] == manifest["id"]]
+        if hit and dataset_version(path) == hit[0]["id"]:
+            row = hit[0]
+            if Path(row["path"]) != path.resolve():  # the folder was moved: the catalog follows it
+                row = {**row, "path": str(path.resolve())}
+                ws.catalog.put("datasets", **row)
+            return row
         if hit:
             return hit[0]
         raise UserError(f"dataset folder {path} is not registered in {ws.root}; build it with this --workspace")
