@@ -136,3 +136,16 @@ def test_a_path_naming_its_repository_matches_only_that_repository(tmp_path):
     assert ids("newbee-mall-1") == ["newbee-mall-1"]
     with pytest.raises(UserError, match=r"'README.md' matches files in 2 repositories .*name one as REPO/PATH"):
         matching_records(ws, ["README.md"], one_repository=True)
+
+
+def test_trace_indexes_a_version_migrated_from_an_older_catalog(git_repo, tmp_path):
+    from minions.datasets.versions import index_unindexed
+
+    ws = Workspace(tmp_path / "ws")
+    build_version(ws, git_repo(shop_files()), tmp_path / "ds")
+    # as a migrated row: registered, but with no record index (an older catalog had none)
+    ws.catalog.replace_rows("dataset_records", {"version": ws.catalog.rows("datasets")[0]["id"]}, [])
+    record = next(r for _, r in read_json_objects(tmp_path / "ds" / "train.jsonl"))
+    found = trace(ws, [record["source"]["path"]])
+    assert [v["version"] for v in found["versions"]] == [ws.catalog.rows("datasets")[0]["id"]]
+    assert index_unindexed(ws) == 0, "indexed once"

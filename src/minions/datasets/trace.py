@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from minions.datasets.versions import index_unindexed
 from minions.errors import UserError
 from minions.workspace import Workspace
 
@@ -21,6 +22,7 @@ def matching_records(
     repository (`repo/path`, or a checkout path ending in it) matches that repository's file only;
     a bare path matches it in every repository, and with `one_repository` (forget) that is refused
     when there are several, naming them."""
+    index_unindexed(ws)  # versions migrated from an older catalog have no index yet
     rows: dict[tuple, dict] = {}
     for q in dict.fromkeys(queries):
         sql = f"SELECT * FROM dataset_records WHERE {_MATCH}" + (" AND version = ?" if version else "")

@@ -56,6 +56,19 @@ def record_index(version: str, folder: Path) -> list[dict]:
     return rows
 
 
+def index_unindexed(ws: Workspace) -> int:
+    """Index the records of versions the catalog has no record index for (rows migrated from an older
+    catalog) from their folders, when these are still there; how many versions were indexed."""
+    have = {r["version"] for r in ws.catalog.query("SELECT DISTINCT version FROM dataset_records")}
+    done = 0
+    for row in ws.catalog.rows("datasets"):
+        folder = Path(row["path"])
+        if row["id"] not in have and folder.is_dir() and split_files(folder):
+            ws.catalog.replace_rows("dataset_records", {"version": row["id"]}, record_index(row["id"], folder))
+            done += 1
+    return done
+
+
 def register_dataset(ws: Workspace, folder: Path, parent: str | None = None) -> dict:
     """Add the dataset folder's version to the catalog with its lineage and record index; return the row.
 
