@@ -1,6 +1,7 @@
 """Diff, trace and forget over registered versions of a tiny repository."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,51 @@ def test_trace_indexes_a_version_migrated_from_an_older_catalog(git_repo, tmp_pa
     found = trace(ws, [record["source"]["path"]])
     assert [v["version"] for v in found["versions"]] == [ws.catalog.rows("datasets")[0]["id"]]
     assert index_unindexed(ws) == 0, "indexed once"
+
+
+def calc(i: int) -> dict[str, str]:
+    main = f"""package com.shop.c{i};
+
+public class Calc{i} {{
+    public int scale(int value, int factor) {{
+        int result = value * factor + {i};
+        if (result < {i * 3}) {{
+            result = -result;
+        }}
+        return result;
+    }}
+}}
+"""
+    test = f"""package com.shop.c{i};
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class Calc{i}Test {{
+    @Test
+    void scalesAValue() {{
+        Calc{i} calc = new Calc{i}();
+        assertEquals({2 * 5 + i}, calc.scale(2, 5));
+    }}
+}}
+"""
+    return {f"src/main/java/com/shop/c{i}/Calc{i}.java": main, f"src/test/java/com/shop/c{i}/Calc{i}Test.java": test}
+
+
+def test_trace_and_forget_find_records_that_draw_on_a_file_beyond_their_source(git_repo, tmp_path):
+    # review finding: a write-test record's source is the test file, but its prompt holds the class
+    ws = Workspace(tmp_path / "ws")
+    files = {k: v for i in range(6) for k, v in calc(i).items()}
+    # six near-identical tests: dedup and decontamination off, so that every one is released
+    filters = {"near_dedup": None, "decontaminate": None, "decontaminate_ngram": None}
+    row = build_version(ws, git_repo(files), tmp_path / "ds", tasks={"names": ["write-test"]}, filters=filters)
+    records = [r for s in ("train", "eval") for _, r in read_json_objects(tmp_path / "ds" / f"{s}.jsonl")]
+    test_record = next(r for _, r in read_json_objects(tmp_path / "ds" / "train.jsonl"))
+    assert test_record["source"]["path"].endswith("Test.java")
+    main_path = test_record["source"]["path"].replace("src/test/", "src/main/").replace("Test.java", ".java")
+    found = trace(ws, [main_path])
+    assert [v["version"] for v in found["versions"]] == [row["id"]], "the class's file names the test's record"
+    (made,) = forget(ws, [main_path])
+    left = [r for s in ("train", "eval") for _, r in read_json_objects(Path(made["path"]) / f"{s}.jsonl")]
+    assert test_record["id"] not in {r["id"] for r in left} and len(left) == len(records) - 1

@@ -113,7 +113,12 @@ def _forget_from(
             bool((config.get("scrub") or {}).get("enabled", True)),
             internal_domains,
             manifest.get("format", "alpaca"),
-            {"sources": (manifest.get("lineage") or {}).get("sources", [])},
+            {
+                "sources": (manifest.get("lineage") or {}).get("sources", []),
+                "drawn_from": {
+                    k: v for k, v in ((manifest.get("lineage") or {}).get("drawn_from") or {}).items() if k not in ids
+                },
+            },
             parents=[row["id"]],
             card_notes=note,
             forgotten={"from": row["id"], "records": len(ids)},

@@ -37,22 +37,21 @@ def record_content(row: dict) -> str:
 
 
 def record_index(version: str, folder: Path) -> list[dict]:
-    """One catalog row per released record: split, task, content hash and source (as recorded, scrubbed)."""
+    """Catalog rows of the released records: split, task, content hash and source (as recorded,
+    scrubbed); a record that draws on other files too (a test's prompt holds its class's outline, a
+    controller test its controller: the manifest's `lineage.drawn_from`) gets a row for each, so
+    that trace and forget find it by any file it carries."""
+    manifest = read_manifest(folder) or {}
+    drawn = (manifest.get("lineage") or {}).get("drawn_from") or {}
     rows = []
     for split, path in split_files(folder).items():
         for _, row in read_json_objects(path):
             source = row.get("source") or {}
-            rows.append(
-                {
-                    "version": version,
-                    "id": str(row.get("id", "")),
-                    "split": split,
-                    "task": str(row.get("task", "")),
-                    "content": record_content(row),
-                    "repo": source.get("repo"),
-                    "path": source.get("path"),
-                }
-            )
+            rid = str(row.get("id", ""))
+            base = {"version": version, "id": rid, "split": split, "task": str(row.get("task", ""))}
+            base["content"] = record_content(row)
+            rows.append({**base, "repo": source.get("repo"), "path": source.get("path")})
+            rows += [{**base, "repo": repo, "path": other} for repo, other in drawn.get(rid, [])]
     return rows
 
 

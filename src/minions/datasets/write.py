@@ -153,12 +153,15 @@ def write_dataset(
     form: str = "alpaca",
     fim: FimTokens | None = None,
     sources: list[dict] | None = None,
+    drawn_from: dict[str, list[list[str]]] | None = None,
 ) -> dict:
     """Write train/eval(/test).jsonl, rejected.jsonl, card.md and manifest.json; return the manifest.
     `form`: alpaca (the records' own keys), chat (`messages` in place of instruction, input, output),
     or fim (alpaca, and each code-completion record also has `fim_prompt` (and `fim_tokens`): its prefix and suffix in
     the base model's fill-in-the-middle form, `fim` its tokens; the output is the middle). `sources`: the
-    (scrubbed) repositories and commits the records came from, for the version's lineage.
+    (scrubbed) repositories and commits the records came from, for the version's lineage; `drawn_from`:
+    for a record that draws on more files than its source, those files ([repo, path]), so that trace
+    and forget find it by them.
 
     Every file written is gated (`gate_folder`): if a detector fires on any, nothing is released.
     """
@@ -176,8 +179,14 @@ def write_dataset(
         scrubbed,
         internal_domains,
         form,
-        {"sources": sources or []},
+        {"sources": sources or [], "drawn_from": _released(drawn_from or {}, rows, split)},
     )
+
+
+def _released(drawn_from: dict[str, list[list[str]]], rows: dict, split: SplitResult) -> dict:
+    """`drawn_from` of the records released (sorted by id, so the manifest is the same every time)."""
+    ids = {r.id for recs in split.splits.values() for r in recs}
+    return {k: drawn_from[k] for k in sorted(drawn_from) if k in ids}
 
 
 def release_dataset(

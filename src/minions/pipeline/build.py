@@ -243,7 +243,19 @@ def _build(
         form=cfg.dataset.format,
         fim=fim,
         sources=source_commits(files),
+        drawn_from=drawn_from(records, parsed.units),
     )
+
+
+def drawn_from(records: list[InstructionRecord], units: list) -> dict[str, list[list[str]]]:
+    """For each record whose units lie in other files than its source: those files, [repo, path]."""
+    where = {u.id: (u.source.repo, u.path) for u in units}
+    out = {}
+    for r in records:
+        files = {where[u] for u in r.unit_ids if u in where} - {(r.source.repo, r.source.path)}
+        if files:
+            out[r.id] = [list(f) for f in sorted(files)]
+    return out
 
 
 def _log_token_filter(cfg: PipelineConfig, log: Log) -> None:
