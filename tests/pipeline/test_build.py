@@ -259,3 +259,20 @@ def test_a_resumed_build_reuses_stored_figures_and_makes_the_decisions_again(git
     looser = cfg.model_copy(update={"filters": cfg.filters.model_copy(update={"min_output_lines": 1})})
     third = build_dataset(looser, out)
     assert sum(third["counts"].values()) == kept
+
+
+def test_a_build_whose_train_split_ends_empty_is_refused(git_repo, tmp_path):
+    # two classes with the same methods: whichever goes to eval, decontamination drops the other from train
+    same = {i: pricing_class(0).replace("Pricing0", f"Pricing{i}") for i in (1, 2)}
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": text for i, text in same.items()}
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=git_repo(files))],
+        tasks={"names": ["implement-method"]},
+        filters={"dedup": "none"},
+        split={"eval_share": 0.5},
+    )
+    out = tmp_path / "ds"
+    out.mkdir()
+    with pytest.raises(UserError, match="no training record is left after decontamination"):
+        build_dataset(cfg, out)
+    assert not list(out.iterdir()), "nothing released"

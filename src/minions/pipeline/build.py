@@ -214,6 +214,11 @@ def _build(
         gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names, cfg.scrub.internal_domains)
         rejected += gate_rej
     split.splits = gated
+    if not gated["train"]:
+        raise UserError(
+            "no training record is left after decontamination and the gate (see the log for how many each "
+            "dropped); add sources, or set filters.decontaminate_common lower or filters.decontaminate_ngram higher"
+        )
     counts = ", ".join(f"{k} {len(v)}" for k, v in gated.items())
     log(f"split by {split.level}: {counts}")
     summary = {
