@@ -466,3 +466,10 @@ def test_a_host_next_to_prose_about_packages_is_still_one():
     assert scrub_text('packages = ["db01.corp"]')[0] == 'packages = ["internal-host.example"]'
     assert scrub_text("# requires db01.corp to be up")[0] == "# requires internal-host.example to be up"
     assert scrub_text("# package builds go to nexus.build.corp")[0] == "# package builds go to internal-host.example"
+
+
+def test_a_package_word_on_the_next_line_does_not_make_a_host_code():
+    # found by the engine's property test: the whole-text scan saw `package` on the next line, the
+    # line-wise engine did not; only the host's own line counts
+    text = "ssh build.corp\npackage com.shop.billing.internal;"
+    assert scrub_text(text) == ("ssh internal-host.example\npackage com.shop.billing.internal;", {"internal-host": 1})

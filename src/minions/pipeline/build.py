@@ -214,10 +214,10 @@ def _build(
         gated[name], gate_rej = gate_records(recs, cfg.scrub.internal_names, cfg.scrub.internal_domains)
         rejected += gate_rej
     split.splits = gated
-    if not gated["train"]:
-        raise UserError(
-            "no training record is left after decontamination and the gate (see the log for how many each "
-            "dropped); add sources, or set filters.decontaminate_common lower or filters.decontaminate_ngram higher"
+    if not gated["train"]:  # released (a held-out set alone has its uses), but never silently
+        log(
+            "warning: no training record is left after decontamination and the gate; add sources, or set "
+            "filters.decontaminate_common lower or filters.decontaminate_ngram higher"
         )
     counts = ", ".join(f"{k} {len(v)}" for k, v in gated.items())
     log(f"split by {split.level}: {counts}")

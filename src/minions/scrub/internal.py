@@ -61,7 +61,9 @@ def _a_host_not_code(m: re.Match[str]) -> bool:
     if _MODULE_DIRECTIVE.match(line) or _names_packages(line):
         return False
     start = m.string.rfind("\n", 0, m.start()) + 1
-    if _PACKAGE_WORD_BEFORE.search(m.string, start, m.start()) or _PACKAGE_WORD_AFTER.match(m.string, m.end()):
+    end = m.string.find("\n", m.end())
+    end = len(m.string) if end < 0 else end  # the words around it on its own line, never the next line's
+    if _PACKAGE_WORD_BEFORE.search(m.string, start, m.start()) or _PACKAGE_WORD_AFTER.match(m.string, m.end(), end):
         return False
     if m.string[m.start() - 1 : m.start()] in ("'", '"') and m.string[m.end() : m.end() + 1] in ("/", "'", '"'):
         return True  # a quoted host, on an import line too: Go's `import "git.shop.corp/pay/ledger"`
