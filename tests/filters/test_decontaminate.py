@@ -142,3 +142,13 @@ def test_benchmark_files_may_be_gzipped_or_start_with_a_byte_order_mark(tmp_path
     (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip")
     with pytest.raises(UserError, match="broken.jsonl.gz: cannot read it"):
         benchmark_outputs([tmp_path / "broken.jsonl.gz"])
+
+
+def test_import_and_package_lines_are_no_leak():
+    # a small project's tests share their imports with a held-out test: boilerplate, not a leak
+    head = "package com.shop.shipping;\n\nimport static org.junit.jupiter.api.Assertions.assertFalse;\n"
+    head += "import static org.junit.jupiter.api.Assertions.assertTrue;\n\nimport org.junit.jupiter.api.Test;\n\n"
+    body = "class ATest {\n    @Test\n    void a() {\n        assertTrue(A.ok());\n    }\n}"
+    held = [("held-out record r0", head + body)]
+    train = rec(1, head + "class BTest {\n    @Test\n    void b() {\n        assertFalse(B.bad(1, 2));\n    }\n}")
+    assert shared_spans([train], held) == ([train], [])

@@ -65,13 +65,21 @@ def decontaminate(
     return kept, rejected
 
 
+# import and package lines are the same in every file of a project: a span through them is boilerplate,
+# however often it occurs (a small dataset has fewer than `common` copies of each)
+_PREAMBLE = re.compile(
+    r"^[ \t]*(?:import|package|from[ \t]+[\w.]+[ \t]+import|using|#include|require|use)\b[^\n]*$", re.MULTILINE
+)
+
+
 def spans(text: str, n: int) -> set[int]:
-    """Every run of n consecutive tokens in a text, each as a hash (none when the text is shorter).
+    """Every run of n consecutive tokens in a text, each as a hash (none when the text is shorter);
+    import and package lines left out.
 
     Hashes, not token tuples: a benchmark file of tens of MB would otherwise hold every span's tokens
     in memory. Python's hash of a tuple of strings, 64 bits: used within one process only, never stored.
     """
-    toks = _TOKEN.findall(text)
+    toks = _TOKEN.findall(_PREAMBLE.sub(" ", text))
     return {hash(tuple(toks[i : i + n])) for i in range(len(toks) - n + 1)}
 
 
