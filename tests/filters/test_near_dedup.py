@@ -288,3 +288,22 @@ def test_floor_division_and_unclosed_globs_are_not_comments():
     ]
     assert near_duplicates(shell) == [None, None], "an unclosed /* comments out nothing"
     assert code_tokens("x = 1; // note\nreturn n /* c */ + 2", "java") == ["x", "=", "1", ";", "return", "n", "+", "2"]
+
+
+def test_delta_mode_recognises_an_earlier_chat_form_version():
+    # review finding: a chat-form record has no separate input, so the input comparison never matched
+    from minions.config import FiltersConfig
+    from minions.filters.dedup import only_new
+
+    new = rec("n1", java_class(3)).model_copy(update={"input": "Class outline:\nclass Orders { }\nMore context here."})
+    chat = new.model_copy(update={"id": "o1"}).to_chat()
+    earlier = [{**{k: v for k, v in chat.items() if k != "messages"}, "instruction": chat["messages"][1]["content"],
+                "input": "", "output": chat["messages"][2]["content"]}]  # fmt: skip
+    kept, gone = only_new([new], earlier, "v1abcdef", FiltersConfig())
+    assert kept == [] and gone[0].reason.startswith("already in dataset version v1abcdef as o1")
+
+
+def test_properties_and_xml_urls_are_not_comments():
+    a, b = "db.url=jdbc:mysql://prod-db:3306/shop", "db.url=jdbc:mysql://test-db:5432/other"
+    assert code_tokens(a, "properties") != code_tokens(b, "properties")
+    assert "maven2" in code_tokens("<url>https://repo.example.org/maven2</url>", "xml")

@@ -166,12 +166,17 @@ class NearDedup:
         return False, f"near duplicate of {owner} (jaccard {jaccard:.2f})"
 
 
+def _user_turn(instruction: str, input: str) -> str:
+    """What the user says, as the chat form writes it (records.InstructionRecord.to_chat)."""
+    return instruction + ("\n\n" + input if input else "")
+
+
 def only_new(
     records: list[InstructionRecord], earlier: list[dict], version: str, t: FiltersConfig
 ) -> tuple[list[InstructionRecord], list[Rejection]]:
     """Delta mode (`minions build --since VERSION`): the records that are not already in an earlier
     dataset version, and a rejection for each that is. Within each task, a record whose output and
-    input are both `near_dedup` alike (0.8 when near dedup is off; exact copies always) to an earlier
+    input are both `near_dedup` alike (only exact copies when near dedup is off) to an earlier
     record's goes, so a rebuild teaches only what is new. `earlier`: that version's records as
     `datasets.read.load_records` gives them (alpaca keys)."""
     threshold = t.near_dedup or 1.0
@@ -192,7 +197,9 @@ def only_new(
             threshold=threshold,
             ngram=t.near_dedup_ngram,
             prefer=[0] * len(old) + [1] * len(new),  # what the earlier version holds is kept first
-            also=[str(o.get("input", "")) for o in old] + [r.input for r in new],
+            # the whole user turn on both sides: an earlier chat-form version has no separate input
+            also=[_user_turn(str(o.get("instruction", "")), str(o.get("input", ""))) for o in old]
+            + [_user_turn(r.instruction, r.input) for r in new],
             langs=[o.get("lang") for o in old] + [r.lang for r in new],
         )
         for r, dup in zip(new, found[len(old) :], strict=True):

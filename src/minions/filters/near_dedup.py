@@ -81,7 +81,9 @@ _PARALLEL_CHARS = 4_000_000  # below this a process pool costs more than it save
 
 
 # Languages where `//` is an operator (Python's floor division) and `/*` no comment: their own comments only
-_NO_SLASH_COMMENTS = frozenset({"python", "ruby", "shell", "bash", "yaml", "toml", "sql", "r", "perl", "markdown"})
+_NO_SLASH_COMMENTS = frozenset(
+    {"python", "ruby", "shell", "bash", "yaml", "toml", "sql", "r", "perl", "markdown", "properties", "xml", "json"}
+)
 _TOKEN_NO_SLASH = re.compile(
     re.sub(r"\n\s*\|/\\?[/*][^\n]*", "", _TOKEN.pattern, count=2),  # the `//` and `/* */` comment lines dropped
     re.VERBOSE,
