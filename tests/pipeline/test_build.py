@@ -277,3 +277,22 @@ def test_a_build_whose_train_split_ends_empty_says_so(git_repo, tmp_path):
     manifest = build_dataset(cfg, out, logs.append)
     assert manifest["counts"]["train"] == 0
     assert any(line.startswith("warning: no training record is left after decontamination") for line in logs)
+
+
+def test_benchmark_paths_in_the_manifest_are_scrubbed_of_internal_names(git_repo, tmp_path):
+    # review finding: a benchmark under a folder named after the company made the gate refuse the manifest
+    folder = tmp_path / "zorbix-bench"
+    folder.mkdir()
+    bench = folder / "b.jsonl"
+    bench.write_text(json.dumps({"canonical_solution": "int x = 1;"}) + "\n")
+    files = {f"src/main/java/com/shop/pricing/Pricing{i}.java": pricing_class(i) for i in range(6)}
+    cfg = PipelineConfig(
+        sources=[SourceConfig(path=git_repo(files))],
+        tasks={"names": ["implement-method"]},
+        scrub={"internal_names": {"zorbix": "example"}},
+        filters={"benchmarks": [bench]},
+    )
+    out = tmp_path / "ds"
+    out.mkdir()
+    manifest = build_dataset(cfg, out)
+    assert "zorbix" not in json.dumps(manifest["config"]) and manifest["config"]["filters"]["benchmarks"]

@@ -68,7 +68,9 @@ def decontaminate(
 # import and package lines are the same in every file of a project: a span through them is boilerplate,
 # however often it occurs (a small dataset has fewer than `common` copies of each)
 _PREAMBLE = re.compile(
-    r"^[ \t]*(?:import|package|from[ \t]+[\w.]+[ \t]+import|using|#include|require|use)\b[^\n]*$", re.MULTILINE
+    r"^[ \t]*(?:(?:import|package|using|use|require)[ \t]+(?![=(])[\w\"'{*<@.\\]"
+    r"|from[ \t]+[\w.]+[ \t]+import\b|#include\b)[^\n]*$",
+    re.MULTILINE,
 )
 
 

@@ -40,6 +40,10 @@ def manifest_config(cfg: PipelineConfig, key: bytes | None = None) -> dict:
     mix = data.get("dataset", {}).get("mix", {})
     if mix.get("sources"):  # quota keys name repositories: as scrubbed, like the records
         mix["sources"] = {scrub_text(k, names, domains)[0]: q for k, q in mix["sources"].items()}
+    filters = data.get("filters", {})  # paths in the config may name internal things too
+    filters["benchmarks"] = [scrub_text(str(b), names, domains)[0] for b in filters.get("benchmarks") or []]
+    if filters.get("tokenizer"):
+        filters["tokenizer"] = scrub_text(str(filters["tokenizer"]), names, domains)[0]
     for src in data["sources"]:
         src["path"] = scrub_text(src["path"], names, domains)[0]
         if src.get("name"):
