@@ -297,8 +297,15 @@ def test_delta_mode_recognises_an_earlier_chat_form_version():
 
     new = rec("n1", java_class(3)).model_copy(update={"input": "Class outline:\nclass Orders { }\nMore context here."})
     chat = new.model_copy(update={"id": "o1"}).to_chat()
-    earlier = [{**{k: v for k, v in chat.items() if k != "messages"}, "instruction": chat["messages"][1]["content"],
-                "input": "", "output": chat["messages"][2]["content"]}]  # fmt: skip
+    earlier = [
+        {
+            **{k: v for k, v in chat.items() if k != "messages"},
+            "instruction": chat["messages"][1]["content"],
+            "input": "",
+            "output": chat["messages"][2]["content"],
+            "system": chat["messages"][0]["content"],
+        }
+    ]  # fmt: skip (as datasets.read.load_records reads it)
     kept, gone = only_new([new], earlier, "v1abcdef", FiltersConfig())
     assert kept == [] and gone[0].reason.startswith("already in dataset version v1abcdef as o1")
 

@@ -191,15 +191,21 @@ def only_new(
         old = old_by_task.get(task, [])
         if not old:
             continue
+        # an earlier chat-form version has no separate input (its user turn holds the instruction too):
+        # then compare whole user turns; else inputs, whose instruction wording may differ between builds
+        chat = any("system" in o for o in old)
+
+        def context(instruction: str, input: str, chat: bool = chat) -> str:
+            return _user_turn(str(instruction), str(input)) if chat else str(input)
+
         found = near_duplicates(
             [_answer_text(str(o.get("output", "")), o.get("lang")) for o in old]
             + [_answer_text(r.output, r.lang) for r in new],
             threshold=threshold,
             ngram=t.near_dedup_ngram,
             prefer=[0] * len(old) + [1] * len(new),  # what the earlier version holds is kept first
-            # the whole user turn on both sides: an earlier chat-form version has no separate input
-            also=[_user_turn(str(o.get("instruction", "")), str(o.get("input", ""))) for o in old]
-            + [_user_turn(r.instruction, r.input) for r in new],
+            also=[context(o.get("instruction", ""), o.get("input", "")) for o in old]
+            + [context(r.instruction, r.input) for r in new],
             langs=[o.get("lang") for o in old] + [r.lang for r in new],
         )
         for r, dup in zip(new, found[len(old) :], strict=True):
