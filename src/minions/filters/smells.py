@@ -36,9 +36,10 @@ import textwrap
 from minions.config import FiltersConfig
 from minions.filters.base import register_record_filter
 from minions.filters.outputs import TEST_TASKS, is_code, output_form
-from minions.filters.syntax import _WRAPPERS, first_error
-from minions.parsing.languages import LANGUAGES
+from minions.filters.syntax import first_error
+from minions.parsing.languages import LANGUAGES, descendants
 from minions.records import InstructionRecord
+from minions.tasks.registry import MEMBER_WRAPPERS
 
 _TS = {"function_declaration", "method_definition", "generator_function_declaration"}
 FUNCTIONS = {
@@ -99,18 +100,10 @@ def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
-
-
 def _tree(code: str, lang: str, member: bool):
     parser = LANGUAGES[lang].parser()
-    if member and lang in _WRAPPERS and first_error(code, lang) is not None:
-        head, tail = _WRAPPERS[lang]
+    if member and lang in MEMBER_WRAPPERS and first_error(code, lang) is not None:
+        head, tail = MEMBER_WRAPPERS[lang]
         return parser.parse(f"{head}{code}{tail}".encode()).root_node
     return parser.parse(code.encode()).root_node
 
@@ -196,7 +189,7 @@ def _comment_blocks(root) -> list[str]:
     """The text (markers stripped) of each comment, adjacent line comments joined; doc comments left out."""
     blocks: list[tuple[list[str], int]] = []
     last_line = -2
-    for n in _walk(root):
+    for n in descendants(root):
         if n.type not in COMMENTS:
             continue
         raw = _text(n)
@@ -254,7 +247,7 @@ def _parses_as_code(text: str, lang: str) -> bool:
         if first_error(text, lang) is None:
             # prose that happens to parse: `Windows (prefix/lib)` is a call only with a space before `(`
             root = LANGUAGES[lang].parser().parse(text.encode()).root_node
-            return not any(_spaced_call(n) for n in _walk(root) if n.type in CALLS)
+            return not any(_spaced_call(n) for n in descendants(root) if n.type in CALLS)
     return False
 
 
@@ -274,7 +267,7 @@ def code_smells(code: str, lang: str, member: bool) -> dict[str, float]:
     root = _tree(code, lang, member)
     method_lines, params, empty_catches = [0], [0], 0
     class_methods: dict[int, int] = {}
-    for n in _walk(root):
+    for n in descendants(root):
         if n.type in FUNCTIONS[lang]:
             method_lines.append(n.end_point[0] - n.start_point[0] + 1)
             params.append(_parameters(n, lang))
@@ -298,7 +291,7 @@ def code_smells(code: str, lang: str, member: bool) -> dict[str, float]:
 def _tests(root, lang: str) -> list[tuple[object, object, bool]]:
     """(test node, body node, disabled by its declaration) of each test in a tree."""
     out = []
-    for n in _walk(root):
+    for n in descendants(root):
         if lang in ("java", "kotlin") and n.type in FUNCTIONS[lang]:
             names = _annotations(n)
             if names & _TEST_ANNOTATIONS:
@@ -351,22 +344,23 @@ def smells_in_tests(code: str, lang: str, member: bool) -> dict[str, float]:
     tests = _tests(root, lang)
     no_assert = empty = disabled = 0
     for node, body, off in tests:
-        calls = [_callee(c) for c in _walk(node) if c.type in CALLS]
+        calls = [_callee(c) for c in descendants(node) if c.type in CALLS]
         infix = [
             _text(c.named_children[1])
-            for c in _walk(node)
+            for c in descendants(node)
             if c.type == "infix_expression" and len(c.named_children) > 2
         ]
         asserts = (
             any(_asserts(c) for c in calls)
             or any(_ASSERT_CALL.match(x) for x in infix)
-            or any(c.type == "assert_statement" for c in _walk(node))
-            or any("expected" in _text(a) for a in _walk(node) if a.type == "annotation")
+            or any(c.type == "assert_statement" for c in descendants(node))
+            or any("expected" in _text(a) for a in descendants(node) if a.type == "annotation")
         )
         no_assert += not asserts
         empty += body is None or _is_empty([c for c in _statements(body) if c.type not in COMMENTS])
         disabled += off or any(_SKIP_CALL.search(c) for c in calls)
-    sleeps = sum(1 for c in _walk(root) if c.type in CALLS and _last(_callee(c)) in ("sleep", "Sleep", "setTimeout"))
+    calls_made = (c for c in descendants(root) if c.type in CALLS)
+    sleeps = sum(1 for c in calls_made if _last(_callee(c)) in ("sleep", "Sleep", "setTimeout"))
     return {
         "tests": float(len(tests)),
         "tests_without_assertion": float(no_assert),

@@ -21,15 +21,9 @@ from minions.filters.base import register_record_filter
 from minions.filters.outputs import is_code, output_form
 from minions.parsing.languages import LANGUAGES
 from minions.records import InstructionRecord
+from minions.tasks.registry import MEMBER_WRAPPERS  # how a member becomes a file again: one table
 
 SQL_DIALECTS = ("mysql", "postgres", "oracle", "tsql", None)  # None: sqlglot's own dialect
-_WRAPPERS = {
-    "java": ("class X {\n", "\n}"),
-    "kotlin": ("class X {\n", "\n}"),
-    "typescript": ("class X {\n", "\n}"),
-    "tsx": ("class X {\n", "\n}"),
-    "go": ("package p\n\n", ""),
-}
 _PARAM = re.compile(r"[#$]\{[^}]*\}")
 
 
@@ -51,9 +45,9 @@ def member_error(code: str, lang: str) -> int | None:
     """A member's first error line (None when it parses as it stands or in its language's wrapper);
     of two failing tries, the one that got further."""
     as_is = first_error(code, lang)
-    if as_is is None or lang not in _WRAPPERS:
+    if as_is is None or lang not in MEMBER_WRAPPERS:
         return as_is
-    head, tail = _WRAPPERS[lang]
+    head, tail = MEMBER_WRAPPERS[lang]
     wrapped = first_error(f"{head}{code}{tail}", lang)
     if wrapped is None:
         return None

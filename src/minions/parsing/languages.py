@@ -87,6 +87,15 @@ def captures_by_name(node: Node, grammar: str, source: str) -> dict[str, list[No
     return {name: sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)) for name, nodes in found.items()}
 
 
+def descendants(node: Node) -> Iterator[Node]:
+    """The node and all its descendants, in source order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
 def walk(node: Node, types: set[str]) -> Iterator[Node]:
     """Descendants (and the node itself) of the given types, in source order."""
     stack = [node]

@@ -180,7 +180,7 @@ def cap(records: list[InstructionRecord], options: TaskOptions) -> tuple[list[In
 
 
 # how a member cut out of its file becomes a file of its language again
-_WRAPPERS = {
+MEMBER_WRAPPERS = {
     "java": ("class X {\n", "\n}"),
     "kotlin": ("class X {\n", "\n}"),
     "typescript": ("class X {\n", "\n}"),
@@ -200,7 +200,7 @@ def parses(code: str, lang: str) -> bool:
     parser = LANGUAGES[lang].parser()
     if not parser.parse(code.encode()).root_node.has_error:
         return True
-    head, tail = _WRAPPERS.get(lang, ("", ""))
+    head, tail = MEMBER_WRAPPERS.get(lang, ("", ""))
     return bool(head or tail) and not parser.parse(f"{head}{code}{tail}".encode()).root_node.has_error
 
 
@@ -216,10 +216,10 @@ def is_stub(unit: CodeUnit) -> bool:
         return True
     if unit.lang != "python":
         return code.endswith(";") and "{" not in code
-    from minions.parsing.languages import LANGUAGES
+    from minions.parsing.languages import LANGUAGES, descendants
 
     root = LANGUAGES["python"].parser().parse(dedent(unit.code).encode()).root_node
-    fn = next((n for n in _descendants(root) if n.type == "function_definition"), None)
+    fn = next((n for n in descendants(root) if n.type == "function_definition"), None)
     body = fn.child_by_field_name("body") if fn is not None else None
     if body is None:
         return False
@@ -233,14 +233,6 @@ def is_stub(unit: CodeUnit) -> bool:
         ):
             return False
     return True
-
-
-def _descendants(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.children))
 
 
 def fence(code: str, lang: str) -> str:
