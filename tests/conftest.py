@@ -113,7 +113,7 @@ def fake(rng):
 @pytest.fixture(scope="session")
 def session_ws(tmp_path_factory):
     """A workspace shared by the tests that need the tiny model (prepared once)."""
-    from minions.training.models import resolve_base_model
+    from minions.models.base import resolve_base_model
     from minions.workspace import Workspace
 
     ws = Workspace(tmp_path_factory.mktemp("ws"))

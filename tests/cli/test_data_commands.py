@@ -224,7 +224,7 @@ def test_build_in_fim_form_uses_the_base_models_fim_tokens_and_refuses_a_model_w
 
     from transformers import AutoTokenizer
 
-    from minions.training.models import resolve_base_model
+    from minions.models.base import resolve_base_model
     from minions.workspace import Workspace
 
     # a local base model whose tokenizer has StarCoder's FIM tokens: the tiny one, tokens added

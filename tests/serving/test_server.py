@@ -21,7 +21,7 @@ from openai.types.chat import ChatCompletion
 from helpers import ROOT
 from minions.adapters import register_adapter
 from minions.config import TrainConfig
-from minions.training.models import resolve_base_model
+from minions.models.base import resolve_base_model
 from minions.training.train import train_lora
 from minions.workspace import write_jsonl, write_manifest
 

@@ -13,11 +13,12 @@ import torch
 import torch.nn.functional as F
 from safetensors import safe_open
 
+from minions.adapters.meta import read_adapter_meta
 from minions.config import TrainConfig
 from minions.evaluation.evaluate import evaluate_adapter
-from minions.training.models import resolve_base_model
-from minions.training.prompts import SYSTEM_PROMPT
-from minions.training.train import read_adapter_meta, train_lora
+from minions.models.base import resolve_base_model
+from minions.records import SYSTEM_PROMPT
+from minions.training.train import train_lora
 from minions.workspace import read_manifest, write_jsonl, write_manifest
 
 MAX_LENGTH = 256  # well above every example below, so nothing is truncated (checked in `reference_scores`)

@@ -19,7 +19,7 @@ def list_models(ws: Path = WorkspaceOpt, as_json: bool = JsonOpt) -> None:
 
     Example: minions model list
     """
-    from minions.training.models import BUILTINS, cached_models
+    from minions.models.base import BUILTINS, cached_models
 
     cached = cached_models(workspace(ws))
     rows = [
@@ -50,7 +50,7 @@ def prepare(
 
     Example: minions model prepare smollm2-135m
     """
-    from minions.training.models import check_base_model, resolve_base_model
+    from minions.models.base import check_base_model, resolve_base_model
 
     setup_threads()
     check_base_model(spec)

@@ -46,9 +46,9 @@ def run(
 
     Example: minions run configs/quickstart.yaml --workspace /tmp/ws
     """
+    from minions.models.base import check_base_model
     from minions.pipeline.run import run_pipeline
     from minions.tasks.registry import check_task_names, default_task_names
-    from minions.training.models import check_base_model
 
     setup_threads()
     path = check_input_path(config, "config") if config else default_config()

@@ -27,9 +27,9 @@ def serve(
     import uvicorn
 
     from minions.adapters import find_adapter
+    from minions.adapters.meta import read_adapter_meta
+    from minions.models.base import check_base_model, resolve_base_model
     from minions.serving.server import create_app, load_engine
-    from minions.training.models import check_base_model, resolve_base_model
-    from minions.training.train import read_adapter_meta
 
     setup_threads()
     w = workspace(ws)

@@ -52,7 +52,7 @@ def train(
     Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --steps 30
     """
     from minions.adapters import check_adapter_name, register_adapter
-    from minions.training.models import canonical_base_model, check_base_model, resolve_base_model
+    from minions.models.base import canonical_base_model, check_base_model, resolve_base_model
     from minions.training.train import train_lora
 
     setup_threads()
@@ -94,9 +94,9 @@ def evaluate(
     Example: minions eval dataset/ --adapter shop-v1
     """
     from minions.adapters import find_adapter
+    from minions.adapters.meta import read_adapter_meta
     from minions.evaluation.evaluate import evaluate_adapter
-    from minions.training.models import resolve_base_model
-    from minions.training.train import read_adapter_meta
+    from minions.models.base import resolve_base_model
 
     setup_threads()
     if max_records is not None and max_records < 1:

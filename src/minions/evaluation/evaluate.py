@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from minions.adapters.meta import read_adapter_meta
 from minions.datasets.read import load_records
 from minions.errors import UserError
 from minions.evaluation.metrics import METRICS
 from minions.evaluation.report import write_report
+from minions.models.base import load_model
+from minions.models.examples import collate, encode_example
+from minions.models.templates import TEMPLATES
 from minions.records import SCHEMA_VERSION
-from minions.training.models import load_model
-from minions.training.prompts import TEMPLATES, collate, encode_example
-from minions.training.train import read_adapter_meta
 from minions.workspace import read_manifest, write_json, write_manifest
 
 

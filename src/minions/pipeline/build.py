@@ -72,12 +72,9 @@ def fim_tokens_for(cfg: PipelineConfig, ws) -> FimTokens | None:
     written in the fim form (None otherwise); a UserError when that tokenizer has none."""
     if cfg.dataset.format != "fim":
         return None
-    from transformers import AutoTokenizer
+    from minions.models.base import load_tokenizer, resolve_base_model
 
-    from minions.training.models import quiet_transformers, resolve_base_model
-
-    quiet_transformers()
-    tokens = fim_tokens(AutoTokenizer.from_pretrained(resolve_base_model(cfg.train.base_model, ws)))
+    tokens = fim_tokens(load_tokenizer(resolve_base_model(cfg.train.base_model, ws)))
     if tokens is None:
         raise UserError(
             f"base model {cfg.train.base_model!r} has no fill-in-the-middle tokens, so the fim format cannot be "

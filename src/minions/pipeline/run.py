@@ -93,7 +93,7 @@ def _run_stages(
     on_eval_batch: Callable[[], None] | None,
 ) -> Path:
     from minions.evaluation.evaluate import evaluate_adapter
-    from minions.training.models import resolve_base_model
+    from minions.models.base import resolve_base_model
     from minions.training.train import train_lora
 
     dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"

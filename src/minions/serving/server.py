@@ -17,8 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from minions.models.templates import TEMPLATES, choose_template
 from minions.serving import responses
-from minions.training.prompts import TEMPLATES, choose_template
 
 
 class TextPart(BaseModel):
@@ -113,8 +113,8 @@ def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], th
     """Load the base model once and every adapter onto it."""
     from peft import PeftModel
 
-    from minions.training.models import load_model
-    from minions.training.train import read_adapter_meta
+    from minions.adapters.meta import read_adapter_meta
+    from minions.models.base import load_model
 
     tokenizer, model = load_model(base_folder, threads)
     templates = {base_name: choose_template("auto", tokenizer)}

@@ -1,5 +1,4 @@
-"""Stage 7, training: base models (built-ins, local folders, GGUF files) and LoRA fine-tuning.
+"""Stage 7, training: LoRA fine-tuning of a base model (from `models`) on a dataset's train split.
 
-torch, transformers and peft are imported lazily inside the functions, so that importing this
-package (for the CLI's help, say) stays light.
+torch, transformers and peft are imported lazily inside the functions.
 """

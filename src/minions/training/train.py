@@ -8,14 +8,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from minions.adapters.meta import write_adapter_meta
 from minions.config import TrainConfig
 from minions.datasets.read import load_records
 from minions.errors import UserError
-from minions.training.models import load_model, quiet_transformers
-from minions.training.prompts import SYSTEM_PROMPT, choose_template, collate, encode_example
-from minions.workspace import read_manifest, write_json, write_jsonl, write_manifest
-
-ADAPTER_META = "minions-adapter.json"
+from minions.models.base import load_model, quiet_transformers
+from minions.models.examples import collate, encode_example
+from minions.models.templates import choose_template
+from minions.records import SYSTEM_PROMPT
+from minions.workspace import read_manifest, write_jsonl, write_manifest
 
 
 def train_lora(
@@ -76,10 +77,9 @@ def train_lora(
     model.save_pretrained(out)
     write_jsonl(out / "train_log.jsonl", log)
     dataset_manifest = read_manifest(dataset) or {}
-    write_json(
-        out / ADAPTER_META,
+    write_adapter_meta(
+        out,
         {
-            "schema_version": 1,
             "name": name,
             "base_model": cfg.base_model,
             "template": template.name,
@@ -99,10 +99,3 @@ def train_lora(
         final_loss=log[-1]["loss"],
         seconds=log[-1]["seconds"],
     )
-
-
-def read_adapter_meta(folder: Path) -> dict:
-    path = folder / ADAPTER_META
-    if not path.is_file():
-        raise UserError(f"{folder} is not a minions adapter (no {ADAPTER_META}); train one with `minions train`")
-    return json.loads(path.read_text())

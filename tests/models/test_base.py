@@ -1,8 +1,9 @@
 import pytest
 
 from minions.errors import UserError
-from minions.training.models import BUILTINS, cached_models, check_base_model, load_model, resolve_base_model
-from minions.training.prompts import TEMPLATES, choose_template, encode_example
+from minions.models.base import BUILTINS, cached_models, check_base_model, load_model, resolve_base_model
+from minions.models.examples import encode_example
+from minions.models.templates import TEMPLATES, choose_template
 
 
 def test_unknown_base_model_names_the_fix(tmp_path):
@@ -28,7 +29,7 @@ def test_tiny_is_cached_once_and_small(session_ws):
     assert choose_template("auto", tok).name == "chatml"
 
 
-# Computed once from the shipped corpus (src/minions/training/tiny_corpus.txt.gz) and written here:
+# Computed once from the shipped corpus (src/minions/models/tiny_corpus.txt.gz) and written here:
 # `tiny` must be the same model on every machine and at every commit, whatever else changes.
 TINY_SAMPLE = "public int add(int a) {\n    return a + 1;\n}\n实现方法"
 TINY_SAMPLE_IDS = [889, 418, 583, 70, 10, 814, 324, 11, 289, 201, 261, 339, 324, 429, 414, 29]

@@ -1,4 +1,4 @@
-"""Prompt templates, completion-only labels, truncation and batching, checked against a stub tokenizer.
+"""Encoded examples: templates, completion-only labels, truncation and batching, against a stub tokenizer.
 
 The stub gives one id per character (its code point), knows a few special tokens as single ids,
 has an eos token distinct from every template marker, and puts a BOS in front when asked for
@@ -11,16 +11,9 @@ import pytest
 import torch
 
 from minions.errors import UserError
-from minions.training.prompts import (
-    IGNORE,
-    SYSTEM_PROMPT,
-    TEMPLATES,
-    PromptTemplate,
-    choose_template,
-    collate,
-    encode_example,
-    record_messages,
-)
+from minions.models.examples import IGNORE, collate, encode_example
+from minions.models.templates import TEMPLATES, PromptTemplate, choose_template, record_messages
+from minions.records import SYSTEM_PROMPT
 
 BOS, EOS = 1, 2
 
@@ -194,7 +187,7 @@ def test_training_reads_alpaca_and_chat_records_and_names_a_bad_line(tmp_path):
 
     from minions.datasets.read import load_records
     from minions.errors import UserError
-    from minions.training.prompts import record_messages
+    from minions.models.templates import record_messages
 
     chat = {
         "id": "c",

@@ -216,16 +216,24 @@ def cached_models(ws: Workspace) -> dict[str, Path]:
     return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and read_manifest(p)}
 
 
-def load_model(folder: Path, threads: int = 1):
-    """Tokenizer and fp32 model from a Hugging Face folder (fp32: bf16 is slower on these CPUs)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def load_tokenizer(folder: Path):
+    """The Hugging Face tokenizer of a model folder (a pad token set: the eos token when it has none)."""
+    from transformers import AutoTokenizer
 
-    torch.set_num_threads(threads)
     quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(folder)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_model(folder: Path, threads: int = 1):
+    """Tokenizer and fp32 model from a Hugging Face folder (fp32: bf16 is slower on these CPUs)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    torch.set_num_threads(threads)
+    tokenizer = load_tokenizer(folder)
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
     return tokenizer, model
 

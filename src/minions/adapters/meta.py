@@ -1,0 +1,26 @@
+"""An adapter folder's own description (`minions-adapter.json`): name, version, base model and its
+content hash, prompt template. Training writes it; serving and evaluation read it to load the adapter
+onto the right base and render prompts exactly as it was trained."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from minions.errors import UserError
+from minions.workspace import write_json
+
+ADAPTER_META = "minions-adapter.json"
+
+
+def write_adapter_meta(folder: Path, meta: dict) -> None:
+    """Write the adapter's description next to its peft files."""
+    write_json(folder / ADAPTER_META, {"schema_version": 1, **meta})
+
+
+def read_adapter_meta(folder: Path) -> dict:
+    """The description of the adapter in `folder`; a clear error when it is not a minions adapter."""
+    path = folder / ADAPTER_META
+    if not path.is_file():
+        raise UserError(f"{folder} is not a minions adapter (no {ADAPTER_META}); train one with `minions train`")
+    return json.loads(path.read_text())
