@@ -44,7 +44,7 @@ OutOpt = typer.Option(..., "--out", "-o", help="Output folder (refused if not em
 def collect(
     sources: list[Path] = typer.Argument(..., help="Repository folders, git checkouts or single files."),
     out: Path = OutOpt,
-    name: str = typer.Option(None, help="Repository name in provenance (one source only) [default: folder name]."),
+    name: str = typer.Option(None, help="Repository name in provenance (one source only).", show_default="folder name"),
     force: bool = ForceOpt,
     resume: bool = ResumeOpt,
     as_json: bool = JsonOpt,
@@ -250,7 +250,7 @@ def list_rules(as_json: bool) -> None:
 def parse(
     paths: list[Path] = typer.Argument(..., help="Repository folders, git checkouts or scrubbed snapshots."),
     out: Path = OutOpt,
-    lang: list[str] = typer.Option(None, "--lang", help="Languages to parse [default: all registered]."),
+    lang: list[str] = typer.Option(None, "--lang", help="Languages to parse.", show_default="all registered"),
     force: bool = ForceOpt,
     resume: bool = ResumeOpt,
     as_json: bool = JsonOpt,
@@ -293,7 +293,7 @@ def parse(
 
 
 def build(
-    sources: list[Path] = typer.Argument(None, help="Repository folders [default: the config's sources]."),
+    sources: list[Path] = typer.Argument(None, help="Repository folders.", show_default="the config's sources"),
     out: Path = OutOpt,
     config: Path = ConfigOpt,
     force: bool = ForceOpt,
@@ -302,10 +302,13 @@ def build(
         False, "--no-scrub", help="Skip scrubbing files (the final gate still runs; the card and manifest say so)."
     ),
     tasks: str = typer.Option(
-        None, "--tasks", help="Comma-separated task names [default: the config's, else every task needing no teacher]."
+        None,
+        "--tasks",
+        help="Comma-separated task names.",
+        show_default="the config's, else every task needing no teacher",
     ),
     form: str = typer.Option(
-        None, "--format", help="alpaca | chat | fim: the record form in the split files [default: alpaca]."
+        None, "--format", help="alpaca | chat | fim: the record form in the split files.", show_default="alpaca"
     ),
     since: str = typer.Option(
         None,
@@ -391,7 +394,8 @@ def dedup(
         None,
         "--lang",
         help="The language of the texts, for how comments are written: python, sql, shell... read // and /* as "
-        "operators [default: // and /* */ are comments, as in Java, Kotlin, Go, TypeScript].",
+        "operators.",
+        show_default="// and /* */ are comments, as in Java, Kotlin, Go, TypeScript",
     ),
     rejects: Path = typer.Option(
         None, "--rejects", help="Write one line per removed row: its id and row, the kept row's, the Jaccard."

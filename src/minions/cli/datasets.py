@@ -124,7 +124,7 @@ def trace(query: str = QueryArg, config: Path = ConfigOpt, ws: Path = WorkspaceO
 def forget(
     query: str = QueryArg,
     version: str = typer.Option(
-        None, "--version", help="Forget from this version [default: the latest version of each dataset name]."
+        None, "--version", help="Forget from this version.", show_default="the latest version of each dataset name"
     ),
     config: Path = ConfigOpt,
     ws: Path = WorkspaceOpt,
