@@ -133,7 +133,7 @@ def test_exact_fit_is_not_truncated():
 def test_long_completion_keeps_the_whole_prompt_when_the_budget_allows():
     output = "x" * 300
     ids, labels = encode_tiny(output, 3 * P)
-    kept = chars(output)[: 2 * P]
+    kept = chars(output)[: 2 * P - 1] + chars("#")  # cut, and still ends with the end marker
     assert ids == TINY_PROMPT + kept
     assert labels == [IGNORE] * P + kept
 
@@ -144,8 +144,8 @@ def test_completion_keeps_half_the_budget_and_the_prompt_loses_its_start():
     half = max_length // 2
     ids, labels = encode_tiny(output, max_length)
     tail = TINY_PROMPT[P - (max_length - half) :]
-    assert ids == tail + chars(output)[:half]
-    assert labels == [IGNORE] * len(tail) + chars(output)[:half]
+    assert ids == tail + chars(output)[: half - 1] + chars("#")
+    assert labels == [IGNORE] * len(tail) + chars(output)[: half - 1] + chars("#")
     assert len(ids) == max_length
 
 
@@ -158,8 +158,18 @@ def test_prompt_just_over_the_budget_loses_only_its_start():
 def test_budget_shorter_than_the_completion_keeps_half_of_it():
     output = "0123456789" * 3
     ids, labels = encode_tiny(output, 9)  # completion 31 tokens > 9, prompt far longer
-    assert ids == TINY_PROMPT[-5:] + chars("0123")
-    assert labels == [IGNORE] * 5 + chars("0123")
+    assert ids == TINY_PROMPT[-5:] + chars("012#")
+    assert labels == [IGNORE] * 5 + chars("012#")
+
+
+@pytest.mark.parametrize("max_length", [8, 9, 17, 40, 64])
+def test_a_cut_completion_always_ends_with_the_end_token(max_length):
+    """Regression: truncation cut the EOS off, teaching the model never to stop."""
+    tok = StubTokenizer(specials=("<s>", "</s>", "<|im_start|>", "<|im_end|>"))
+    ids, labels = encode_example(tok, TEMPLATES["chatml"], {**RECORD, "output": "y = x * 2\n" * 20}, max_length)
+    assert len(ids) <= max(max_length, 1) and labels[-1] == ids[-1] == tok.specials["<|im_end|>"]
+    ids, labels = encode_example(StubTokenizer(), TEMPLATES["plain"], {**RECORD, "output": "z" * 200}, max_length)
+    assert labels[-1] == EOS
 
 
 def test_collate_pads_right_with_mask_and_ignored_labels():
