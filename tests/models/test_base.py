@@ -114,3 +114,34 @@ def test_a_cached_model_made_from_another_source_is_made_again(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     assert resolve_base_model("tiny", ws) == folder
     assert json.loads((folder / "manifest.json").read_text())["config"]["source"] != "an older tokenizer corpus"
+
+
+# the content hash of tiny's weight and tokenizer files, as built from the fixed corpus and seed
+TINY_BASE_HASH = "sha256:fa44b36ae471b37012254557ce513e9b9f61997da603b130e5fe7f52bb139f5c"
+
+
+def test_a_base_is_identified_by_the_content_of_its_weights_and_tokenizer(session_ws, tmp_path):
+    import shutil
+
+    from minions.adapters.meta import check_base
+    from minions.errors import UserError
+    from minions.models.base import base_hash
+
+    folder = resolve_base_model("tiny", session_ws)
+    assert base_hash(folder) == TINY_BASE_HASH, "tiny is built from fixed data: the same bytes everywhere"
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(folder, copy)
+    (copy / "config.json").write_text((copy / "config.json").read_text().replace("}", ', "note": 1}', 1))
+    assert base_hash(copy) == TINY_BASE_HASH, "the same model by another path (config edits do not count)"
+    check_base({"name": "a", "base_model": str(folder), "base_hash": TINY_BASE_HASH}, base_hash(copy), str(copy))
+    data = bytearray((copy / "model.safetensors").read_bytes())
+    data[-1] ^= 1
+    (copy / "model.safetensors").write_bytes(bytes(data))
+    other = base_hash(copy, session_ws)
+    assert other != TINY_BASE_HASH
+    assert base_hash(copy, session_ws) == other, "cached by size and mtime"
+    with pytest.raises(UserError, match="was trained on base model 'tiny'.*load it onto the base"):
+        check_base({"name": "a", "base_model": "tiny", "base_hash": TINY_BASE_HASH}, other, str(copy))
+    (copy / "model.safetensors").unlink()
+    with pytest.raises(UserError, match="has no weights"):
+        base_hash(copy)

@@ -24,3 +24,16 @@ def read_adapter_meta(folder: Path) -> dict:
     if not path.is_file():
         raise UserError(f"{folder} is not a minions adapter (no {ADAPTER_META}); train one with `minions train`")
     return json.loads(path.read_text())
+
+
+def check_base(meta: dict, folder_hash: str, spec: str) -> None:
+    """Refuse to load an adapter onto a base model other than the one it was trained on (compared by
+    content hash, so the same model by another path is fine). Adapters made before base hashes were
+    recorded carry none and are not checked."""
+    trained_on = meta.get("base_hash")
+    if trained_on and trained_on != folder_hash:
+        raise UserError(
+            f"adapter {meta.get('name')!r} was trained on base model {meta.get('base_model')!r} "
+            f"({trained_on[:19]}), but {spec!r} has content hash {folder_hash[:19]}; "
+            "load it onto the base it was trained on"
+        )

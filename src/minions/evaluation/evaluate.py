@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from minions.adapters.meta import read_adapter_meta
+from minions.adapters.meta import check_base, read_adapter_meta
 from minions.datasets.read import load_records
 from minions.errors import UserError
 from minions.evaluation.metrics import METRICS
 from minions.evaluation.report import write_report
-from minions.models.base import load_model
+from minions.models.base import base_hash, load_model
 from minions.models.examples import collate, encode_example
 from minions.models.templates import TEMPLATES
 from minions.records import SCHEMA_VERSION
@@ -70,6 +70,7 @@ def evaluate_adapter(
     records = load_records(path)[:max_records]
     if not records:
         raise UserError(f"{path} has no records to evaluate on")
+    check_base(meta, base_hash(base_folder), str(base_folder))
     tokenizer, base = load_model(base_folder, threads)
     template = TEMPLATES[meta["template"]]
     examples = [encode_example(tokenizer, template, r, meta["max_length"]) for r in records]
