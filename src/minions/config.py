@@ -262,20 +262,64 @@ class DatasetConfig(_Section):
 
 
 class TrainConfig(_Section):
+    """LoRA training. Fields left null are sized to the base model and the dataset at start
+    (`minions train` prints every resolved value and saves them with the adapter)."""
+
     base_model: str = Field("smollm2-135m", description="built-in name, local HF folder or .gguf file")
     adapter_name: str | None = Field(None, description="name in the adapter registry (default: run name)")
-    steps: int = Field(30, ge=1, description="optimizer steps")
-    batch_size: int = Field(4, ge=1, description="records per step")
-    max_length: int = Field(320, ge=16, description="tokens per example (prompt + completion), truncated")
-    learning_rate: float = Field(5e-4, gt=0, description="AdamW learning rate")
-    lora_r: int = Field(16, ge=1, description="LoRA rank")
-    lora_alpha: int = Field(32, ge=1, description="LoRA scaling numerator")
-    lora_dropout: float = Field(0.05, ge=0, lt=1, description="dropout on the LoRA path")
-    target_modules: list[str] = Field(
-        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"], description="modules to adapt"
+    steps: int | None = Field(
+        None,
+        ge=1,
+        description="optimizer steps (null: from epochs; both null: 3 epochs, 2 over 1,000 records, 1 over 10,000)",
     )
-    template: str = Field("auto", description="prompt template: auto, chatml or plain")
-    seed: int = Field(0, description="seed for init, shuffling and dropout")
+    epochs: float | None = Field(None, gt=0, description="passes over the train records (ignored when steps is set)")
+    batch_size: int = Field(4, ge=1, description="rows per step (a packed row holds several records)")
+    max_length: int = Field(
+        320, ge=16, description="tokens per example (prompt + completion); capped at the model's context"
+    )
+    learning_rate: float | None = Field(
+        None, gt=0, description="AdamW peak learning rate (null: 5e-4 under 1B parameters, 2e-4 above)"
+    )
+    warmup: float = Field(0.1, ge=0, lt=1, description="share of steps with a linear warmup")
+    schedule: Literal["cosine", "constant"] = Field(
+        "cosine", description="after warmup: cosine decay to a tenth of the peak, or constant"
+    )
+    packing: bool = Field(
+        True, description="pack several records into one row (attention and positions kept within each record)"
+    )
+    group_by_length: bool = Field(True, description="without packing: batch records of similar length together")
+    lora_variant: Literal["lora", "rslora", "dora"] = Field(
+        "lora", description="lora, rslora (rank-stabilised) or dora"
+    )
+    lora_r: int = Field(16, ge=1, description="LoRA rank")
+    lora_alpha: int | None = Field(None, ge=1, description="LoRA scaling numerator (null: twice the rank)")
+    lora_dropout: float = Field(0.05, ge=0, lt=1, description="dropout on the LoRA path")
+    target_modules: list[str] | Literal["all-linear"] = Field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"],
+        description="module names to adapt, or all-linear",
+    )
+    quantize: Literal["none", "4bit"] = Field(
+        "none", description="4bit: QLoRA, the base loaded in 4 bits with bitsandbytes (a CUDA GPU and the gpu extra)"
+    )
+    template: str = Field("auto", description="prompt template: auto (from the tokenizer) or a family name")
+    seed: int = Field(0, description="seed for init, shuffling, packing, the validation slice and dropout")
+    val_share: float = Field(
+        0.05, ge=0, lt=0.5, description="train records held back for validation loss during training (0: none)"
+    )
+    val_max_records: int = Field(64, ge=1, description="cap on the validation slice")
+    val_every: int | None = Field(
+        None, ge=1, description="steps between validation losses (null: a fifth of the steps)"
+    )
+    early_stopping: int = Field(
+        0, ge=0, description="validations without improvement before stopping, keeping the best weights (0: off)"
+    )
+    checkpoint_every: int | None = Field(
+        None, ge=1, description="steps between checkpoints for --resume (null: a tenth of the steps, at least 10)"
+    )
+    tensorboard: bool = Field(
+        False, description="also write TensorBoard logs to <adapter>/tensorboard (needs tensorboard)"
+    )
+    team: str | None = Field(None, description="owner team recorded in the adapter registry")
 
     @field_validator("adapter_name")
     @classmethod

@@ -131,7 +131,7 @@ def test_step_one_loss_is_the_base_models_loss_on_completion_tokens(session_ws, 
     adapter = tmp_path / "adapter"
     adapter.mkdir()
     steps = []
-    manifest = train_lora(dataset, base, cfg, adapter, "calc", lambda s, loss: steps.append((s, loss)))
+    manifest = train_lora(dataset, base, cfg, adapter, "calc", lambda e: steps.append((e["step"], e["loss"])))
 
     tokenizer, model = load_base(base)
     expected = metrics_of(reference_scores(model, tokenizer, rows))["eval_loss"]
@@ -161,11 +161,13 @@ def test_every_logged_loss_is_the_loss_of_the_weights_at_that_step(session_ws, t
             max_length=MAX_LENGTH,
             learning_rate=5e-3,
             lora_dropout=0.0,
+            warmup=0,
+            schedule="constant",
         )
         out = tmp_path / f"adapter-{steps}"
         out.mkdir()
         logged = []
-        train_lora(dataset, base, cfg, out, f"s{steps}", lambda s, loss: logged.append(loss))
+        train_lora(dataset, base, cfg, out, f"s{steps}", lambda e: logged.append(e["loss"]))
         return out, logged
 
     saved = {k: run(k)[0] for k in (1, 2)}
@@ -228,7 +230,7 @@ def test_lora_training_lowers_the_loss_and_evaluation_reports_true_numbers(sessi
     steps = []
     adapter = tmp_path / "adapter"
     adapter.mkdir()
-    manifest = train_lora(dataset, base, cfg, adapter, "calc", lambda s, loss: steps.append((s, loss)))
+    manifest = train_lora(dataset, base, cfg, adapter, "calc", lambda e: steps.append((e["step"], e["loss"])))
     assert [s for s, _ in steps] == list(range(1, 26))
     log = [json.loads(line) for line in (adapter / "train_log.jsonl").read_text().splitlines()]
     assert [e["step"] for e in log] == list(range(1, 26))
@@ -238,7 +240,7 @@ def test_lora_training_lowers_the_loss_and_evaluation_reports_true_numbers(sessi
     assert meta["name"] == "calc" and meta["template"] == "chatml" and meta["base_model"] == "tiny"
     assert meta["train_records"] == 12 and meta["max_length"] == MAX_LENGTH
     dataset_id = read_manifest(dataset)["id"]
-    assert manifest["parents"] == [dataset_id] and manifest["config"]["steps"] == 25
+    assert manifest["parents"] == [dataset_id] and manifest["config"]["resolved"]["steps"] == 25
 
     out = tmp_path / "eval"
     out.mkdir()

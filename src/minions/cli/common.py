@@ -11,7 +11,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from minions.config import PipelineConfig, load_config
 from minions.workspace import Workspace, check_input_path
@@ -24,14 +31,15 @@ WorkspaceOpt = typer.Option(
     "--workspace",
     "-w",
     envvar="MINIONS_WORKSPACE",
-    help="Workspace folder for everything a run produces [default: ./minions-workspace].",
+    help="Workspace folder for everything a run produces.",
+    show_default="./minions-workspace",
 )
 ForceOpt = typer.Option(False, "--force", help="Replace a non-empty output folder (start over).")
 ExecutorOpt = typer.Option(
-    None, "--executor", help="local | ray: where the data stages run [default: the config's executor.kind, local]."
+    None, "--executor", help="local | ray: where the data stages run.", show_default="the config's executor.kind, local"
 )
 RayAddressOpt = typer.Option(
-    None, "--ray-address", help="Join this Ray cluster (ray://HOST:10001 or auto) [default: start a local Ray]."
+    None, "--ray-address", help="Join this Ray cluster (ray://HOST:10001 or auto).", show_default="start a local Ray"
 )
 
 
@@ -95,14 +103,15 @@ def progress(*bars: tuple[str, int | None]) -> Iterator[list[Callable[..., None]
         MofNCompleteColumn(),
         TextColumn("{task.fields[note]}"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=False,
     ) as bar:
         tasks = [bar.add_task(d, total=t, note="", visible=False) for d, t in bars]
 
         def advancer(task):
-            def advance(note: str = "") -> None:
-                bar.update(task, advance=1, note=note, visible=True)
+            def advance(note: str = "", total: int | None = None) -> None:
+                bar.update(task, advance=1, note=note, visible=True, **({"total": total} if total else {}))
                 t = bar.tasks[task]
                 every = max(1, int(t.total) // 10) if t.total else 10
                 if not err.is_terminal and int(t.completed) % every == 0:

@@ -32,7 +32,7 @@ def default_config() -> Path:
 
 
 def run(
-    config: Path = typer.Argument(None, help="Pipeline YAML [default: configs/quickstart.yaml]."),
+    config: Path = typer.Argument(None, help="Pipeline YAML.", show_default="configs/quickstart.yaml"),
     ws: Path = WorkspaceOpt,
     resume: bool = typer.Option(False, "--resume", help="Continue the latest unfinished run of this config."),
     executor: str = ExecutorOpt,
@@ -46,6 +46,7 @@ def run(
 
     Example: minions run configs/quickstart.yaml --workspace /tmp/ws
     """
+    from minions.cli.train import step_note
     from minions.models.base import check_base_model
     from minions.pipeline.run import run_pipeline
     from minions.tasks.registry import check_task_names, default_task_names
@@ -64,9 +65,7 @@ def run(
     )  # a typo fails before any work
     log(f"base model {cfg.train.base_model}, tasks {', '.join(names)}, eval share {cfg.split.eval_share}")
     with progress(("training", cfg.train.steps), ("evaluating", None)) as [step, batch]:
-        report = run_pipeline(
-            cfg, w, resume, log, on_train_step=lambda s, loss: step(f"loss {loss:.3f}"), on_eval_batch=batch
-        )
+        report = run_pipeline(cfg, w, resume, log, on_train_step=step_note(step), on_eval_batch=batch)
     results = (report.parent / "results.json").read_text()
     err.print(results)
     typer.echo(str(report))

@@ -12,7 +12,6 @@ from minions.cli.common import (
     ConfigOpt,
     ForceOpt,
     JsonOpt,
-    ResumeOpt,
     WorkspaceOpt,
     config_or_default,
     log,
@@ -38,37 +37,101 @@ def validated_train_config(values: dict) -> TrainConfig:
 def train(
     dataset: Path = typer.Argument(..., help="Dataset folder from `minions build` (uses train.jsonl)."),
     name: str = typer.Option(..., "--name", "-n", help="Adapter name in the registry."),
-    base_model: str = typer.Option(None, "--base-model", "-m", help="Built-in name, HF folder or .gguf file."),
-    steps: int = typer.Option(None, help="Optimizer steps [default: config's train.steps, 30]."),
-    out: Path = typer.Option(None, "--out", "-o", help="Adapter folder [default: <workspace>/adapters/<name>]."),
+    base_model: str = typer.Option(
+        None,
+        "--base-model",
+        "-m",
+        help="Built-in name, HF folder or .gguf file.",
+        show_default="config's train.base_model",
+    ),
+    steps: int = typer.Option(None, help="Optimizer steps.", show_default="from --epochs, else sized to the dataset"),
+    epochs: float = typer.Option(None, help="Passes over the train records.", show_default="3, 2 or 1 by dataset size"),
+    batch_size: int = typer.Option(None, help="Rows per step.", show_default="config's train.batch_size, 4"),
+    max_length: int = typer.Option(None, help="Tokens per example.", show_default="config's train.max_length, 320"),
+    learning_rate: float = typer.Option(None, help="Peak learning rate.", show_default="sized to the base model"),
+    packing: bool = typer.Option(
+        None, "--packing/--no-packing", help="Pack several records per row.", show_default="config's train.packing, on"
+    ),
+    lora_variant: str = typer.Option(
+        None, help="lora, rslora or dora.", show_default="config's train.lora_variant, lora"
+    ),
+    team: str = typer.Option(None, help="Owner team recorded in the registry.", show_default="none"),
+    nproc: int = typer.Option(1, help="Training processes (DDP through accelerate; gloo on CPU)."),
+    accelerate_config: Path = typer.Option(
+        None,
+        help="An accelerate config file for --nproc (FSDP, DeepSpeed; see training/accelerate/).",
+        show_default="DDP",
+    ),
+    out: Path = typer.Option(None, "--out", "-o", help="Adapter folder.", show_default="<workspace>/adapters/<name>"),
     config: Path = ConfigOpt,
     ws: Path = WorkspaceOpt,
     force: bool = ForceOpt,
-    resume: bool = ResumeOpt,
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue a killed run from its last checkpoint (same settings: same adapter)."
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Train a LoRA adapter on a dataset and register it by name.
 
-    Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --steps 30
+    Every setting left out is sized to the base model and the dataset; all are printed at start and saved
+    in the adapter folder (settings.json). Progress shows loss, useful tokens/s and the time left.
+
+    Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --epochs 2
     """
     from minions.adapters import check_adapter_name, register_adapter
-    from minions.models.base import canonical_base_model, check_base_model, resolve_base_model
-    from minions.training.train import train_lora
+    from minions.models.base import base_hash, canonical_base_model, check_base_model, resolve_base_model
+    from minions.training.train import prepare_job, run_job
 
     setup_threads()
     check_adapter_name(name)
     check_input_path(dataset / "train.jsonl", "dataset file")
+    if nproc < 1:
+        raise UserError(f"--nproc must be at least 1, not {nproc}")
+    if accelerate_config is not None:
+        check_input_path(accelerate_config, "accelerate config")
     cfg = config_or_default(config).train
-    overrides = {k: v for k, v in {"base_model": base_model, "steps": steps}.items() if v is not None}
-    cfg = validated_train_config({**cfg.model_dump(), **overrides})
+    overrides = {
+        "base_model": base_model,
+        "steps": steps,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "max_length": max_length,
+        "learning_rate": learning_rate,
+        "packing": packing,
+        "lora_variant": lora_variant,
+        "team": team,
+    }
+    cfg = validated_train_config({**cfg.model_dump(), **{k: v for k, v in overrides.items() if v is not None}})
     check_base_model(cfg.base_model)
     cfg.base_model = canonical_base_model(cfg.base_model)
     w = workspace(ws)
     target = out or w.dir("adapters", name)
-    log(f"base {cfg.base_model}; {cfg.steps} steps, batch {cfg.batch_size}, lr {cfg.learning_rate}, r {cfg.lora_r}")
+    log(f"base model {cfg.base_model}: preparing (converted once, then cached in {w.dir('models')})")
     base = resolve_base_model(cfg.base_model, w)
-    with output_folder(target, force, resume) as tmp, progress(("training", cfg.steps)) as [step]:
-        manifest = train_lora(dataset, base, cfg, tmp, name, lambda s, loss: step(f"loss {loss:.3f}"))
+    job = prepare_job(dataset, base, cfg, base_hash(base, w), nproc)
+    log(job.settings.describe())
+    if job.truncated:
+        log(f"{job.truncated} of {len(job.train)} train records reach max_length {job.settings.max_length} and are cut")
+    with output_folder(target, force, resume) as tmp:
+        if nproc > 1:
+            from minions.training.launch import launch
+
+            launch(
+                dataset=dataset,
+                base_folder=base,
+                base_hash=job.base_hash,
+                cfg=cfg,
+                out=tmp,
+                name=name,
+                version=None,
+                resume=resume,
+                processes=nproc,
+                accelerate_config=accelerate_config,
+            )
+            manifest = read_manifest(tmp)
+        else:
+            with progress(("training", job.settings.steps)) as [step]:
+                manifest = run_job(job, tmp, name, None, resume, step_note(step), log)
     register_adapter(w, name, target.resolve(), cfg.base_model, (read_manifest(dataset) or {}).get("id"))
     result(
         {"adapter": name, "path": str(target.resolve()), "final_loss": manifest["final_loss"]},
@@ -77,12 +140,25 @@ def train(
     )
 
 
+def step_note(advance):
+    """A progress callback showing the loss and the useful tokens per second so far."""
+    seen = {"tokens": 0}
+
+    def on_step(entry: dict) -> None:
+        seen["tokens"] += entry["tokens"]
+        rate = seen["tokens"] / entry["seconds"] if entry["seconds"] else 0.0
+        val = f" val {entry['val_loss']:.3f}" if "val_loss" in entry else ""
+        advance(f"loss {entry['loss']:.3f}{val} {rate:,.0f} tok/s", total=entry.get("of"))
+
+    return on_step
+
+
 def evaluate(
     dataset: Path = typer.Argument(..., help="Dataset folder from `minions build`."),
     adapter: str = typer.Option(..., "--adapter", "-a", help="Adapter name (registry) or folder."),
     split: str = typer.Option("eval", help="Which split file to score."),
     max_records: int = typer.Option(None, help="Score at most this many records."),
-    out: Path = typer.Option(None, "--out", "-o", help="Folder [default: <workspace>/evals/<adapter>-<time>]."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder.", show_default="<workspace>/evals/<adapter>-<time>"),
     ws: Path = WorkspaceOpt,
     force: bool = ForceOpt,
     as_json: bool = JsonOpt,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from minions.errors import UserError
 from minions.records import content_hash, stable_id
-from minions.workspace import Workspace, read_manifest, write_manifest
+from minions.workspace import Workspace, atomic_write_text, read_manifest, write_manifest
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,70 @@ def cached_models(ws: Workspace) -> dict[str, Path]:
     return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and read_manifest(p)}
 
 
+# What makes a base model what it is: its weights and its tokenizer. Not config.json or
+# tokenizer_config.json, which carry the transformers version that wrote them.
+HASHED_FILES = ("*.safetensors", "*.bin", "tokenizer.json", "tokenizer.model", "vocab.json", "merges.txt", "vocab.txt")
+
+
+def base_hash(folder: Path, ws: Workspace | None = None) -> str:
+    """The content hash of a base model folder's weights and tokenizer files: the same model by another
+    path, or rebuilt, has the same hash. Cached in the workspace by file size and modification time,
+    so a 500 MB model is read once."""
+    import hashlib
+
+    files = sorted({f for pattern in HASHED_FILES for f in folder.glob(pattern) if f.is_file()})
+    if not any(f.suffix in (".safetensors", ".bin") for f in files):
+        raise UserError(f"{folder} has no weights (*.safetensors or *.bin); pass a complete Hugging Face model folder")
+    stamps = {f.name: f"{f.stat().st_size}-{f.stat().st_mtime_ns}" for f in files}
+    cache_file = ws.dir("models") / "hashes.json" if ws else None
+    cache = _read_hash_cache(cache_file)
+    key = str(folder.resolve())
+    if cache.get(key, {}).get("stamps") == stamps:
+        return cache[key]["hash"]
+    whole = hashlib.sha256()
+    for f in files:
+        digest = hashlib.sha256()
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        whole.update(f"{f.name}\0{digest.hexdigest()}\n".encode())
+    value = "sha256:" + whole.hexdigest()
+    if cache_file:
+        cache[key] = {"stamps": stamps, "hash": value}
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(cache_file, json.dumps(cache, indent=1))
+    return value
+
+
+def _read_hash_cache(path: Path | None) -> dict:
+    try:
+        return json.loads(path.read_text()) if path else {}
+    except (OSError, ValueError):
+        return {}  # a missing or damaged cache is only slower
+
+
+def model_facts(folder: Path) -> dict:
+    """Parameter count (from the safetensors headers, nothing loaded) and context length of a folder."""
+    import struct
+
+    config = json.loads((folder / "config.json").read_text()) if (folder / "config.json").is_file() else {}
+    context = config.get("max_position_embeddings") or config.get("n_positions") or config.get("seq_length")
+    parameters = 0
+    for f in folder.glob("*.safetensors"):
+        with f.open("rb") as fh:
+            (size,) = struct.unpack("<Q", fh.read(8))
+            header = json.loads(fh.read(size))
+        for key, t in header.items():
+            if key != "__metadata__":
+                n = 1
+                for d in t["shape"]:
+                    n *= d
+                parameters += n
+    if not parameters:  # .bin weights: about 4 bytes a parameter in fp32
+        parameters = sum(f.stat().st_size for f in folder.glob("*.bin")) // 4
+    return {"parameters": parameters, "context": context}
+
+
 def load_tokenizer(folder: Path):
     """The Hugging Face tokenizer of a model folder (a pad token set: the eos token when it has none)."""
     from transformers import AutoTokenizer
@@ -227,15 +292,37 @@ def load_tokenizer(folder: Path):
     return tokenizer
 
 
-def load_model(folder: Path, threads: int = 1):
-    """Tokenizer and fp32 model from a Hugging Face folder (fp32: bf16 is slower on these CPUs)."""
+def load_model(folder: Path, threads: int = 1, quantize: str = "none"):
+    """Tokenizer and model from a Hugging Face folder: fp32 on CPU (bf16 is slower on these CPUs),
+    bf16 on a CUDA GPU, or 4-bit NF4 weights (QLoRA) with `quantize="4bit"` (a GPU and bitsandbytes)."""
     import torch
     from transformers import AutoModelForCausalLM
 
     torch.set_num_threads(threads)
     tokenizer = load_tokenizer(folder)
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
-    return tokenizer, model
+    if quantize == "4bit":
+        return tokenizer, _load_4bit(folder)
+    dtype = torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
+    return tokenizer, AutoModelForCausalLM.from_pretrained(folder, dtype=dtype)
+
+
+def _load_4bit(folder: Path):
+    import torch
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+    if not torch.cuda.is_available():
+        raise UserError("train.quantize: 4bit (QLoRA) needs a CUDA GPU; set quantize: none on this machine")
+    if importlib.util.find_spec("bitsandbytes") is None:
+        raise UserError("train.quantize: 4bit needs bitsandbytes; pip install 'minions-lora[gpu]'")
+    config = BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
+        bnb_4bit_compute_dtype=torch.bfloat16,
+    )
+    return AutoModelForCausalLM.from_pretrained(
+        folder, quantization_config=config, device_map={"": torch.cuda.current_device()}, dtype=torch.bfloat16
+    )
 
 
 def quiet_transformers() -> None:

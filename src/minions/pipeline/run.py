@@ -59,7 +59,7 @@ def run_pipeline(
     ws: Workspace,
     resume: bool = False,
     log: Log = lambda s: None,
-    on_train_step: Callable[[int, float], None] | None = None,
+    on_train_step: Callable[[dict], None] | None = None,
     on_eval_batch: Callable[[], None] | None = None,
 ) -> Path:
     """Run every stage; return the absolute path of the run's report.html.
@@ -89,7 +89,7 @@ def _run_stages(
     run_id: str,
     run_dir: Path,
     log: Log,
-    on_train_step: Callable[[int, float], None] | None,
+    on_train_step: Callable[[dict], None] | None,
     on_eval_batch: Callable[[], None] | None,
 ) -> Path:
     from minions.evaluation.evaluate import evaluate_adapter
@@ -105,8 +105,8 @@ def _run_stages(
     log(f"base model {cfg.train.base_model}: preparing (converted once, then cached in {ws.dir('models')})")
     base = resolve_base_model(cfg.train.base_model, ws)
     name = cfg.train.adapter_name or cfg.name
-    log(f"training adapter {name}: {cfg.train.steps} steps, batch {cfg.train.batch_size}, lr {cfg.train.learning_rate}")
-    _stage(adapter, lambda out: train_lora(dataset, base, cfg.train, out, name, on_train_step), log)
+    log(f"training adapter {name}")
+    _stage(adapter, lambda out: train_lora(dataset, base, cfg.train, out, name, on_train_step, log=log), log)
     register_adapter(ws, name, adapter, cfg.train.base_model, ds["id"])
     log("evaluating base model and adapter on the eval split")
     _stage(

@@ -1,0 +1,94 @@
+"""`minions train --nproc N`: the same training job in N processes, launched through accelerate.
+
+The command prepares the job (settings printed, output folder made) and writes its spec to
+`<out>/launch.json`; `accelerate launch` starts N copies of `minions.training.launch` that each
+prepare the same job (deterministic), train their share of every batch with DDP (gloo on CPU, NCCL
+on GPUs, or FSDP / DeepSpeed from an accelerate config file), and the first writes the adapter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from minions.config import TrainConfig
+from minions.errors import UserError
+
+SPEC = "launch.json"
+CONFIGS = Path(__file__).with_name("accelerate")  # shipped accelerate configs for GPUs (FSDP, DeepSpeed)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(
+    *,
+    dataset: Path,
+    base_folder: Path,
+    base_hash: str,
+    cfg: TrainConfig,
+    out: Path,
+    name: str,
+    version: int | None,
+    resume: bool,
+    processes: int,
+    accelerate_config: Path | None = None,
+) -> None:
+    """Run the job in `processes` processes; returns when they all finished, raises when one failed."""
+    spec = {
+        "dataset": str(dataset.resolve()),
+        "base_folder": str(base_folder),
+        "base_hash": base_hash,
+        "train": json.loads(cfg.model_dump_json()),
+        "name": name,
+        "version": version,
+        "resume": resume,
+        "processes": processes,
+    }
+    (out / SPEC).write_text(json.dumps(spec, indent=2))
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_machines", "1"]
+    if accelerate_config:
+        cmd += ["--config_file", str(accelerate_config)]
+    else:
+        cmd += ["--multi_gpu", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    cmd += ["--num_processes", str(processes), "--main_process_port", str(_free_port())]
+    cmd += ["-m", "minions.training.launch", str(out)]
+    env = {**os.environ, "OMP_NUM_THREADS": str(cfg.threads), "ACCELERATE_LOG_LEVEL": "error"}
+    code = subprocess.run(cmd, env=env, stdout=sys.stderr).returncode
+    (out / SPEC).unlink(missing_ok=True)
+    if code:
+        raise UserError(f"training in {processes} processes failed (exit {code}); see the messages above")
+
+
+def _worker(out: Path) -> None:
+    from minions.training.train import prepare_job, run_job
+
+    spec = json.loads((out / SPEC).read_text())
+    cfg = TrainConfig.model_validate(spec["train"])
+    job = prepare_job(Path(spec["dataset"]), Path(spec["base_folder"]), cfg, spec["base_hash"], spec["processes"])
+    total = job.settings.steps
+    every = max(1, total // 10)
+
+    def report(entry: dict) -> None:
+        if entry["step"] % every == 0 or entry["step"] == total:
+            print(f"training {entry['step']}/{total} loss {entry['loss']:.3f}", file=sys.stderr, flush=True)
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    run_job(job, out, spec["name"], spec["version"], spec["resume"], report, log)
+
+
+if __name__ == "__main__":
+    try:
+        _worker(Path(sys.argv[1]))
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
