@@ -121,6 +121,18 @@ def session_ws(tmp_path_factory):
     return ws
 
 
+@pytest.fixture(scope="session")
+def smollm2_ws(tmp_path_factory):
+    """A workspace with the built-in SmolLM2 converted from its GGUF (about 30 s, once per session; slow
+    tests only)."""
+    from minions.models.base import resolve_base_model
+    from minions.workspace import Workspace
+
+    ws = Workspace(tmp_path_factory.mktemp("smollm2-ws"))
+    resolve_base_model("smollm2-135m", ws)
+    return ws
+
+
 @pytest.fixture
 def git_repo(tmp_path):
     """Make a real git repository with the given files, committed; returns its folder."""

@@ -72,11 +72,8 @@ def test_encode_masks_the_prompt_and_truncates(session_ws):
 
 
 @pytest.mark.slow
-def test_smollm2_builtin_converts_from_the_packaged_gguf(tmp_path):
-    from minions.workspace import Workspace
-
-    ws = Workspace(tmp_path)
-    folder = resolve_base_model("smollm2-135m", ws)
+def test_smollm2_builtin_converts_from_the_packaged_gguf(smollm2_ws):
+    folder = resolve_base_model("smollm2-135m", smollm2_ws)
     assert (folder / "model.safetensors").is_file() and (folder / "manifest.json").is_file()
     tok, model = load_model(folder)
     assert 130e6 < model.num_parameters() < 140e6

@@ -88,7 +88,8 @@ def test_choose_template_auto_follows_the_vocabulary():
 
 
 def test_choose_template_rejects_an_unknown_name():
-    with pytest.raises(UserError, match=r"^unknown prompt template 'llama'; use auto, chatml, plain$"):
+    names = "chatml, llama-3, llama-2, alpaca, glm-4, deepseek-coder, plain"
+    with pytest.raises(UserError, match=rf"^unknown prompt template 'llama'; use auto, {names}$"):
         choose_template("llama", StubTokenizer())
 
 

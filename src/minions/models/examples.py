@@ -19,8 +19,9 @@ def encode_example(tokenizer, template: PromptTemplate, record: dict, max_length
     the end token: a model trained on answers cut off mid-way would learn never to stop.
     """
     end = template.end or tokenizer.eos_token
+    body = template.completion(record["output"], tokenizer.eos_token).removesuffix(end)
     end_ids = tokenizer(end, add_special_tokens=False)["input_ids"]
-    completion = tokenizer(record["output"], add_special_tokens=False)["input_ids"] + end_ids
+    completion = tokenizer(body, add_special_tokens=False)["input_ids"] + end_ids
     if record.get("fim_prompt") and len(record.get("fim_tokens") or []) == 3:
         return _encode_fim(tokenizer, record, completion, max_length, len(end_ids))
     # a fim-form record brings its own prompt (prefix and suffix between the base model's FIM tokens)
