@@ -12,7 +12,7 @@ from minions.evaluation.metrics import METRICS
 from minions.evaluation.report import write_report
 from minions.models.base import base_hash, load_model
 from minions.models.examples import collate, encode_example
-from minions.models.templates import TEMPLATES
+from minions.models.templates import template_from_meta
 from minions.records import SCHEMA_VERSION
 from minions.workspace import read_manifest, write_json, write_manifest
 
@@ -72,7 +72,7 @@ def evaluate_adapter(
         raise UserError(f"{path} has no records to evaluate on")
     check_base(meta, base_hash(base_folder), str(base_folder))
     tokenizer, base = load_model(base_folder, threads)
-    template = TEMPLATES[meta["template"]]
+    template = template_from_meta(meta)
     examples = [encode_example(tokenizer, template, r, meta["max_length"]) for r in records]
     model = PeftModel.from_pretrained(base, adapter, adapter_name=meta["name"])
     tasks = [r.get("task", "") for r in records]

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from minions.models.templates import TEMPLATES, choose_template
+from minions.models.templates import choose_template, template_from_meta
 from minions.serving import responses
 
 
@@ -80,9 +80,7 @@ class Engine:
         prompt = template.prompt(messages)
         ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"]
         max_new = req.max_completion_tokens or req.max_tokens or self.default_max_tokens
-        end_ids = [self.tokenizer.eos_token_id]
-        if template.end:
-            end_ids.append(self.tokenizer.convert_tokens_to_ids(template.end))
+        end_ids = [self.tokenizer.eos_token_id, *self._token_ids(template.stop_strings())]
         sampling = {"temperature": req.temperature, "top_p": req.top_p} if req.temperature else {}
         with self.lock:
             is_base = req.model == self.base_name
@@ -103,10 +101,16 @@ class Engine:
         new = out[0, ids.shape[1] :].tolist()
         finished = bool(new) and new[-1] in end_ids
         text = self.tokenizer.decode(new, skip_special_tokens=True)
-        cuts = [text.find(s) for s in req.stops() if s and s in text]
+        # stops that are special tokens ended generation above; the others are cut from the text here
+        cuts = [text.find(s) for s in (*req.stops(), *template.stop_strings()) if s and s in text]
         if cuts:
             text, finished = text[: min(cuts)], True
         return text.strip(), ids.shape[1], len(new), "stop" if finished else "length"
+
+    def _token_ids(self, stops: list[str]) -> list[int]:
+        """The ids of the stop strings that are single tokens of the vocabulary."""
+        ids = (self.tokenizer.convert_tokens_to_ids(s) for s in stops)
+        return [i for i in ids if i is not None and i != self.tokenizer.unk_token_id]
 
 
 def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], threads: int = 1) -> Engine:
@@ -125,7 +129,7 @@ def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], th
             model = PeftModel.from_pretrained(model, folder, adapter_name=name)
         else:
             model.load_adapter(folder, adapter_name=name)
-        templates[name] = TEMPLATES[meta["template"]]
+        templates[name] = template_from_meta(meta)
         system_prompts[name] = meta["system_prompt"]
     model.eval()
     return Engine(base_name, tokenizer, model, templates, system_prompts)
