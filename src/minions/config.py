@@ -301,7 +301,11 @@ class TrainConfig(_Section):
     quantize: Literal["none", "4bit"] = Field(
         "none", description="4bit: QLoRA, the base loaded in 4 bits with bitsandbytes (a CUDA GPU and the gpu extra)"
     )
-    template: str = Field("auto", description="prompt template: auto (from the tokenizer) or a family name")
+    template: str = Field(
+        "auto",
+        description="prompt template: auto (from the tokenizer), chatml, llama-3, llama-2, alpaca, glm-4, "
+        "deepseek-coder or plain",
+    )
     seed: int = Field(0, description="seed for init, shuffling, packing, the validation slice and dropout")
     val_share: float = Field(
         0.05, ge=0, lt=0.5, description="train records held back for validation loss during training (0: none)"
