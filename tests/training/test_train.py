@@ -237,7 +237,7 @@ def test_lora_training_lowers_the_loss_and_evaluation_reports_true_numbers(sessi
     assert [e["loss"] for e in log] == [round(loss, 4) for _, loss in steps], "the log holds what on_step was told"
     assert (adapter / "adapter_config.json").is_file() and (adapter / "adapter_model.safetensors").is_file()
     meta = read_adapter_meta(adapter)
-    assert meta["name"] == "calc" and meta["template"] == "chatml" and meta["base_model"] == "tiny"
+    assert meta["name"] == "calc" and meta["template"]["name"] == "chatml" and meta["base_model"] == "tiny"
     assert meta["train_records"] == 12 and meta["max_length"] == MAX_LENGTH
     dataset_id = read_manifest(dataset)["id"]
     assert manifest["parents"] == [dataset_id] and manifest["config"]["resolved"]["steps"] == 25

@@ -21,7 +21,7 @@ from minions.datasets.read import load_records
 from minions.errors import UserError
 from minions.models.base import base_hash, load_model, load_tokenizer, model_facts, quiet_transformers
 from minions.models.examples import IGNORE, encode_example
-from minions.models.templates import PromptTemplate, choose_template
+from minions.models.templates import PromptTemplate, choose_template, detect_template
 from minions.records import SYSTEM_PROMPT, content_hash
 from minions.training.data import Example, collate_rows, epoch_plan, hold_out, useful_tokens
 from minions.training.settings import Settings, resolve_settings
@@ -70,6 +70,7 @@ def prepare_job(
         raise UserError(f"train.batch_size {cfg.batch_size} must be a multiple of --nproc {processes}")
     tokenizer = load_tokenizer(base_folder)
     template = choose_template(cfg.template, tokenizer)
+    how = f" (auto: {detect_template(tokenizer).reason})" if cfg.template == "auto" else ""
     facts = model_facts(base_folder)
     max_length = min(cfg.max_length, facts["context"]) if facts["context"] else cfg.max_length
     train_idx, val_idx = hold_out(len(records), cfg.val_share, cfg.val_max_records, cfg.seed)
@@ -79,7 +80,7 @@ def prepare_job(
     per_epoch = len(epoch_plan(lengths, cfg.batch_size, max_length, cfg.packing, cfg.group_by_length, cfg.seed, 0))
     settings = resolve_settings(
         cfg.model_copy(update={"max_length": max_length}),
-        template=template.name,
+        template=template.name + how,
         train_records=len(encoded),
         val_records=len(val),
         batches_per_epoch=per_epoch,
@@ -351,7 +352,7 @@ def _write_adapter(
             "version": version,
             "base_model": job.base_model,
             "base_hash": job.base_hash,
-            "template": job.template.name,
+            "template": job.template.to_dict(),
             "system_prompt": SYSTEM_PROMPT,
             "max_length": s.max_length,
             "lora": {
