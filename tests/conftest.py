@@ -156,3 +156,20 @@ def git_repo(tmp_path):
         return root
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tiny_adapter(session_ws, tmp_path_factory):
+    """A real LoRA adapter folder, trained a few steps on the tiny model (copy it before changing it)."""
+    from minions.config import TrainConfig
+    from minions.models.base import resolve_base_model
+    from minions.training.train import train_lora
+    from minions.workspace import write_jsonl, write_manifest
+
+    ds = tmp_path_factory.mktemp("adapter-ds")
+    write_jsonl(ds / "train.jsonl", [{"instruction": f"Say {i}", "input": "", "output": f"v{i}"} for i in range(4)])
+    write_manifest(ds, "dataset", {}, {})
+    out = tmp_path_factory.mktemp("tiny-adapter")
+    cfg = TrainConfig(base_model="tiny", steps=3, learning_rate=1e-2, lora_dropout=0.0)
+    train_lora(ds, resolve_base_model("tiny", session_ws), cfg, out, "tiny-adapter")
+    return out

@@ -4,6 +4,7 @@ import pytest
 
 from minions.errors import UserError
 from minions.workspace import (
+    CATALOG_SCHEMA_VERSION,
     Workspace,
     atomic_write_text,
     output_folder,
@@ -24,10 +25,18 @@ def test_root_from_option_env_or_default(tmp_path, monkeypatch):
 
 def test_catalog_tables_and_rows(tmp_path):
     ws = Workspace(tmp_path)
-    ws.catalog.put("adapters", name="a", path="/x", base_model="tiny", dataset_id="d", created=1.0)
-    ws.catalog.put("adapters", name="b", path="/y", base_model="tiny", dataset_id="d", created=2.0)
+    ws.catalog.put("adapters", name="a", version=1, path="/x", base_model="tiny", dataset_id="d", created=1.0)
+    ws.catalog.put("adapters", name="b", version=1, path="/y", base_model="tiny", dataset_id="d", created=2.0)
     assert [r["name"] for r in ws.catalog.rows("adapters")] == ["b", "a"]
     assert ws.catalog.rows("adapters", name="a")[0]["path"] == "/x"
+    # insert never replaces; update changes only the matching rows
+    assert not ws.catalog.insert("adapters", name="a", version=1, path="/z", created=3.0)
+    assert ws.catalog.insert("adapters", name="a", version=2, path="/z", created=3.0)
+    assert ws.catalog.update("adapters", {"name": "a", "version": 1}, team="infra") == 1
+    assert [(r["version"], r["path"], r["team"]) for r in ws.catalog.rows("adapters", name="a")] == [
+        (2, "/z", None),
+        (1, "/x", "infra"),
+    ]
     for table in ("runs", "datasets", "evaluations"):
         assert ws.catalog.rows(table) == []
 
@@ -99,7 +108,7 @@ def test_catalog_of_a_newer_schema_version_is_refused(tmp_path):
     ws.catalog.rows("runs")
     with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
         con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(UserError, match="schema version 99, this minions reads up to 2"):
+    with pytest.raises(UserError, match=f"schema version 99, this minions reads up to {CATALOG_SCHEMA_VERSION}"):
         ws.catalog.rows("runs")
 
 
@@ -131,13 +140,16 @@ def test_an_older_catalog_is_migrated_forward_with_its_rows(tmp_path, with_meta)
         "id": "d1", "path": "/old/ds", "train": 90, "eval": 10, "created": 1.0,
         "name": None, "parent": None, "test": None, "lineage": None,
     }  # fmt: skip
-    assert ws.catalog.rows("adapters")[0]["dataset_id"] == "d1"
+    (adapter,) = ws.catalog.rows("adapters")
+    assert (adapter["name"], adapter["version"], adapter["path"], adapter["dataset_id"]) == ("a1", 1, "/old/ad", "d1")
     assert ws.catalog.rows("runs")[0]["status"] == "done"
     assert ws.catalog.query("SELECT * FROM dataset_records") == []
     ws.catalog.put("datasets", id="d2", path="/new", train=1, eval=1, created=4.0, name="n", parent="d1")
     assert ws.catalog.rows("datasets", parent="d1")[0]["id"] == "d2"
     with sqlite3.connect(tmp_path / "catalog.sqlite") as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(CATALOG_SCHEMA_VERSION),
+        )
 
 
 def test_jsonl_lines_end_at_newline_only_and_a_byte_order_mark_is_fine(tmp_path):

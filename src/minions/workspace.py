@@ -24,7 +24,7 @@ DEFAULT_WORKSPACE = "minions-workspace"
 
 # the catalog's own schema version (ARCHITECTURE.md: one version per format); an older catalog is
 # migrated forward by the steps in _MIGRATIONS, a newer one refused
-CATALOG_SCHEMA_VERSION = 2
+CATALOG_SCHEMA_VERSION = 3
 
 _TABLES = {
     "runs": "id TEXT PRIMARY KEY, name TEXT, path TEXT, status TEXT, created REAL",
@@ -34,7 +34,10 @@ _TABLES = {
     "name TEXT, parent TEXT, test INTEGER, lineage TEXT",
     # one row per released record of a dataset version: what diff and trace read
     "dataset_records": "version TEXT, id TEXT, split TEXT, task TEXT, content TEXT, repo TEXT, path TEXT",
-    "adapters": "name TEXT PRIMARY KEY, path TEXT, base_model TEXT, dataset_id TEXT, created REAL",
+    # one row per adapter version (`name@version`); meta is the adapter's minions-adapter.json,
+    # eval_scores the latest `minions eval` metrics (JSON)
+    "adapters": "name TEXT NOT NULL, version INTEGER NOT NULL, path TEXT, base_model TEXT, base_hash TEXT, "
+    "dataset_id TEXT, team TEXT, created REAL, meta TEXT, eval_scores TEXT, PRIMARY KEY (name, version)",
     "evaluations": "id TEXT PRIMARY KEY, path TEXT, adapter TEXT, dataset_id TEXT, created REAL",
 }
 _INDEXES = (
@@ -49,6 +52,17 @@ _MIGRATIONS = {
         "ALTER TABLE datasets ADD COLUMN parent TEXT",
         "ALTER TABLE datasets ADD COLUMN test INTEGER",
         "ALTER TABLE datasets ADD COLUMN lineage TEXT",
+    ),
+    # adapters get versions: the key becomes (name, version), a table SQLite cannot alter in place, so
+    # it is copied; every existing adapter becomes version 1 of its name (its folder is not moved)
+    3: (
+        "CREATE TABLE IF NOT EXISTS adapters "
+        "(name TEXT PRIMARY KEY, path TEXT, base_model TEXT, dataset_id TEXT, created REAL)",
+        f"CREATE TABLE adapters_v3 ({_TABLES['adapters']})",
+        "INSERT INTO adapters_v3 (name, version, path, base_model, dataset_id, created) "
+        "SELECT name, 1, path, base_model, dataset_id, created FROM adapters",
+        "DROP TABLE adapters",
+        "ALTER TABLE adapters_v3 RENAME TO adapters",
     ),
 }
 
@@ -91,6 +105,25 @@ class Catalog:
                 sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
                 con.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
 
+    def insert(self, table: str, **row: object) -> bool:
+        """Insert one row; False (nothing written) when a row with the same key exists."""
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self._connect() as con:
+            try:
+                con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    def update(self, table: str, where: dict[str, object], **values: object) -> int:
+        """Set columns of the rows matching `where`; returns how many rows changed."""
+        sets = ", ".join(f"{k} = ?" for k in values)
+        cond = " AND ".join(f"{k} = ?" for k in where)
+        with self._connect() as con:
+            cur = con.execute(f"UPDATE {table} SET {sets} WHERE {cond}", (*values.values(), *where.values()))
+            return cur.rowcount
+
     def put(self, table: str, **row: object) -> None:
         """Insert or replace one row."""
         cols = ", ".join(row)
@@ -113,8 +146,8 @@ class Catalog:
             return [dict(r) for r in con.execute(sql, tuple(where.values()))]
 
 
-def _prepare(con: sqlite3.Connection, path: Path) -> None:
-    """Create missing tables; migrate an older catalog forward (its rows kept); refuse a newer one."""
+def _schema_version(con: sqlite3.Connection, path: Path) -> int:
+    """The catalog's schema version (a new catalog gets the current one); a newer one is refused."""
     con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     fresh = con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'datasets'").fetchone() is None
     if fresh:
@@ -127,10 +160,25 @@ def _prepare(con: sqlite3.Connection, path: Path) -> None:
             f"catalog {path} has schema version {found}, this minions reads up to {CATALOG_SCHEMA_VERSION}; "
             "use another --workspace or the minions version that made it"
         )
-    for version in range(int(found) + 1, CATALOG_SCHEMA_VERSION + 1):
-        for statement in _MIGRATIONS[version]:
-            con.execute(statement)
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    return int(found)
+
+
+def _prepare(con: sqlite3.Connection, path: Path) -> None:
+    """Create missing tables; migrate an older catalog forward (its rows kept); refuse a newer one."""
+    if _schema_version(con, path) < CATALOG_SCHEMA_VERSION:
+        # one write transaction for all steps, taken before reading the version again: two processes
+        # opening an old catalog at once migrate it once, and a failed step leaves it as it was
+        con.commit()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for version in range(_schema_version(con, path) + 1, CATALOG_SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]:
+                    con.execute(statement)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        except BaseException:
+            con.rollback()
+            raise
+        con.commit()
     for table, cols in _TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
     for statement in _INDEXES:

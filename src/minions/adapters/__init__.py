@@ -1,5 +1,25 @@
-"""Stage 8, adapters: the registry of trained adapters in the workspace catalog."""
+"""Stage 8, adapters: the registry of trained adapters (versioned) in the workspace catalog."""
 
-from minions.adapters.registry import check_adapter_name, find_adapter, list_adapters, register_adapter
+from minions.adapters.registry import (
+    check_adapter_name,
+    default_folder,
+    find_adapter,
+    list_adapters,
+    next_version,
+    record_eval_scores,
+    register_adapter,
+    remove_adapters,
+    resolve_adapter,
+)
 
-__all__ = ["check_adapter_name", "find_adapter", "list_adapters", "register_adapter"]
+__all__ = [
+    "check_adapter_name",
+    "default_folder",
+    "find_adapter",
+    "list_adapters",
+    "next_version",
+    "record_eval_scores",
+    "register_adapter",
+    "remove_adapters",
+    "resolve_adapter",
+]

@@ -11,11 +11,13 @@ from minions.errors import UserError
 from minions.workspace import write_json
 
 ADAPTER_META = "minions-adapter.json"
+# 2: `version`, `base_hash`, `lora`, `metrics` and `dataset` ({id, name, path}, in place of 1's `dataset_id`)
+ADAPTER_META_SCHEMA_VERSION = 2
 
 
 def write_adapter_meta(folder: Path, meta: dict) -> None:
     """Write the adapter's description next to its peft files."""
-    write_json(folder / ADAPTER_META, {"schema_version": 1, **meta})
+    write_json(folder / ADAPTER_META, {"schema_version": ADAPTER_META_SCHEMA_VERSION, **meta})
 
 
 def read_adapter_meta(folder: Path) -> dict:
@@ -23,7 +25,23 @@ def read_adapter_meta(folder: Path) -> dict:
     path = folder / ADAPTER_META
     if not path.is_file():
         raise UserError(f"{folder} is not a minions adapter (no {ADAPTER_META}); train one with `minions train`")
-    return json.loads(path.read_text())
+    try:
+        meta = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise UserError(f"{path} is not JSON; train the adapter again or restore the file") from None
+    if not isinstance(meta, dict):
+        raise UserError(f"{path} is not a JSON object; train the adapter again or restore the file")
+    return upgrade_adapter_meta(meta)
+
+
+def upgrade_adapter_meta(meta: dict) -> dict:
+    """A description of an older schema in the current form (keys only added, none removed)."""
+    meta = dict(meta)
+    meta.setdefault("version", 1)
+    if "dataset" not in meta:
+        meta["dataset"] = {"id": meta.get("dataset_id"), "name": None, "path": None}
+    meta.setdefault("dataset_id", (meta["dataset"] or {}).get("id"))
+    return meta
 
 
 def check_base(meta: dict, folder_hash: str, spec: str) -> None:
