@@ -27,3 +27,22 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int 
     return subprocess.run(
         [*MINIONS, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
     )
+
+
+def adapter_meta(name: str, version: int, **extra) -> dict:
+    """An adapter's minions-adapter.json as training writes it (the fields the registry reads)."""
+    return {
+        "name": name,
+        "version": version,
+        "base_model": "tiny",
+        "base_hash": "b" * 64,
+        "template": "chatml",
+        "system_prompt": "You are a coding assistant.",
+        "max_length": 256,
+        "lora": {"r": 8, "alpha": 16, "dropout": 0.0, "target_modules": ["q_proj", "v_proj"], "variant": "lora",
+                 "modules_to_save": None},
+        "dataset": {"id": "d" * 64, "name": "shop", "path": "/data/shop"},
+        "train_records": 4,
+        "metrics": {"final_loss": 1.25, "val_loss": 1.5, "steps": 3, "tokens": 99, "seconds": 0.5},
+        **extra,
+    }  # fmt: skip

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from helpers import adapter_meta
 from minions.adapters import (
     default_folder,
     find_adapter,
@@ -22,31 +23,12 @@ from minions.errors import UserError
 from minions.workspace import Workspace
 
 
-def meta_for(name: str, version: int, **extra) -> dict:
-    """A description as training writes it (the fields the registry's interface names)."""
-    return {
-        "name": name,
-        "version": version,
-        "base_model": "tiny",
-        "base_hash": "b" * 64,
-        "template": "chatml",
-        "system_prompt": "You are a coding assistant.",
-        "max_length": 256,
-        "lora": {"r": 8, "alpha": 16, "dropout": 0.0, "target_modules": ["q_proj", "v_proj"], "variant": "lora",
-                 "modules_to_save": None},
-        "dataset": {"id": "d" * 64, "name": "shop", "path": "/data/shop"},
-        "train_records": 4,
-        "metrics": {"final_loss": 1.25, "val_loss": 1.5, "steps": 3, "tokens": 99, "seconds": 0.5},
-        **extra,
-    }  # fmt: skip
-
-
 def trained(ws: Workspace, tiny_adapter, name: str, version: int | None = None, team=None) -> dict:
     """Copy the trained adapter into its default folder and register it as the next version."""
     version = version or next_version(ws, name)
     folder = default_folder(ws, name, version)
     shutil.copytree(tiny_adapter, folder)
-    return register_adapter(ws, name, folder, version=version, meta=meta_for(name, version), team=team)
+    return register_adapter(ws, name, folder, version=version, meta=adapter_meta(name, version), team=team)
 
 
 def test_versions_count_up_and_a_name_means_the_latest(tmp_path, tiny_adapter):
@@ -71,10 +53,10 @@ def test_an_existing_version_is_never_replaced(tmp_path, tiny_adapter):
     ws = Workspace(tmp_path)
     trained(ws, tiny_adapter, "shop")
     with pytest.raises(UserError, match=r"shop@1 is already registered; train it as shop@2"):
-        register_adapter(ws, "shop", tmp_path / "elsewhere", version=1, meta=meta_for("shop", 1))
+        register_adapter(ws, "shop", tmp_path / "elsewhere", version=1, meta=adapter_meta("shop", 1))
     assert resolve_adapter(ws, "shop@1")["path"] == str(default_folder(ws, "shop", 1))
     with pytest.raises(UserError, match="says version 3"):
-        register_adapter(ws, "shop", tmp_path / "x", version=2, meta=meta_for("shop", 3))
+        register_adapter(ws, "shop", tmp_path / "x", version=2, meta=adapter_meta("shop", 3))
 
 
 def test_a_leftover_folder_is_skipped_by_next_version(tmp_path):
@@ -137,7 +119,7 @@ def test_rm_a_version_or_a_name_deletes_only_folders_inside_the_workspace(tmp_pa
     trained(ws, tiny_adapter, "shop")
     outside = tmp_path / "mine"
     shutil.copytree(tiny_adapter, outside)
-    register_adapter(ws, "shop", outside, version=3, meta=meta_for("shop", 3))
+    register_adapter(ws, "shop", outside, version=3, meta=adapter_meta("shop", 3))
     (done,) = remove_adapters(ws, "shop@1")
     assert done["folder"] == "folder deleted" and not default_folder(ws, "shop", 1).exists()
     assert [r["ref"] for r in list_adapters(ws)] == ["shop@3", "shop@2"]
