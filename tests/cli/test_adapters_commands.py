@@ -10,11 +10,11 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from typer.testing import CliRunner
 
 from helpers import adapter_meta, run_cli
-from minions.adapters import default_folder, record_eval_scores, register_adapter
+from minions.adapters import default_folder, record_eval_scores, register_adapter, resolve_adapter
 from minions.adapters.meta import write_adapter_meta
 from minions.cli.main import app
 from minions.errors import UserError
-from minions.workspace import Workspace
+from minions.workspace import Workspace, write_jsonl, write_manifest
 
 
 def cli(*args: str):
@@ -134,6 +134,18 @@ def test_merge_writes_a_full_model_folder(ws, session_ws, tmp_path):
     merged = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32).eval()
     with_adapter = PeftModel.from_pretrained(base_model(session_ws), default_folder(ws, "other", 1)).eval()
     torch.testing.assert_close(logits(merged, out), logits(with_adapter, out), atol=1e-5, rtol=0)
+
+
+def test_eval_keeps_its_scores_on_the_adapter_version(ws, tmp_path):
+    ds = tmp_path / "ds"
+    write_jsonl(ds / "eval.jsonl", [{"instruction": f"Say {i}", "input": "", "output": f"v{i}"} for i in range(2)])
+    write_manifest(ds, "dataset", {}, {})
+    r = cli("eval", str(ds), "--adapter", "other", "--workspace", str(ws.root), "--json")
+    assert r.exit_code == 0, r.output
+    scores = json.loads(cli("adapters", "show", "other", "--workspace", str(ws.root), "--json").stdout)["eval_scores"]
+    assert scores["eval_loss"] == json.loads(r.stdout)["models"]["other"]["eval_loss"]
+    assert scores["evaluation"].startswith("other-")
+    assert resolve_adapter(ws, "shop@1")["eval_scores"] == {"eval_loss": 0.75, "exact_match": 0.5}
 
 
 @pytest.mark.parametrize(

@@ -169,7 +169,7 @@ def evaluate(
 
     Example: minions eval dataset/ --adapter shop-v1
     """
-    from minions.adapters import find_adapter
+    from minions.adapters import record_eval_scores, resolve_adapter
     from minions.adapters.meta import read_adapter_meta
     from minions.evaluation.evaluate import evaluate_adapter
     from minions.models.base import resolve_base_model
@@ -179,7 +179,8 @@ def evaluate(
         raise UserError(f"--max-records must be at least 1, not {max_records}")
     check_input_path(dataset / f"{split}.jsonl", "dataset file")
     w = workspace(ws)
-    folder = find_adapter(w, adapter)
+    row = resolve_adapter(w, adapter)
+    folder = Path(row["path"])
     meta = read_adapter_meta(folder)
     target = out or w.dir("evals", f"{meta['name']}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}")
     base = resolve_base_model(meta["base_model"], w)
@@ -193,6 +194,8 @@ def evaluate(
         dataset_id=(read_manifest(dataset) or {}).get("id"),
         created=time.time(),
     )
+    if row["version"]:  # a registered version keeps its latest scores (a bare folder has no row)
+        record_eval_scores(w, row["name"], row["version"], {**res["models"][meta["name"]], "evaluation": target.name})
     report = str((target / "report.html").resolve())
     result({**res, "report": report}, as_json, report)
 
