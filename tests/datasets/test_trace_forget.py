@@ -50,13 +50,15 @@ def test_trace_finds_versions_and_adapters_by_path_or_record_id(git_repo, tmp_pa
     repo = git_repo(shop_files())
     row = build_version(ws, repo, tmp_path / "ds")
     path = train_path(tmp_path / "ds")
-    ws.catalog.put("adapters", name="shop-lora", path="/ad", base_model="tiny", dataset_id=row["id"], created=1.0)
-    ws.catalog.put("adapters", name="unrelated", path="/ad2", base_model="tiny", dataset_id="x", created=1.0)
+    ws.catalog.put(
+        "adapters", name="shop-lora", version=1, path="/ad", base_model="tiny", dataset_id=row["id"], created=1.0
+    )
+    ws.catalog.put("adapters", name="unrelated", version=1, path="/ad2", base_model="tiny", dataset_id="x", created=1.0)
     for query in (path, f"repo/{path}", str(repo / path)):
         t = trace(ws, [query])
         assert [v["version"] for v in t["versions"]] == [row["id"]], query
         assert t["versions"][0]["by_split"] == {"train": 2} and t["versions"][0]["records"] == 2
-        assert [a["name"] for a in t["adapters"]] == ["shop-lora"]
+        assert [(a["name"], a["version"]) for a in t["adapters"]] == [("shop-lora", 1)]
     rid = records(tmp_path / "ds")[0]["id"]
     assert trace(ws, [rid])["versions"][0]["records"] == 1
     assert trace(ws, ["src/main/java/com/shop/Nowhere.java"]) == {

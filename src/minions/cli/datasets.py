@@ -116,7 +116,10 @@ def trace(query: str = QueryArg, config: Path = ConfigOpt, ws: Path = WorkspaceO
         + f") in {v['path']}"
         for v in t["versions"]
     ]
-    lines += [f"adapter {a['name']}: trained on {a['train_records']} of them ({a['dataset']})" for a in t["adapters"]]
+    lines += [
+        f"adapter {a['name']}@{a['version']}: trained on {a['train_records']} of them ({a['dataset']})"
+        for a in t["adapters"]
+    ]
     result(t, as_json, "\n".join(lines) or f"no dataset version holds records of {query}")
 
 

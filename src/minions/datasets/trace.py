@@ -79,6 +79,12 @@ def trace(ws: Workspace, queries: list[str]) -> dict:
         for a in ws.catalog.rows("adapters", dataset_id=row["id"]):
             if splits.get("train"):
                 adapters.append(
-                    {"name": a["name"], "path": a["path"], "dataset": row["id"], "train_records": splits["train"]}
+                    {
+                        "name": a["name"],
+                        "version": a["version"],
+                        "path": a["path"],
+                        "dataset": row["id"],
+                        "train_records": splits["train"],
+                    }
                 )
     return {"query": queries[0], "versions": versions, "adapters": adapters}
