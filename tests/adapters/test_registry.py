@@ -162,12 +162,17 @@ def test_a_schema_2_workspace_is_migrated_in_place(tmp_path, tiny_adapter):
             con.execute(f"CREATE TABLE {table} ({cols})")
         con.execute("INSERT INTO adapters VALUES ('shop', ?, 'tiny', 'd1', 5.0)", (str(old_folder),))
         con.execute("INSERT INTO adapters VALUES ('gone', '/nowhere/gone', 'tiny', NULL, 6.0)")
+        broken = root / "adapters" / "broken"
+        broken.mkdir(parents=True)
+        (broken / "minions-adapter.json").write_text("{")
+        con.execute("INSERT INTO adapters VALUES ('broken', ?, 'tiny', NULL, 7.0)", (str(broken),))
         con.execute("INSERT INTO datasets (id, path, train, eval, created) VALUES ('d1', '/ds', 4, 1, 1.0)")
     ws = Workspace(root)
     row = resolve_adapter(ws, "shop")
     assert (row["version"], row["path"], row["dataset_id"], row["created"]) == (1, str(old_folder), "d1", 5.0)
     assert row["meta"]["dataset"]["id"] == "d1" and row["meta"]["template"] == "chatml", "read from its folder"
     assert resolve_adapter(ws, "gone@1")["base_model"] == "tiny"
+    assert resolve_adapter(ws, "broken")["meta"]["base_model"] == "tiny", "a damaged description does not stop it"
     assert ws.catalog.rows("datasets")[0]["id"] == "d1"
     with sqlite3.connect(root / "catalog.sqlite") as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)

@@ -6,6 +6,7 @@ count from 1 per name and are never replaced: training under a name adds the nex
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -119,12 +120,12 @@ def _decoded(row: dict) -> dict:
     """A catalog row with its JSON columns read; a row migrated from before versions (no meta
     column) takes the description from its folder when the folder is still there."""
     out = dict(row)
+    meta = upgrade_adapter_meta({"name": row["name"], "base_model": row.get("base_model")})
     if row.get("meta"):
         meta = upgrade_adapter_meta(json.loads(row["meta"]))
     elif (Path(row["path"]) / ADAPTER_META).is_file():
-        meta = read_adapter_meta(Path(row["path"]))
-    else:
-        meta = upgrade_adapter_meta({"name": row["name"], "base_model": row.get("base_model")})
+        with contextlib.suppress(UserError):  # a damaged file: listed with what the row knows
+            meta = read_adapter_meta(Path(row["path"]))
     out["meta"] = meta
     out["eval_scores"] = json.loads(row["eval_scores"]) if row.get("eval_scores") else None
     out["ref"] = f"{row['name']}@{row['version']}" if row.get("version") else row["path"]
