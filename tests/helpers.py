@@ -29,13 +29,17 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int 
     )
 
 
+# the content hash of the `tiny` built-in (tests/models/test_base.py checks it)
+TINY_BASE_HASH = "sha256:fa44b36ae471b37012254557ce513e9b9f61997da603b130e5fe7f52bb139f5c"
+
+
 def adapter_meta(name: str, version: int, **extra) -> dict:
     """An adapter's minions-adapter.json as training writes it (the fields the registry reads)."""
     return {
         "name": name,
         "version": version,
         "base_model": "tiny",
-        "base_hash": "b" * 64,
+        "base_hash": TINY_BASE_HASH,
         "template": "chatml",
         "system_prompt": "You are a coding assistant.",
         "max_length": 256,

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from helpers import adapter_meta
+from helpers import TINY_BASE_HASH, adapter_meta
 from minions.adapters import (
     default_folder,
     find_adapter,
@@ -42,7 +42,7 @@ def test_versions_count_up_and_a_name_means_the_latest(tmp_path, tiny_adapter):
     assert find_adapter(ws, "shop@1") == default_folder(ws, "shop", 1)
     row = resolve_adapter(ws, "shop@1")
     assert (row["version"], row["team"], row["meta"]["dataset"]["name"]) == (1, "payments", "shop")
-    assert row["base_hash"] == "b" * 64 and row["dataset_id"] == "d" * 64
+    assert row["base_hash"] == TINY_BASE_HASH and row["dataset_id"] == "d" * 64
     # a registered folder given by path is that version
     assert resolve_adapter(ws, str(default_folder(ws, "shop", 1)))["ref"] == "shop@1"
     assert [r["ref"] for r in list_adapters(ws)] == ["shop@2", "shop@1"]
@@ -96,7 +96,8 @@ def test_the_older_call_registers_a_folder_trained_in_place(tmp_path, tiny_adapt
     assert register_adapter(ws, "legacy", folder, "tiny", "d1")["version"] == 1
     assert register_adapter(ws, "legacy", folder, "tiny", "d2")["version"] == 1
     (row,) = list_adapters(ws)
-    assert row["dataset_id"] == "d2" and row["meta"]["train_records"] == 4 and row["meta"]["template"] == "chatml"
+    assert row["dataset_id"] == "d2" and row["meta"]["train_records"] == 4
+    assert row["meta"]["template"]["name"] == "chatml"
     other = tmp_path / "run" / "adapter"
     shutil.copytree(tiny_adapter, other)
     assert register_adapter(ws, "legacy", other, "tiny", None)["version"] == 2
@@ -170,7 +171,7 @@ def test_a_schema_2_workspace_is_migrated_in_place(tmp_path, tiny_adapter):
     ws = Workspace(root)
     row = resolve_adapter(ws, "shop")
     assert (row["version"], row["path"], row["dataset_id"], row["created"]) == (1, str(old_folder), "d1", 5.0)
-    assert row["meta"]["dataset"]["id"] == "d1" and row["meta"]["template"] == "chatml", "read from its folder"
+    assert row["meta"]["dataset"]["id"] == "d1" and row["meta"]["template"]["name"] == "chatml", "read from its folder"
     assert resolve_adapter(ws, "gone@1")["base_model"] == "tiny"
     assert resolve_adapter(ws, "broken")["meta"]["base_model"] == "tiny", "a damaged description does not stop it"
     assert ws.catalog.rows("datasets")[0]["id"] == "d1"

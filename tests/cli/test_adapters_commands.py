@@ -9,7 +9,7 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from typer.testing import CliRunner
 
-from helpers import adapter_meta, run_cli
+from helpers import TINY_BASE_HASH, adapter_meta, run_cli
 from minions.adapters import default_folder, record_eval_scores, register_adapter, resolve_adapter
 from minions.adapters.meta import write_adapter_meta
 from minions.cli.main import app
@@ -48,7 +48,7 @@ def test_list_shows_the_latest_versions_or_all(ws):
     assert [x["ref"] for x in rows] == ["other@1", "shop@2"]
     shop = rows[1]
     assert shop["flags"] == ["rank>16"] and shop["lora"]["r"] == 32 and shop["versions"] == [1, 2]
-    assert shop["base_hash"] == "b" * 64 and shop["dataset"]["id"] == "d" * 64 and shop["size_bytes"] > 1000
+    assert shop["base_hash"] == TINY_BASE_HASH and shop["dataset"]["id"] == "d" * 64 and shop["size_bytes"] > 1000
     r = cli("adapters", "list", "--all-versions", "--workspace", str(ws.root))
     lines = r.stdout.splitlines()
     assert lines[0].split()[:3] == ["ADAPTER", "BASE", "LORA"]

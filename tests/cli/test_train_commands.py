@@ -27,7 +27,7 @@ def test_relative_base_model_is_recorded_absolute_and_eval_json_is_json(tmp_path
     p = run_cli("train", "ds", "--name", "rel", "--base-model", "ws/models/tiny", "--steps", "1",
                 "--workspace", "ws", cwd=tmp_path)  # fmt: skip
     assert p.returncode == 0, p.stderr
-    meta = json.loads((ws / "adapters" / "rel" / "minions-adapter.json").read_text())
+    meta = json.loads((ws / "adapters" / "rel" / "1" / "minions-adapter.json").read_text())
     assert meta["base_model"] == str(ws / "models" / "tiny")
     e = run_cli("eval", str(dataset), "--adapter", "rel", "--json", "--workspace", str(ws))
     assert e.returncode == 0, e.stderr

@@ -1,5 +1,6 @@
 import pytest
 
+from helpers import TINY_BASE_HASH  # tiny's content hash, as built from the fixed corpus and seed
 from minions.errors import UserError
 from minions.models.base import BUILTINS, cached_models, check_base_model, load_model, resolve_base_model
 from minions.models.examples import encode_example
@@ -111,10 +112,6 @@ def test_a_cached_model_made_from_another_source_is_made_again(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     assert resolve_base_model("tiny", ws) == folder
     assert json.loads((folder / "manifest.json").read_text())["config"]["source"] != "an older tokenizer corpus"
-
-
-# the content hash of tiny's weight and tokenizer files, as built from the fixed corpus and seed
-TINY_BASE_HASH = "sha256:fa44b36ae471b37012254557ce513e9b9f61997da603b130e5fe7f52bb139f5c"
 
 
 def test_a_base_is_identified_by_the_content_of_its_weights_and_tokenizer(session_ws, tmp_path):

@@ -162,3 +162,40 @@ def test_two_processes_reach_the_single_process_loss(session_ws, tmp_path):
         if n == 2:
             assert "2 process(es)" in p.stderr
     assert losses[2] == pytest.approx(losses[1], rel=0.02), losses
+
+
+@pytest.mark.parametrize("name", ["fsdp", "deepspeed-zero2"])
+def test_shipped_accelerate_configs_load(name):
+    from accelerate.commands.config.config_args import load_config_from_file
+
+    from minions.training.launch import accelerate_config_path
+
+    config = load_config_from_file(str(accelerate_config_path(name)))
+    assert str(config.distributed_type).endswith({"fsdp": "FSDP", "deepspeed-zero2": "DEEPSPEED"}[name])
+    with pytest.raises(UserError, match="deepspeed-zero2, fsdp"):
+        accelerate_config_path("zero9")
+
+
+def test_tensorboard_gets_the_training_curves(session_ws, tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    ds = make_dataset(tmp_path / "ds", n=24)
+    base = resolve_base_model("tiny", session_ws)
+    out, _ = train(ds, base, tmp_path, "tb", cfg(steps=4, tensorboard=True, val_every=2))
+    events = EventAccumulator(str(out / "tensorboard"))
+    events.Reload()
+    assert [e.step for e in events.Scalars("train/loss")] == [1, 2, 3, 4]
+    assert [e.step for e in events.Scalars("train/val_loss")] == [2, 4]
+    logged = [json.loads(x)["loss"] for x in (out / "train_log.jsonl").read_text().splitlines()]
+    assert [round(e.value, 4) for e in events.Scalars("train/loss")] == pytest.approx(logged, abs=1e-4)
+
+
+@pytest.mark.gpu
+def test_qlora_trains_on_a_4bit_base(session_ws, tmp_path):
+    """QLoRA: the base loaded in 4 bits (bitsandbytes NF4) on a CUDA GPU, LoRA trained over it."""
+    ds = make_dataset(tmp_path / "ds", n=24)
+    base = resolve_base_model("tiny", session_ws)
+    out, manifest = train(ds, base, tmp_path, "q", cfg(steps=20, quantize="4bit"))
+    log = [json.loads(x)["loss"] for x in (out / "train_log.jsonl").read_text().splitlines()]
+    assert log[-1] < log[0] and (out / "adapter_model.safetensors").is_file()
+    assert json.loads((out / "settings.json").read_text())["quantize"] == "4bit"

@@ -8,6 +8,7 @@ from minions.adapters.registry import (
     next_version,
     record_eval_scores,
     register_adapter,
+    register_trained,
     remove_adapters,
     resolve_adapter,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "next_version",
     "record_eval_scores",
     "register_adapter",
+    "register_trained",
     "remove_adapters",
     "resolve_adapter",
 ]

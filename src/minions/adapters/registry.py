@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-from minions.adapters.meta import ADAPTER_META, read_adapter_meta, upgrade_adapter_meta
+from minions.adapters.meta import ADAPTER_META, read_adapter_meta, upgrade_adapter_meta, write_adapter_meta
 from minions.config import adapter_name_problem
 from minions.errors import UserError
 from minions.workspace import Workspace
@@ -236,3 +236,19 @@ def remove_adapters(ws: Workspace, ref: str) -> list[dict]:
                 parent.rmdir()  # the name's folder of the default layout, now empty
         done.append({"ref": row["ref"], "path": str(folder), "folder": fate})
     return done
+
+
+def register_trained(ws: Workspace, folder: Path, team: str | None = None) -> dict:
+    """Register the adapter `minions train` just wrote to `folder`, under the name and version its
+    minions-adapter.json gives; without a version (trained into a folder of the user's choosing) it
+    gets the next one, or keeps the one already registered for that folder, written back to the file."""
+    meta = read_adapter_meta(folder)
+    folder = Path(folder).resolve()
+    same = [r for r in ws.catalog.rows("adapters", name=meta["name"]) if r["path"] == str(folder)]
+    if same and same[0]["version"] == meta.get("version"):
+        return _decoded(same[0])  # registered already (a resumed run that had finished this stage)
+    if meta.get("version") is not None:
+        return register_adapter(ws, meta["name"], folder, version=meta["version"], meta=meta, team=team)
+    row = register_adapter(ws, meta["name"], folder, meta.get("base_model"), meta.get("dataset_id"), team=team)
+    write_adapter_meta(folder, {k: v for k, v in {**meta, "version": row["version"]}.items() if k != "schema_version"})
+    return row

@@ -147,8 +147,9 @@ def merge(
 
     Example: minions adapters merge shop@2 --out shop-merged/
     """
+    from minions.adapters.meta import check_base
     from minions.adapters.registry import resolve_adapter
-    from minions.models.base import resolve_base_model
+    from minions.models.base import base_hash, resolve_base_model
     from minions.models.merge import merge_adapter
     from minions.workspace import output_folder, read_manifest, write_manifest
 
@@ -160,6 +161,7 @@ def merge(
         raise UserError(f"{row['path']} does not say its base model (no minions-adapter.json); pass a registered name")
     folder = Path(row["path"])
     base = resolve_base_model(meta["base_model"], w)
+    check_base(meta, base_hash(base, w), meta["base_model"])
     log(f"merging {row['ref']} into {meta['base_model']}")
     with output_folder(out, force) as tmp:
         facts = merge_adapter(base, folder, tmp)

@@ -78,7 +78,7 @@ def train(
 
     Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --epochs 2
     """
-    from minions.adapters import check_adapter_name, register_adapter
+    from minions.adapters import check_adapter_name, default_folder, next_version, register_trained
     from minions.models.base import base_hash, canonical_base_model, check_base_model, resolve_base_model
     from minions.training.train import prepare_job, run_job
 
@@ -88,7 +88,9 @@ def train(
     if nproc < 1:
         raise UserError(f"--nproc must be at least 1, not {nproc}")
     if accelerate_config is not None:
-        check_input_path(accelerate_config, "accelerate config")
+        from minions.training.launch import accelerate_config_path
+
+        accelerate_config = accelerate_config_path(accelerate_config)
     cfg = config_or_default(config).train
     overrides = {
         "base_model": base_model,
@@ -105,7 +107,8 @@ def train(
     check_base_model(cfg.base_model)
     cfg.base_model = canonical_base_model(cfg.base_model)
     w = workspace(ws)
-    target = out or w.dir("adapters", name)
+    version = None if out else next_version(w, name)  # a folder of the user's: numbered when registered
+    target = out or default_folder(w, name, version)
     log(f"base model {cfg.base_model}: preparing (converted once, then cached in {w.dir('models')})")
     base = resolve_base_model(cfg.base_model, w)
     job = prepare_job(dataset, base, cfg, base_hash(base, w), nproc)
@@ -123,7 +126,7 @@ def train(
                 cfg=cfg,
                 out=tmp,
                 name=name,
-                version=None,
+                version=version,
                 resume=resume,
                 processes=nproc,
                 accelerate_config=accelerate_config,
@@ -131,10 +134,16 @@ def train(
             manifest = read_manifest(tmp)
         else:
             with progress(("training", job.settings.steps)) as [step]:
-                manifest = run_job(job, tmp, name, None, resume, step_note(step), log)
-    register_adapter(w, name, target.resolve(), cfg.base_model, (read_manifest(dataset) or {}).get("id"))
+                manifest = run_job(job, tmp, name, version, resume, step_note(step), log)
+    row = register_trained(w, target.resolve(), cfg.team)
+    log(f"registered {name}@{row['version']}")
     result(
-        {"adapter": name, "path": str(target.resolve()), "final_loss": manifest["final_loss"]},
+        {
+            "adapter": name,
+            "version": row["version"],
+            "path": str(target.resolve()),
+            "final_loss": manifest["final_loss"],
+        },
         as_json,
         str(target.resolve()),
     )

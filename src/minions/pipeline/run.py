@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from minions.adapters import register_adapter
+from minions.adapters import register_trained
 from minions.config import PipelineConfig
 from minions.datasets.versions import register_dataset
 from minions.errors import GateFailure, UserError
@@ -107,7 +107,7 @@ def _run_stages(
     name = cfg.train.adapter_name or cfg.name
     log(f"training adapter {name}")
     _stage(adapter, lambda out: train_lora(dataset, base, cfg.train, out, name, on_train_step, log=log), log)
-    register_adapter(ws, name, adapter, cfg.train.base_model, ds["id"])
+    register_trained(ws, adapter, cfg.train.team)
     log("evaluating base model and adapter on the eval split")
     _stage(
         evaluation,

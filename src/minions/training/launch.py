@@ -22,6 +22,18 @@ SPEC = "launch.json"
 CONFIGS = Path(__file__).with_name("accelerate")  # shipped accelerate configs for GPUs (FSDP, DeepSpeed)
 
 
+def accelerate_config_path(value: str) -> Path:
+    """A shipped config by name (fsdp, deepspeed-zero2) or a path to an accelerate config file."""
+    shipped = CONFIGS / f"{value}.yaml"
+    if shipped.is_file():
+        return shipped
+    path = Path(value)
+    if not path.is_file():
+        names = ", ".join(sorted(f.stem for f in CONFIGS.glob("*.yaml")))
+        raise UserError(f"--accelerate-config {value}: no such file; name a shipped config ({names}) or a YAML file")
+    return path
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -300,9 +300,10 @@ def run_job(
         _restore_trainable(acc.unwrap_model(model), best)  # the weights of the best validation loss
     if writer:
         writer.close()
+    weights = acc.get_state_dict(model)  # every process takes part: FSDP and DeepSpeed gather shards here
     if not acc.is_main_process:
         return {}
-    return _write_adapter(job, out, acc.unwrap_model(model), name, version, state, stopped_early)
+    return _write_adapter(job, out, acc.unwrap_model(model), weights, name, version, state, stopped_early)
 
 
 def _position(job: Job, step: int) -> tuple[int, list, int]:
@@ -323,10 +324,10 @@ def _tensorboard(out: Path):
 
 
 def _write_adapter(
-    job: Job, out: Path, model, name: str, version: int | None, state: dict, stopped_early: bool
+    job: Job, out: Path, model, weights: dict, name: str, version: int | None, state: dict, stopped_early: bool
 ) -> dict:
     s, log = job.settings, state["log"]
-    model.save_pretrained(out)
+    model.save_pretrained(out, state_dict=weights)
     shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
     write_jsonl(out / "train_log.jsonl", log)
     write_json(out / "settings.json", s.as_dict())
