@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import torch
 
 from helpers import run_cli
 from minions.workspace import write_jsonl, write_manifest
@@ -56,3 +57,47 @@ def test_train_bad_input_is_exit_2_and_leaves_nothing(tmp_path, dataset, extra, 
 def test_eval_refuses_a_bad_max_records(tmp_path, dataset):
     p = run_cli("eval", str(dataset), "--adapter", "x", "--max-records", "-1", "--workspace", str(tmp_path / "w"))
     assert p.returncode == 2 and "--max-records must be at least 1" in p.stderr
+
+
+@pytest.mark.slow
+def test_train_resume_after_a_kill_ends_with_the_uninterrupted_weights(tmp_path):
+    """`minions train` killed (SIGKILL) after a checkpoint, then `--resume`: the same adapter weights,
+    bit for bit, as a run that was never interrupted, registered once as version 1."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from safetensors.torch import load_file
+
+    ds = tmp_path / "ds"
+    rows = [{"task": "implement-method", "instruction": f"Implement g{i}", "input": "class G {}",
+             "output": f"int g{i}(int a) {{\n    return a * {i};\n}}"} for i in range(48)]  # fmt: skip
+    write_jsonl(ds / "train.jsonl", rows)
+    write_manifest(ds, "dataset", {}, {})
+    config = tmp_path / "train.yaml"
+    config.write_text("train:\n  base_model: tiny\n  steps: 150\n  checkpoint_every: 10\n  learning_rate: 0.002\n")
+    ws = tmp_path / "ws"
+    base = [sys.executable, "-m", "minions", "train", str(ds), "--config", str(config), "--workspace", str(ws)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    whole = subprocess.run([*base, "--name", "whole"], capture_output=True, text=True, env=env, timeout=300)
+    assert whole.returncode == 0, whole.stderr[-2000:]
+
+    proc = subprocess.Popen([*base, "--name", "r"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    progress = ws / "adapters" / "r" / "1.partial" / "checkpoint" / "progress.json"
+    deadline = time.time() + 240
+    while not progress.is_file() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert progress.is_file(), "killed after its first checkpoint"
+    assert not (ws / "adapters" / "r" / "1").exists(), "killed before the end"
+    resumed = subprocess.run([*base, "--name", "r", "--resume"], capture_output=True, text=True, env=env, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resuming from the checkpoint at step" in resumed.stderr
+    a = load_file(str(ws / "adapters" / "whole" / "1" / "adapter_model.safetensors"))
+    b = load_file(str(ws / "adapters" / "r" / "1" / "adapter_model.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    listed = run_cli("adapters", "list", "--json", "--workspace", str(ws))
+    assert sorted((r["name"], r["version"]) for r in json.loads(listed.stdout)) == [("r", 1), ("whole", 1)]
