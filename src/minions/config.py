@@ -148,7 +148,8 @@ class FiltersConfig(_Section):
     tokenizer: str | None = Field(
         None,
         description="tokenizer for the token-size filter: a tokenizer.json file (or a folder holding one), or a "
-        "built-in base model prepared in the workspace (`minions model prepare NAME`); null: the filter is off",
+        "built-in base model prepared in the workspace (`minions model prepare NAME`); null: the train base "
+        "model's tokenizer when prepared, else off",
     )
     max_tokens: int | None = Field(
         None,

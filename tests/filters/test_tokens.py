@@ -142,3 +142,20 @@ def test_figures_of_another_tokenizer_are_not_reused(tmp_path, make_record):
     assert same_settings(first, again)
     assert not same_settings(first, changed)
     assert not same_settings(first, record_figures([r])[r.id])  # the filter off now
+
+
+def test_unset_it_measures_with_the_base_models_tokenizer_when_that_is_prepared(tmp_path, make_record):
+    """The issue: records longer than the training length are rejected at build time by default, with
+    the tokenizer the adapter will be trained with, when it is at hand without any conversion."""
+    ws = Workspace(tmp_path / "ws")
+    cfg = PipelineConfig(train=TrainConfig(base_model="mymodel", max_length=16))
+    assert tokens_filter(configured_filters(cfg, ws)).tokenizer is None, "not prepared: off"
+    write_tokenizer(ws.dir("models", "mymodel") / "tokenizer.json")
+    f = tokens_filter(configured_filters(cfg, ws))
+    assert f.described == "mymodel" and f.tokenizer is not None
+    folder = tmp_path / "local-model"
+    write_tokenizer(folder / "tokenizer.json")
+    local = PipelineConfig(train=TrainConfig(base_model=str(folder), max_length=16))
+    assert tokens_filter(configured_filters(local, None)).tokenizer is not None, "a local model folder"
+    kept, rejected = apply_filters([prose(make_record, "a " * 40)], cfg.filters, filters=configured_filters(cfg, ws))
+    assert not kept and rejected[0].stage == "filter:tokens"

@@ -2,8 +2,10 @@
 
 Configured by `filters.tokenizer`: a `tokenizer.json` file (or a folder holding one), or a built-in
 base model's name whose prepared folder is in the workspace (`minions model prepare NAME` makes
-`<workspace>/models/NAME/`). Loaded with the `tokenizers` library (no torch, no transformers). Off
-when no tokenizer is configured: every figure is -1 and every record is kept.
+`<workspace>/models/NAME/`). Unset, it is the train base model's tokenizer when that is at hand
+(a local folder, or a prepared built-in: `minions run` prepares it first). Loaded with the
+`tokenizers` library (no torch, no transformers). Off when there is none: every figure is -1 and
+every record is kept.
 
 Figures: `setting_tokenizer` (a fingerprint of the tokenizer.json: figures of another tokenizer
 are not reused by a resumed build), `instruction_tokens`, `input_tokens`, `output_tokens`, and
@@ -52,6 +54,20 @@ def tokenizer_file(spec: str, ws: Workspace | None) -> Path:
     raise UserError(f"filters.tokenizer: {spec} does not exist; name a tokenizer.json file or a prepared base model")
 
 
+def tokenizer_setting(cfg: PipelineConfig, ws: Workspace | None) -> str | None:
+    """`filters.tokenizer`, else the train base model's own tokenizer when it is at hand without any
+    conversion (a local model folder, or a built-in already prepared in the workspace); else None."""
+    if cfg.filters.tokenizer:
+        return cfg.filters.tokenizer
+    base = cfg.train.base_model
+    path = Path(base).expanduser()
+    if path.is_dir() and (path / "tokenizer.json").is_file():
+        return str(path)
+    if ws is not None and "/" not in base and (ws.dir("models", base) / "tokenizer.json").is_file():
+        return base
+    return None
+
+
 def load_tokenizer(spec: str, ws: Workspace | None):
     """A `tokenizers.Tokenizer` for the setting; a UserError naming the field when it cannot load."""
     from tokenizers import Tokenizer
@@ -75,11 +91,12 @@ class Tokens:
     fingerprint: float = -1.0  # of the tokenizer.json, so figures of another tokenizer are not reused
 
     def configure(self, cfg: PipelineConfig, ws: Workspace | None) -> Tokens:
-        if not cfg.filters.tokenizer:
+        spec = tokenizer_setting(cfg, ws)
+        if not spec:
             return self
-        path = tokenizer_file(cfg.filters.tokenizer, ws)
+        path = tokenizer_file(spec, ws)
         tok = load_tokenizer(str(path), ws)
-        return Tokens(self.name, tok, cfg.filters.tokenizer, cfg.train.max_length, fingerprint(path.read_bytes()))
+        return Tokens(self.name, tok, spec, cfg.train.max_length, fingerprint(path.read_bytes()))
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids) if text else 0

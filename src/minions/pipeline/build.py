@@ -111,7 +111,7 @@ def build_dataset(
     if cfg.dataset.mix.tasks:
         check_task_names(list(cfg.dataset.mix.tasks))  # and a misspelled task in dataset.mix
     record_filters = configured_filters(cfg, ws)  # a tokenizer that does not load fails here, before any work
-    _log_token_filter(cfg, log)
+    _log_token_filter(cfg, ws, log)
     shared = make_executor(cfg.executor.kind, cfg.executor.processes, cfg.executor.address)
     try:
         return _build(cfg, out, log, key, fim, shared, benchmarks, record_filters, since)
@@ -264,13 +264,18 @@ def drawn_from(records: list[InstructionRecord], units: list) -> dict[str, list[
     return out
 
 
-def _log_token_filter(cfg: PipelineConfig, log: Log) -> None:
-    f = cfg.filters
-    if not f.tokenizer:
-        log("token-size filter: off (no filters.tokenizer)")
+def _log_token_filter(cfg: PipelineConfig, ws: Workspace | None, log: Log) -> None:
+    from minions.filters.tokens import tokenizer_setting
+
+    f, spec = cfg.filters, tokenizer_setting(cfg, ws)
+    if not spec:
+        log(
+            f"token-size filter: off (no filters.tokenizer, and base model {cfg.train.base_model} is not prepared: "
+            f"`minions model prepare {cfg.train.base_model}` turns it on)"
+        )
         return
     limit = f"max {f.max_tokens}" if f.max_tokens else f"max {cfg.train.max_length} (train.max_length)"
-    log(f"token-size filter: tokenizer {f.tokenizer}, {limit} tokens per record")
+    log(f"token-size filter: tokenizer {spec}, {limit} tokens per record")
 
 
 BUILD_OUTPUTS = ("*.jsonl", "card.md", "manifest.json", "gate-report.json", STATS_FILE)

@@ -99,11 +99,12 @@ def _run_stages(
     dataset, adapter, evaluation = run_dir / "dataset", run_dir / "adapter", run_dir / "evaluation"
     key = load_key(ws.root)
     fim = fim_tokens_for(cfg, ws)  # before any work: a base model without FIM tokens cannot take the fim form
+    # the base model first: the build's token-size filter measures records with its tokenizer
+    log(f"base model {cfg.train.base_model}: preparing (converted once, then cached in {ws.dir('models')})")
+    base = resolve_base_model(cfg.train.base_model, ws)
     _stage(dataset, lambda out: build_dataset(cfg, out, log, key, fim, ws), log)
     ds = read_manifest(dataset)
     register_dataset(ws, dataset)
-    log(f"base model {cfg.train.base_model}: preparing (converted once, then cached in {ws.dir('models')})")
-    base = resolve_base_model(cfg.train.base_model, ws)
     name = cfg.train.adapter_name or cfg.name
     log(f"training adapter {name}")
     _stage(adapter, lambda out: train_lora(dataset, base, cfg.train, out, name, on_train_step, log=log), log)
