@@ -73,6 +73,20 @@ def test_output_folder_keeps_partial_work_for_resume(tmp_path):
     assert (out / "done-part").exists()
 
 
+def test_a_refused_resume_keeps_the_partial_work_it_was_asked_to_continue(tmp_path):
+    """Review finding: `train --resume` with other settings was refused, and the refusal deleted the
+    checkpoint it had refused, so resuming with the right settings was no longer possible."""
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError), output_folder(out) as tmp:
+        (tmp / "checkpoint").write_text("step 40")
+        raise RuntimeError("killed")
+    with pytest.raises(UserError), output_folder(out, resume=True):
+        raise UserError("the checkpoint was made with other settings")
+    assert (tmp_path / "out.partial" / "checkpoint").read_text() == "step 40"
+    with output_folder(out, resume=True) as tmp:
+        assert (tmp / "checkpoint").read_text() == "step 40"
+
+
 def test_atomic_write_and_manifest(tmp_path):
     atomic_write_text(tmp_path / "a" / "f.txt", "hello")
     assert (tmp_path / "a" / "f.txt").read_text() == "hello"

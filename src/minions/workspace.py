@@ -325,7 +325,8 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
 
     A non-empty `out` is refused unless `force` (start over) or `resume` (continue a killed run).
     Work happens in `<out>.partial`; a killed run leaves it for `resume`; bad input (UserError)
-    removes it, so nothing half-written stays behind.
+    removes it, so nothing half-written stays behind, except a partial folder that `resume` was
+    asked to continue: a refused resume leaves it as it found it.
     """
     out = out.resolve()
     partial = out.with_name(out.name + ".partial")
@@ -334,6 +335,7 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
     non_empty = out.is_dir() and any(out.iterdir())
     if non_empty and not (force or resume):
         raise UserError(f"output folder {out} is not empty; pass --force to start over or --resume to continue")
+    kept = resume and partial.exists()  # a killed run's work: never deleted by a refused resume
     moved = resume and non_empty and not partial.exists()
     if moved:
         out.rename(partial)  # continue from a finished or interrupted folder
@@ -351,7 +353,7 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
     except UserError:
         if moved:
             partial.rename(out)  # the folder the user had stays theirs
-        else:
+        elif not kept:
             shutil.rmtree(partial, ignore_errors=True)
         raise
     if out.exists():
