@@ -257,15 +257,13 @@ def run_job(
         rows = plan[at]
         at += 1
         started = time.perf_counter()
-        mine = rows[acc.process_index :: acc.num_processes] or rows[:1]
-        batch = {k: v.to(acc.device) for k, v in collate_rows(mine, job.train, pad).items()}
-        loss = model(**batch, use_cache=False).loss
-        acc.backward(loss)
+        loss = _step_loss(model, rows, job, acc, pad)
+        acc.backward(loss * acc.num_processes)  # DDP averages gradients over the processes
         acc.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad()
-        mean_loss = acc.reduce(loss.detach(), "mean").item()
+        mean_loss = acc.reduce(loss.detach(), "sum").item()
         state["step"] += 1
         state["seconds"] += time.perf_counter() - started
         entry = {
@@ -304,6 +302,23 @@ def run_job(
     if not acc.is_main_process:
         return {}
     return _write_adapter(job, out, acc.unwrap_model(model), weights, name, version, state, stopped_early)
+
+
+def _step_loss(model, rows: list, job: Job, acc, pad: int):
+    """This process's share of the step's loss: its rows' answer-token losses summed and divided by
+    the answer tokens of the whole step (all processes), so the processes' shares add up to the
+    token mean of the step, however unevenly rows and tokens fall. A process with no row of a short
+    last batch takes a row with every label ignored (it must still join the gradient exchange)."""
+    import torch
+
+    mine = rows[acc.process_index :: acc.num_processes]
+    batch = collate_rows(mine or rows[:1], job.train, pad)
+    if not mine:
+        batch["labels"].fill_(IGNORE)
+    batch = {k: v.to(acc.device) for k, v in batch.items()}
+    tokens = torch.tensor(float((batch["labels"][:, 1:] != IGNORE).sum()), device=acc.device)
+    total = acc.reduce(tokens, "sum") if acc.num_processes > 1 else tokens
+    return model(**batch, use_cache=False, num_items_in_batch=total.clamp(min=1.0)).loss
 
 
 def _position(job: Job, step: int) -> tuple[int, list, int]:
