@@ -333,6 +333,13 @@ class TrainConfig(_Section):
             raise ValueError(problem)
         return v
 
+    @field_validator("team")
+    @classmethod
+    def _team(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("is empty; name the team that owns the adapter or leave it out")
+        return v.strip() if v else v
+
     threads: int = Field(1, ge=1, description="torch CPU threads (1 is fastest for small models on 2 cores)")
 
 

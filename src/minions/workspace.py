@@ -339,8 +339,8 @@ def output_folder(out: Path, force: bool = False, resume: bool = False) -> Itera
     moved = resume and non_empty and not partial.exists()
     if moved:
         out.rename(partial)  # continue from a finished or interrupted folder
-    elif not resume and partial.exists():
-        shutil.rmtree(partial)
+    elif not resume and partial.exists() and any(partial.iterdir()):
+        shutil.rmtree(partial)  # an empty one may be a reservation (adapters.reserve_version): kept
     partial.mkdir(parents=True, exist_ok=True)
     try:
         yield partial

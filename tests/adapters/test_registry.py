@@ -126,7 +126,7 @@ def test_rm_a_version_or_a_name_deletes_only_folders_inside_the_workspace(tmp_pa
     assert [r["ref"] for r in list_adapters(ws)] == ["shop@3", "shop@2"]
     done = remove_adapters(ws, "shop")
     assert [(d["ref"], d["folder"]) for d in done] == [
-        ("shop@3", "folder kept: it is outside the workspace"),
+        ("shop@3", "folder kept: it is outside <workspace>/adapters (a run's or your own)"),
         ("shop@2", "folder deleted"),
     ]
     assert (outside / "adapter_config.json").is_file() and not ws.dir("adapters", "shop").exists()
@@ -201,3 +201,53 @@ def test_compatibility_flags_follow_the_peft_config(tmp_path, tiny_adapter):
     assert len(refused) == 2 and "DoRA" in refused[0] and "modules_to_save" in refused[1]
     assert warnings == ["rank 32 is above vLLM's default --max-lora-rank 16: start vLLM with --max-lora-rank 32"]
     assert vllm_problems({**config, "rank_pattern": {"q_proj": 64}})[1][0].startswith("rank 64")
+
+
+def test_runs_started_together_reserve_different_versions(tmp_path):
+    """Review finding: two `train --name x` at once both became x@1, one run's folder lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from minions.adapters import reserve_version
+    from minions.workspace import output_folder
+
+    ws = Workspace(tmp_path)
+    with ThreadPoolExecutor(8) as pool:
+        versions = list(pool.map(lambda _: reserve_version(ws, "x"), range(8)))
+    assert sorted(versions) == list(range(1, 9))
+    partial = default_folder(ws, "x", 1).with_name("1.partial")
+    with output_folder(default_folder(ws, "x", 1)) as tmp:
+        assert tmp == partial and partial.is_dir(), "the reserved (empty) partial folder is the run's own"
+        (tmp / "adapter_model.safetensors").write_text("w")
+    assert next_version(ws, "x") == 9, "reserved versions are not handed out again"
+
+
+def test_resume_finds_the_version_a_killed_run_left(tmp_path, tiny_adapter):
+    from minions.adapters import resumable_version
+
+    ws = Workspace(tmp_path)
+    trained(ws, tiny_adapter, "k")
+    assert resumable_version(ws, "k") is None
+    killed = default_folder(ws, "k", 2).with_name("2.partial")
+    (killed / "checkpoint").mkdir(parents=True)
+    assert resumable_version(ws, "k") == 2 and next_version(ws, "k") == 3
+
+
+def test_a_removed_version_number_is_not_given_again(tmp_path, tiny_adapter):
+    """Review finding: after `rm rv@2`, the next training became rv@2 again, while reports named the old."""
+    ws = Workspace(tmp_path)
+    trained(ws, tiny_adapter, "rv")
+    trained(ws, tiny_adapter, "rv")
+    remove_adapters(ws, "rv@2")
+    assert next_version(ws, "rv") == 3
+    remove_adapters(ws, "rv")
+    assert next_version(ws, "rv") == 3
+
+
+def test_rm_keeps_a_runs_adapter_folder(tmp_path, tiny_adapter):
+    """Review finding: `adapters rm` deleted runs/<id>/adapter, leaving the run's report pointing at nothing."""
+    ws = Workspace(tmp_path)
+    folder = tmp_path / "runs" / "r1" / "adapter"
+    shutil.copytree(tiny_adapter, folder)
+    register_adapter(ws, "runx", folder, version=1, meta=adapter_meta("runx", 1))
+    (done,) = remove_adapters(ws, "runx@1")
+    assert folder.is_dir() and "kept" in done["folder"]

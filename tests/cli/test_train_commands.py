@@ -41,6 +41,11 @@ def test_relative_base_model_is_recorded_absolute_and_eval_json_is_json(tmp_path
     [
         (["--steps", "0"], "train.steps: Input should be greater than or equal to 1"),
         ([], "line 2 is not an instruction"),
+        (["--steps", "2", "--epochs", "1"], "give --steps or --epochs, not both"),
+        (["--accelerate-config", "fsdp"], "--accelerate-config needs --nproc 2 or more"),
+        (["--nproc", "2", "--accelerate-config", "zero9"], "no such file; name a shipped config"),
+        # review finding: an empty team was refused only after training, leaving an unregistered folder
+        (["--team", "  "], "train.team: Value error, is empty"),
     ],
 )
 def test_train_bad_input_is_exit_2_and_leaves_nothing(tmp_path, dataset, extra, message):
@@ -52,6 +57,27 @@ def test_train_bad_input_is_exit_2_and_leaves_nothing(tmp_path, dataset, extra, 
     assert p.returncode == 2 and message in p.stderr, p.stderr
     adapters = tmp_path / "w" / "adapters"
     assert not adapters.exists() or not list(adapters.iterdir())
+
+
+@pytest.mark.slow
+def test_two_trainings_under_one_name_at_once_become_two_versions(tmp_path, dataset):
+    """Review finding: both printed `registered conc@1`; one run's folder was lost."""
+    import subprocess
+    import sys
+
+    ws = tmp_path / "w"
+    cmd = [sys.executable, "-m", "minions", "train", str(dataset), "--name", "conc", "--base-model", "tiny"]
+    procs = [
+        subprocess.Popen(
+            [*cmd, "--steps", "3", "--learning-rate", lr, "--workspace", str(ws)], stderr=subprocess.PIPE, text=True
+        )
+        for lr in ("0.001", "0.002")
+    ]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert sorted(e.split("registered ")[1].split()[0] for e in errs) == ["conc@1", "conc@2"]
+    rates = {json.loads((ws / "adapters" / "conc" / v / "settings.json").read_text())["learning_rate"] for v in "12"}
+    assert rates == {0.001, 0.002}
 
 
 def test_eval_refuses_a_bad_max_records(tmp_path, dataset):

@@ -10,7 +10,9 @@ from minions.adapters.registry import (
     register_adapter,
     register_trained,
     remove_adapters,
+    reserve_version,
     resolve_adapter,
+    resumable_version,
 )
 
 __all__ = [
@@ -23,5 +25,7 @@ __all__ = [
     "register_adapter",
     "register_trained",
     "remove_adapters",
+    "reserve_version",
     "resolve_adapter",
+    "resumable_version",
 ]

@@ -34,14 +34,54 @@ def default_folder(ws: Workspace, name: str, version: int) -> Path:
 
 
 def next_version(ws: Workspace, name: str) -> int:
-    """The version a new adapter under `name` gets: 1 for a new name, else one above the highest."""
+    """The version a new adapter under `name` gets: 1 for a new name, else one above the highest ever
+    registered (a removed version's number is not given again: reports may still name it)."""
     check_adapter_name(name)
     (row,) = ws.catalog.query("SELECT MAX(version) AS v FROM adapters WHERE name = ?", (name,))
-    version = (row["v"] or 0) + 1
-    # a folder left where the catalog has no row (a crash before registering) is never written over
-    while (folder := default_folder(ws, name, version)).is_dir() and any(folder.iterdir()):
+    version = max(row["v"] or 0, _last_removed(ws, name)) + 1
+    # a folder left where the catalog has no row (a crash before registering, or a run in progress)
+    # is never written over
+    while _taken(default_folder(ws, name, version)):
         version += 1
     return version
+
+
+def _taken(folder: Path) -> bool:
+    partial = folder.with_name(folder.name + ".partial")
+    return (folder.is_dir() and any(folder.iterdir())) or partial.exists()
+
+
+def reserve_version(ws: Workspace, name: str) -> int:
+    """The next version, reserved for a training run: its partial folder is made atomically, so two
+    runs under one name started together get two versions."""
+    while True:
+        version = next_version(ws, name)
+        partial = default_folder(ws, name, version).with_name(f"{version}.partial")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            partial.mkdir()
+        except FileExistsError:
+            continue  # another run took it between the two lines
+        return version
+
+
+def resumable_version(ws: Workspace, name: str) -> int | None:
+    """The latest version of `name` a killed training run left unfinished (a partial folder with
+    work in it and no catalog row), for `train --resume`; None when there is none."""
+    registered = {r["version"] for r in ws.catalog.query("SELECT version FROM adapters WHERE name = ?", (name,))}
+    folder = ws.dir("adapters", name)
+    found = [
+        int(p.name.removesuffix(".partial"))
+        for p in (folder.iterdir() if folder.is_dir() else [])
+        if p.name.endswith(".partial") and p.name.removesuffix(".partial").isdigit() and any(p.iterdir())
+    ]
+    found = [v for v in found if v not in registered]
+    return max(found) if found else None
+
+
+def _last_removed(ws: Workspace, name: str) -> int:
+    rows = ws.catalog.query("SELECT value FROM meta WHERE key = ?", (f"adapter-removed:{name}",))
+    return int(rows[0]["value"]) if rows else 0
 
 
 def register_adapter(
@@ -201,7 +241,8 @@ def record_eval_scores(ws: Workspace, name: str, version: int, scores: dict) -> 
 
 def remove_adapters(ws: Workspace, ref: str) -> list[dict]:
     """Remove `name@N` (one version) or `name` (every version) from the catalog, and each folder that
-    lies inside the workspace and holds no other registered version. Returns what happened to each."""
+    lies inside `<workspace>/adapters` and holds no other registered version (a run's adapter folder
+    stays with its report). Returns what happened to each. The numbers are not given again."""
     match = _REF.fullmatch(ref)
     if match and not adapter_name_problem(match["name"]) and match["version"] is None:
         rows = [_decoded(r) for r in _versions_of(ws, match["name"])]
@@ -219,13 +260,16 @@ def remove_adapters(ws: Workspace, ref: str) -> list[dict]:
         if (r["name"], r["version"]) not in gone
     ]  # fmt: skip
     done = []
+    adapters_root = root / "adapters"
     for row in rows:
         ws.catalog.delete("adapters", name=row["name"], version=row["version"])
+        last = max(_last_removed(ws, row["name"]), row["version"])
+        ws.catalog.put("meta", key=f"adapter-removed:{row['name']}", value=str(last))
         folder = Path(row["path"])
         if not folder.exists():
             fate = "folder was already gone"
-        elif not folder.resolve().is_relative_to(root) or folder.resolve() in (root, root / "adapters"):
-            fate = "folder kept: it is outside the workspace"
+        elif not folder.resolve().is_relative_to(adapters_root) or folder.resolve() == adapters_root:
+            fate = "folder kept: it is outside <workspace>/adapters (a run's or your own)"
         elif holders := [p for p in kept_paths if p == folder or p.is_relative_to(folder)]:
             fate = f"folder kept: it holds another registered version's folder ({holders[0]})"
         else:

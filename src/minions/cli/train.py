@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -62,7 +64,9 @@ def train(
         help="An accelerate config file for --nproc (FSDP, DeepSpeed; see training/accelerate/).",
         show_default="DDP",
     ),
-    out: Path = typer.Option(None, "--out", "-o", help="Adapter folder.", show_default="<workspace>/adapters/<name>"),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Adapter folder.", show_default="<workspace>/adapters/<name>/<version>"
+    ),
     config: Path = ConfigOpt,
     ws: Path = WorkspaceOpt,
     force: bool = ForceOpt,
@@ -78,7 +82,13 @@ def train(
 
     Example: minions train dataset/ --name shop-v1 --base-model smollm2-135m --epochs 2
     """
-    from minions.adapters import check_adapter_name, default_folder, next_version, register_trained
+    from minions.adapters import (
+        check_adapter_name,
+        default_folder,
+        register_trained,
+        reserve_version,
+        resumable_version,
+    )
     from minions.models.base import base_hash, canonical_base_model, check_base_model, resolve_base_model
     from minions.training.train import prepare_job, run_job
 
@@ -87,9 +97,13 @@ def train(
     check_input_path(dataset / "train.jsonl", "dataset file")
     if nproc < 1:
         raise UserError(f"--nproc must be at least 1, not {nproc}")
+    if steps is not None and epochs is not None:
+        raise UserError("give --steps or --epochs, not both")
     if accelerate_config is not None:
-        from minions.training.launch import accelerate_config_path
+        from minions.training.launch import accelerate_config_path, check_sharded
 
+        if nproc < 2:
+            raise UserError("--accelerate-config needs --nproc 2 or more (one process takes no accelerate config)")
         accelerate_config = accelerate_config_path(accelerate_config)
     cfg = config_or_default(config).train
     overrides = {
@@ -107,15 +121,20 @@ def train(
     check_base_model(cfg.base_model)
     cfg.base_model = canonical_base_model(cfg.base_model)
     w = workspace(ws)
-    version = None if out else next_version(w, name)  # a folder of the user's: numbered when registered
-    target = out or default_folder(w, name, version)
+    if accelerate_config is not None:
+        cfg = check_sharded(cfg, resume)
     log(f"base model {cfg.base_model}: preparing (converted once, then cached in {w.dir('models')})")
     base = resolve_base_model(cfg.base_model, w)
     job = prepare_job(dataset, base, cfg, base_hash(base, w), nproc)
     log(job.settings.describe())
     if job.truncated:
         log(f"{job.truncated} of {len(job.train)} train records reach max_length {job.settings.max_length} and are cut")
-    with output_folder(target, force, resume) as tmp:
+    version = None  # a folder of the user's (--out) is numbered when registered
+    if out is None:
+        version = (resume and resumable_version(w, name)) or reserve_version(w, name)
+    target = out or default_folder(w, name, version)
+    log(f"training {name}@{version} into {target}" if version else f"training {name} into {target}")
+    with output_folder(target, force, resume) as tmp, claimed(tmp):
         if nproc > 1:
             from minions.training.launch import launch
 
@@ -147,6 +166,30 @@ def train(
         as_json,
         str(target.resolve()),
     )
+
+
+@contextlib.contextmanager
+def claimed(folder: Path):
+    """Mark `folder` as written by this process (`.owner`, its pid) for as long as the work lasts: a
+    `--resume` of a run that is still alive is refused instead of writing into the same folder."""
+    owner = folder / ".owner"
+    if owner.is_file():
+        pid = int(owner.read_text() or 0)
+        if pid and pid != os.getpid() and _alive(pid):
+            raise UserError(f"a training (pid {pid}) is still writing into {folder}; wait for it or stop it first")
+    owner.write_text(str(os.getpid()))
+    yield
+    owner.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def step_note(advance):

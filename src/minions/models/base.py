@@ -6,6 +6,7 @@ files are converted once and cached under `<workspace>/models/`. Nothing is down
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import inspect
 import json
@@ -181,17 +182,24 @@ def _cached(ws: Workspace, key: str, prepare: Callable[[Path], dict], config: di
     manifest = read_manifest(folder)
     if manifest and manifest.get("config") == config:
         return folder  # made from the same source (else, say after an upgrade, made again)
-    partial = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    try:
-        facts = prepare(partial)
-        write_manifest(partial, "base-model", config, {}, **facts)
-    except BaseException:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # one process prepares a model at a time: another run started at once waits, then finds it made
+    with open(folder.with_name(folder.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        manifest = read_manifest(folder)
+        if manifest and manifest.get("config") == config:
+            return folder
+        partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        raise
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
+        partial.mkdir(parents=True)
+        try:
+            facts = prepare(partial)
+            write_manifest(partial, "base-model", config, {}, **facts)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
     return folder
 
 

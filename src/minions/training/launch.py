@@ -8,6 +8,7 @@ on GPUs, or FSDP / DeepSpeed from an accelerate config file), and the first writ
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -32,6 +33,20 @@ def accelerate_config_path(value: str) -> Path:
         names = ", ".join(sorted(f.stem for f in CONFIGS.glob("*.yaml")))
         raise UserError(f"--accelerate-config {value}: no such file; name a shipped config ({names}) or a YAML file")
     return path
+
+
+def check_sharded(cfg: TrainConfig, resume: bool) -> TrainConfig:
+    """An accelerate config (FSDP, DeepSpeed) shards weights and optimizer state across GPUs: refuse
+    what minions' own checkpoints cannot do there, and turn checkpoints off."""
+    import torch
+
+    if not torch.cuda.is_available():
+        raise UserError("--accelerate-config is for GPUs and this machine has none; use --nproc alone (DDP on CPU)")
+    if resume:
+        raise UserError("--resume is not supported with --accelerate-config (sharded state); train again")
+    if cfg.early_stopping:
+        raise UserError("train.early_stopping is not supported with --accelerate-config (sharded weights); set it to 0")
+    return cfg.model_copy(update={"checkpoint_every": 10**9})
 
 
 def _free_port() -> int:
@@ -73,10 +88,20 @@ def launch(
     cmd += ["--num_processes", str(processes), "--main_process_port", str(_free_port())]
     cmd += ["-m", "minions.training.launch", str(out)]
     env = {**os.environ, "OMP_NUM_THREADS": str(cfg.threads), "ACCELERATE_LOG_LEVEL": "error"}
-    code = subprocess.run(cmd, env=env, stdout=sys.stderr).returncode
+    # the launcher dies with this process (a killed `minions train` leaves no workers behind: they
+    # get its SIGTERM), and is killed itself if it outlives the command
+    code = subprocess.run(cmd, env=env, stdout=sys.stderr, preexec_fn=_term_with_parent).returncode
     (out / SPEC).unlink(missing_ok=True)
     if code:
         raise UserError(f"training in {processes} processes failed (exit {code}); see the messages above")
+
+
+def _term_with_parent() -> None:
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _worker(out: Path) -> None:
