@@ -144,7 +144,7 @@ def test_eval_keeps_its_scores_on_the_adapter_version(ws, tmp_path):
     assert r.exit_code == 0, r.output
     scores = json.loads(cli("adapters", "show", "other", "--workspace", str(ws.root), "--json").stdout)["eval_scores"]
     assert scores["eval_loss"] == json.loads(r.stdout)["models"]["other"]["eval_loss"]
-    assert scores["evaluation"].startswith("other-")
+    assert scores["evaluation"].startswith("other@1-")
     assert resolve_adapter(ws, "shop@1")["eval_scores"] == {"eval_loss": 0.75, "exact_match": 0.5}
 
 

@@ -42,6 +42,9 @@ def test_run_end_to_end_on_tiny(tmp_path):
 
     listed = json.loads(run_cli("adapters", "list", "--json", "--workspace", str(ws)).stdout)
     assert [a["name"] for a in listed] == ["tiny"]
+    # review finding: the run's evaluation was not kept on its adapter version
+    assert listed[0]["eval_scores"]["eval_loss"] == pytest.approx(models["tiny"]["eval_loss"])
+    assert results["adapter_version"] == listed[0]["version"] == 1
     versions = json.loads(run_cli("datasets", "list", "--json", "--workspace", str(ws)).stdout)
     assert [(v["name"], v["version"]) for v in versions] == [("tiny", dataset["id"])], "the run registered its dataset"
     trained_on = json.loads((run_dir / "dataset" / "train.jsonl").read_text().splitlines()[0])["id"]

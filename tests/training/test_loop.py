@@ -236,3 +236,46 @@ def test_processes_shares_of_a_step_add_up_to_the_single_process_loss(session_ws
     assert float(sum(parts)) == pytest.approx(float(whole), rel=1e-5)
     if n_rows == 1:
         assert float(parts[1]) == 0.0, "the process without a row adds nothing"
+
+
+def test_a_kill_while_a_checkpoint_is_replaced_still_resumes(session_ws, tmp_path):
+    """Review finding: the old checkpoint was deleted before the new one took its place; a kill in
+    between made --resume start over from step 1."""
+    ds = make_dataset(tmp_path / "ds")
+    base = resolve_base_model("tiny", session_ws)
+    c = cfg(steps=14, checkpoint_every=5)
+    whole, _ = train(ds, base, tmp_path, "whole", c)
+    out = tmp_path / "r"
+    out.mkdir()
+
+    def crash(entry):
+        if entry["step"] == 7:
+            raise Crash
+
+    with pytest.raises(Crash):
+        train_lora(ds, base, c, out, "r", on_step=crash)
+    (out / CHECKPOINT).rename(out / (CHECKPOINT + ".old"))  # the moment between the two renames
+    steps = []
+    train_lora(ds, base, c, out, "r", on_step=lambda e: steps.append(e["step"]), resume=True)
+    assert steps[0] == 6
+    a, b = weights(whole), weights(out)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not (out / (CHECKPOINT + ".old")).exists()
+
+
+def test_resume_refuses_a_checkpoint_of_other_data(session_ws, tmp_path):
+    ds = make_dataset(tmp_path / "ds")
+    base = resolve_base_model("tiny", session_ws)
+    out = tmp_path / "a"
+    out.mkdir()
+
+    def crash(entry):
+        if entry["step"] == 11:
+            raise Crash
+
+    with pytest.raises(Crash):
+        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash)
+    train_file = ds / "train.jsonl"  # a hand-made dataset edited in place: same manifest and sizes
+    train_file.write_text(train_file.read_text().replace("return a *", "return a /"))
+    with pytest.raises(UserError, match="other settings, data"):
+        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", resume=True)

@@ -234,15 +234,16 @@ def evaluate(
     row = resolve_adapter(w, adapter)
     folder = Path(row["path"])
     meta = read_adapter_meta(folder)
-    target = out or w.dir("evals", f"{meta['name']}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}")
+    ref = f"{row['name']}@{row['version']}" if row["version"] else meta["name"]
+    target = out or w.dir("evals", f"{ref}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}")
     base = resolve_base_model(meta["base_model"], w)
     with output_folder(target, force) as tmp, progress(("evaluating", None)) as [batch]:
-        res = evaluate_adapter(dataset, folder, base, tmp, split, max_records, on_batch=batch)
+        res = evaluate_adapter(dataset, folder, base, tmp, split, max_records, on_batch=batch, ws=w)
     w.catalog.put(
         "evaluations",
         id=target.name,
         path=str(target.resolve()),
-        adapter=meta["name"],
+        adapter=ref,
         dataset_id=(read_manifest(dataset) or {}).get("id"),
         created=time.time(),
     )

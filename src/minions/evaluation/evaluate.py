@@ -14,7 +14,7 @@ from minions.models.base import base_hash, load_model
 from minions.models.examples import collate, encode_example
 from minions.models.templates import template_from_meta
 from minions.records import SCHEMA_VERSION
-from minions.workspace import read_manifest, write_json, write_manifest
+from minions.workspace import Workspace, read_manifest, write_json, write_manifest
 
 
 def score(
@@ -59,8 +59,9 @@ def evaluate_adapter(
     batch_size: int = 4,
     threads: int = 1,
     on_batch: Callable[[], None] | None = None,
+    ws: Workspace | None = None,
 ) -> dict:
-    """Write results.json and report.html into `out`; return the results."""
+    """Write results.json and report.html into `out`; return the results. `ws` caches the base's hash."""
     from peft import PeftModel
 
     meta = read_adapter_meta(adapter)
@@ -70,7 +71,7 @@ def evaluate_adapter(
     records = load_records(path)[:max_records]
     if not records:
         raise UserError(f"{path} has no records to evaluate on")
-    check_base(meta, base_hash(base_folder), str(base_folder))
+    check_base(meta, base_hash(base_folder, ws), str(base_folder))
     tokenizer, base = load_model(base_folder, threads)
     template = template_from_meta(meta)
     examples = [encode_example(tokenizer, template, r, meta["max_length"]) for r in records]
@@ -86,6 +87,7 @@ def evaluate_adapter(
     results = {
         "schema_version": SCHEMA_VERSION,
         "adapter": meta["name"],
+        "adapter_version": meta.get("version"),
         "base_model": meta["base_model"],
         "split": split,
         "eval_records": len(records),

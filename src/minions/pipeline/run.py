@@ -6,13 +6,14 @@ killed run continued with `--resume` skips the stages that finished.
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from minions.adapters import register_trained
+from minions.adapters import record_eval_scores, register_trained
 from minions.config import PipelineConfig
 from minions.datasets.versions import register_dataset
 from minions.errors import GateFailure, UserError
@@ -108,7 +109,7 @@ def _run_stages(
     name = cfg.train.adapter_name or cfg.name
     log(f"training adapter {name}")
     _stage(adapter, lambda out: train_lora(dataset, base, cfg.train, out, name, on_train_step, log=log), log)
-    register_trained(ws, adapter, cfg.train.team)
+    registered = register_trained(ws, adapter, cfg.train.team)
     log("evaluating base model and adapter on the eval split")
     _stage(
         evaluation,
@@ -122,17 +123,20 @@ def _run_stages(
             cfg.eval.batch_size,
             cfg.train.threads,
             on_eval_batch,
+            ws,
         ),
         log,
     )
     for f in ("results.json", "report.html"):
         shutil.copyfile(evaluation / f, run_dir / f)
     ev = read_manifest(evaluation)
+    results = json.loads((evaluation / "results.json").read_text())
+    record_eval_scores(ws, name, registered["version"], {**results["models"][name], "evaluation": ev["id"]})
     ws.catalog.put(
         "evaluations",
         id=ev["id"],
         path=str(evaluation),
-        adapter=name,
+        adapter=f"{name}@{registered['version']}",
         dataset_id=ds["id"],
         created=time.time(),
     )

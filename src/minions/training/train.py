@@ -46,6 +46,7 @@ class Job:
     val: list[Example]
     dataset_manifest: dict
     truncated: int  # train records cut to max_length (their labels still end with the end token)
+    data_hash: str  # of train.jsonl: a checkpoint of other data is not resumed
 
     def batches(self, epoch: int) -> list[list[list[int]]]:
         s = self.settings
@@ -54,7 +55,7 @@ class Job:
 
     def fingerprint(self) -> str:
         """What a checkpoint must match to be resumed: settings, data and base."""
-        facts = {"settings": self.settings.as_dict(), "base": self.base_hash, "data": self.dataset_manifest.get("id")}
+        facts = {"settings": self.settings.as_dict(), "base": self.base_hash, "data": self.data_hash}
         return content_hash(json.dumps(facts, sort_keys=True).encode())
 
 
@@ -100,6 +101,7 @@ def prepare_job(
         val=val,
         dataset_manifest=read_manifest(dataset) or {},
         truncated=sum(1 for x in lengths if x >= max_length),
+        data_hash=content_hash((dataset / "train.jsonl").read_bytes()),
     )
 
 
@@ -191,15 +193,21 @@ def _save_checkpoint(out: Path, model, optimizer, scheduler, state: dict, best: 
         tmp / "state.pt",
     )
     write_json(tmp / "progress.json", state)
-    shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
+    # the old checkpoint steps aside before the new one takes its name: a kill at any moment leaves
+    # one whole checkpoint to resume from
+    old = out / (CHECKPOINT + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if (out / CHECKPOINT).exists():
+        (out / CHECKPOINT).rename(old)
     tmp.rename(out / CHECKPOINT)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _load_checkpoint(out: Path, job: Job, model, optimizer, scheduler) -> tuple[dict, dict | None] | None:
     import torch
 
-    folder = out / CHECKPOINT
-    if not (folder / "progress.json").is_file():
+    folder = next((f for f in (out / CHECKPOINT, out / (CHECKPOINT + ".old")) if (f / "progress.json").is_file()), None)
+    if folder is None:
         return None
     state = json.loads((folder / "progress.json").read_text())
     if state.get("fingerprint") != job.fingerprint():
@@ -343,7 +351,8 @@ def _write_adapter(
 ) -> dict:
     s, log = job.settings, state["log"]
     model.save_pretrained(out, state_dict=weights)
-    shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
+    for leftover in (CHECKPOINT, CHECKPOINT + ".old", CHECKPOINT + ".tmp"):
+        shutil.rmtree(out / leftover, ignore_errors=True)
     write_jsonl(out / "train_log.jsonl", log)
     write_json(out / "settings.json", s.as_dict())
     tail = log[-max(1, len(log) // 10) :]
