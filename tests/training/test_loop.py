@@ -214,6 +214,9 @@ class Shares:
         assert op == "sum"
         return torch.tensor(self.total)
 
+    def unwrap_model(self, model):
+        return model
+
 
 @pytest.mark.parametrize("n_rows", [3, 1])
 def test_processes_shares_of_a_step_add_up_to_the_single_process_loss(session_ws, tmp_path, n_rows):
@@ -279,3 +282,24 @@ def test_resume_refuses_a_checkpoint_of_other_data(session_ws, tmp_path):
     train_file.write_text(train_file.read_text().replace("return a *", "return a /"))
     with pytest.raises(UserError, match="other settings, data"):
         train_lora(ds, base, cfg(checkpoint_every=10), out, "a", resume=True)
+
+
+def test_the_answer_only_output_layer_gives_the_models_own_loss(session_ws, tmp_path, monkeypatch):
+    """Logits are computed only where an answer token is predicted; the loss must equal the one the
+    model computes over every position (the path taken for soft-capped or scaled logits)."""
+    import minions.training.train as train_module
+    from minions.models.base import load_model
+    from minions.models.examples import IGNORE
+    from minions.training.data import collate_rows
+
+    ds = make_dataset(tmp_path / "ds", n=12)
+    base = resolve_base_model("tiny", session_ws)
+    job = prepare_job(ds, base, cfg())
+    _, model = load_model(base)
+    rows = job.batches(0)[0]
+    total = float((collate_rows(rows, job.train, 0)["labels"][:, 1:] != IGNORE).sum())
+    with torch.no_grad():
+        fast = train_module._step_loss(model, rows, job, Shares(0, 1, total), 0)
+        monkeypatch.setattr(train_module, "_SCALED_LOGITS", ("vocab_size",))
+        full = train_module._step_loss(model, rows, job, Shares(0, 1, total), 0)
+    assert float(fast) == pytest.approx(float(full), rel=1e-5)

@@ -325,8 +325,24 @@ def _step_loss(model, rows: list, job: Job, acc, pad: int):
         batch["labels"].fill_(IGNORE)
     batch = {k: v.to(acc.device) for k, v in batch.items()}
     tokens = torch.tensor(float((batch["labels"][:, 1:] != IGNORE).sum()), device=acc.device)
-    total = acc.reduce(tokens, "sum") if acc.num_processes > 1 else tokens
-    return model(**batch, use_cache=False, num_items_in_batch=total.clamp(min=1.0)).loss
+    total = (acc.reduce(tokens, "sum") if acc.num_processes > 1 else tokens).clamp(min=1.0)
+    head = acc.unwrap_model(model).get_output_embeddings()
+    if any(getattr(acc.unwrap_model(model).config, k, None) for k in _SCALED_LOGITS):
+        return model(**batch, use_cache=False, num_items_in_batch=total).loss
+    # logits only where there is an answer token to predict: the prompt's share of the output layer
+    # (a 49k-word vocabulary is a fifth of a small model's work) is never computed
+    labels = batch.pop("labels")[:, 1:]
+    hidden = model(**batch, use_cache=False, output_hidden_states=True, logits_to_keep=1).hidden_states[-1][:, :-1]
+    keep = labels != IGNORE
+    logits = head(hidden[keep]).float()
+    # the 0 * sum keeps every trainable weight in the graph, so a process without answer tokens still
+    # joins the gradient exchange
+    return torch.nn.functional.cross_entropy(logits, labels[keep], reduction="sum") / total + 0.0 * hidden.sum()
+
+
+# configs whose logits are not the output layer's plain product (soft-capped or scaled): their loss
+# comes from the model itself
+_SCALED_LOGITS = ("final_logit_softcapping", "logit_scale", "logits_scaling")
 
 
 def _position(job: Job, step: int) -> tuple[int, list, int]:
