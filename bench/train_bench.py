@@ -21,7 +21,7 @@ differs.
 - Eval loss: one function for both adapters, mean cross-entropy over completion tokens of the eval
   records, teacher-forced, base + adapter loaded with peft.
 
-Usage: python bench/train_bench.py [--records 200] [--eval-records 100] [--epochs 1] [--dataset DIR]
+Usage: python bench/train_bench.py [--records 200] [--eval-records 100] [--epochs 1] [--dataset DIR | --src-commit REV]
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ ADAPTER_NAME = "train-bench"
 
 @dataclass(frozen=True)
 class Settings:
-    """What both trainers get."""
+    """What both trainers get: minions' defaults resolved for the base model, as `minions train` resolves them."""
 
     base_model: str
     epochs: float
@@ -55,6 +55,41 @@ class Settings:
     learning_rate: float
     max_length: int
     seed: int
+    lora_r: int
+    lora_alpha: int
+    lora_dropout: float
+    target_modules: list[str] | str
+
+
+def resolve(base_folder: Path, base_model: str, epochs: float, seed: int, **given) -> Settings:
+    """The bench's settings: those given, the rest minions' defaults sized to the base model."""
+    from minions.config import TrainConfig
+    from minions.models.base import model_facts
+    from minions.training.settings import resolve_settings
+
+    cfg = TrainConfig(**{k: v for k, v in given.items() if v is not None}, epochs=epochs, seed=seed)
+    facts = model_facts(base_folder)
+    r = resolve_settings(
+        cfg,
+        template="auto",
+        train_records=1,
+        val_records=0,
+        batches_per_epoch=1,
+        model_parameters=facts["parameters"],
+        model_context=facts["context"],
+    )
+    return Settings(
+        base_model,
+        epochs,
+        r.batch_size,
+        r.learning_rate,
+        r.max_length,
+        seed,
+        r.lora_r,
+        r.lora_alpha,
+        r.lora_dropout,
+        r.target_modules,
+    )
 
 
 def _env() -> dict[str, str]:
@@ -72,25 +107,28 @@ def log(msg: str) -> None:
 # --- data ----------------------------------------------------------------------------------------------
 
 
-def build_own_dataset(out: Path, minions: list[str], workspace: Path) -> Path:
-    """This repository's `src` at HEAD, built into a dataset under `out` (reused while HEAD is the same)."""
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+def build_own_dataset(out: Path, minions: list[str], workspace: Path, rev: str = "HEAD") -> tuple[Path, str]:
+    """This repository's `src` at `rev`, built into a dataset under `out` (reused while the commit is the
+    same); the dataset folder and the commit."""
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True)
+    if head.returncode:
+        raise SystemExit(f"--src-commit {rev} is not a commit of {ROOT}")
     commit = head.stdout.strip()
     src, dataset, stamp = out / "train-bench-src", out / "train-bench-dataset", out / "train-bench-dataset.commit"
     if stamp.exists() and stamp.read_text() == commit and (dataset / "train.jsonl").is_file():
-        return dataset
+        return dataset, commit
     log(f"building a dataset from {ROOT.name}'s src at {commit[:10]} into {dataset}")
     if src.exists():
         subprocess.run(["rm", "-rf", str(src)], check=True)
     src.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "src"], capture_output=True, check=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src"], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(src)], input=archive.stdout, check=True)
     cmd = [*minions, "build", str(src), "--out", str(dataset), "--force", "--workspace", str(workspace)]
     # a fixed scrub key: its pseudonyms are part of the records' text, so the same records on every machine
     env = {**_env(), "MINIONS_SCRUB_KEY": "train-bench"}
     subprocess.run(cmd, check=True, env=env, cwd=out, stdout=subprocess.DEVNULL)
     stamp.write_text(commit)
-    return dataset
+    return dataset, commit
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -126,6 +164,13 @@ def encode(records: list[dict], tokenizer, max_length: int) -> list[tuple[list[i
     return [encode_example(tokenizer, template, r, max_length) for r in records]
 
 
+def template_name(tokenizer) -> str:
+    from minions.config import TrainConfig
+    from minions.models.templates import choose_template
+
+    return choose_template(TrainConfig().template, tokenizer).name
+
+
 def load_base(folder: Path):
     """Tokenizer (pad = eos when it has none, as minions does) and fp32 model."""
     import torch
@@ -146,17 +191,14 @@ def run_baseline(base_folder: Path, records: list[dict], s: Settings, out: Path)
     from peft import LoraConfig, get_peft_model
     from transformers import DataCollatorForSeq2Seq, Trainer, TrainerCallback, TrainingArguments
 
-    from minions.config import TrainConfig
-
     torch.set_num_threads(1)
     torch.manual_seed(s.seed)
     tokenizer, model = load_base(base_folder)
-    d = TrainConfig()
     lora = LoraConfig(
-        r=d.lora_r,
-        lora_alpha=d.lora_alpha,
-        lora_dropout=d.lora_dropout,
-        target_modules=d.target_modules,
+        r=s.lora_r,
+        lora_alpha=s.lora_alpha,
+        lora_dropout=s.lora_dropout,
+        target_modules=s.target_modules,
         task_type="CAUSAL_LM",
     )
     model = get_peft_model(model, lora)
@@ -222,7 +264,14 @@ def run_baseline(base_folder: Path, records: list[dict], s: Settings, out: Path)
 
 
 def run_minions(minions: list[str], data: Path, s: Settings, out: Path, workspace: Path, packing: bool | None) -> dict:
-    """`minions train` as a subprocess; its time and token counts from the adapter's train_log.jsonl."""
+    """`minions train` as a subprocess; its time and token counts from the adapter's train_log.jsonl.
+
+    Its validation slice is off (train.val_share 0 in a config file), so it trains on every record the
+    baseline does."""
+    config = out.parent / "minions-train.yaml"
+    config.write_text(
+        "# the training benchmark: every train record is trained on, as by the baseline\ntrain:\n  val_share: 0\n"
+    )
     cmd = [
         *minions,
         "train",
@@ -239,6 +288,8 @@ def run_minions(minions: list[str], data: Path, s: Settings, out: Path, workspac
         str(s.max_length),
         "--learning-rate",
         f"{s.learning_rate:g}",
+        "--config",
+        str(config),
         "--workspace",
         str(workspace),
         "--out",
@@ -255,12 +306,20 @@ def run_minions(minions: list[str], data: Path, s: Settings, out: Path, workspac
     steps = read_jsonl(out / "train_log.jsonl")
     if not steps or "tokens" not in steps[-1]:
         raise SystemExit(f"{out}/train_log.jsonl has no `tokens` per step: this minions is older than the benchmark")
+    used = json.loads((out / "settings.json").read_text())
+    want = {k: v for k, v in asdict(s).items() if k not in ("base_model", "epochs")}
+    differ = {k: (used.get(k), v) for k, v in want.items() if used.get(k) != v}
+    if differ or used.get("val_records"):
+        raise SystemExit(f"minions train resolved other settings than the baseline's (theirs, ours): {differ}")
     return {
         "seconds": float(steps[-1]["seconds"]),
         "steps": len(steps),
         "tokens_counted": sum(int(r["tokens"]) for r in steps),
         "final_loss": float(steps[-1]["loss"]),
         "process_wall_s": wall,
+        "packing": used.get("packing"),
+        "group_by_length": used.get("group_by_length"),
+        "template": json.loads((out / "minions-adapter.json").read_text())["template"]["name"],
         "adapter": str(out),
         "command": shlex.join(cmd),
     }
@@ -326,7 +385,8 @@ def markdown(res: dict) -> str:
         "| trainer | steps | train s | useful tokens/s | tokens counted | final train loss | eval loss |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, r in (("transformers Trainer + peft", b), ("minions train", m)):
+    rows = "packed rows" if m["packing"] else "rows grouped by length" if m["group_by_length"] else "rows"
+    for name, r in (("transformers Trainer + peft", b), (f"minions train ({rows})", m)):
         key = "baseline" if r is b else "minions"
         fl = "-" if r["final_loss"] is None else f"{r['final_loss']:.3f}"
         lines.append(
@@ -350,6 +410,7 @@ def markdown(res: dict) -> str:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", type=Path, help="a built dataset folder [default: build one from this repo's src]")
+    ap.add_argument("--src-commit", default="HEAD", help="the commit of this repository to build from")
     ap.add_argument("--records", type=int, default=200, help="train records (default 200)")
     ap.add_argument("--eval-records", type=int, default=100, help="eval records, at most (default 100)")
     ap.add_argument("--epochs", type=float, default=1.0)
@@ -364,26 +425,28 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--minions", default=f"{sys.executable} -m minions", help="how to run the minions CLI")
     args = ap.parse_args(argv)
 
-    from minions.config import TrainConfig
     from minions.models.base import resolve_base_model
     from minions.workspace import Workspace
 
-    d = TrainConfig()
-    s = Settings(
-        args.base_model,
-        args.epochs,
-        args.batch_size or d.batch_size,
-        args.learning_rate or d.learning_rate,
-        args.max_length or d.max_length,
-        args.seed,
-    )
     minions = shlex.split(args.minions)
     work = args.out
     workspace = work / "workspace"
     OUT.mkdir(exist_ok=True)
-    dataset = args.dataset or build_own_dataset(OUT, minions, OUT / "train-bench-ws")
+    if args.dataset:
+        dataset, commit = args.dataset, None
+    else:
+        dataset, commit = build_own_dataset(OUT, minions, OUT / "train-bench-ws", args.src_commit)
     train, evals = sample_records(dataset, work / "data", args.records, args.eval_records, args.seed)
-    base_folder = resolve_base_model(s.base_model, Workspace(workspace))
+    base_folder = resolve_base_model(args.base_model, Workspace(workspace))
+    s = resolve(
+        base_folder,
+        args.base_model,
+        args.epochs,
+        args.seed,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        max_length=args.max_length,
+    )
     tokenizer, _ = load_base(base_folder)
     useful_epoch = sum(len(ids) for ids, _ in encode(train, tokenizer, s.max_length))
     useful = round(useful_epoch * s.epochs)
@@ -398,6 +461,8 @@ def main(argv: list[str] | None = None) -> dict:
     mine = run_minions(minions, work / "data", s, work / "minions", workspace, args.packing)
     mine["load_avg"] = [load_before, os.getloadavg()[0]]
     log(f"  {mine['seconds']:.1f} s")
+    if mine["template"] != template_name(tokenizer):
+        raise SystemExit(f"minions trained with the {mine['template']} template, the bench encodes with another")
     log("eval loss ...")
     losses = {
         "base": eval_loss(base_folder, None, evals, s.max_length),
@@ -407,13 +472,13 @@ def main(argv: list[str] | None = None) -> dict:
     command = f"python bench/train_bench.py --records {args.records} --eval-records {args.eval_records}"
     command += f" --epochs {s.epochs:g} --batch-size {s.batch_size} --learning-rate {s.learning_rate:g}"
     command += f" --max-length {s.max_length} --base-model {s.base_model} --seed {s.seed}"
-    if args.dataset:
-        command += f" --dataset {args.dataset}"
+    command += f" --dataset {args.dataset}" if args.dataset else f" --src-commit {commit[:12]}"
     if args.packing is not None:
         command += " --packing" if args.packing else " --no-packing"
     res = {
         "settings": asdict(s),
         "dataset": str(dataset),
+        "src_commit": commit,
         "records": len(train),
         "eval_records": len(evals),
         "useful_tokens_per_epoch": useful_epoch,

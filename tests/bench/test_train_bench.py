@@ -61,19 +61,21 @@ def test_sample_is_seeded_and_written_for_both_trainers(dataset: Path, tmp_path:
 def test_toy_run_reports_consistent_numbers(dataset: Path, tmp_path: Path, capsys):
     out = tmp_path / "out.json"
     argv = ["--dataset", str(dataset), "--records", "32", "--eval-records", "4", "--epochs", "2"]
-    argv += ["--base-model", "tiny", "--max-length", "128", "--out", str(tmp_path / "work"), "--json", str(out)]
+    argv += ["--base-model", "tiny", "--max-length", "256", "--out", str(tmp_path / "work"), "--json", str(out)]
     res = train_bench.main(argv)
     assert json.loads(out.read_text()) == json.loads(json.dumps(res))
     assert res["records"] == 32 and res["eval_records"] == 4
     assert res["useful_tokens"] == 2 * res["useful_tokens_per_epoch"] > 0
     base, mine = res["baseline"], res["minions"]
     for run in (base, mine):
-        assert run["seconds"] > 0 and run["steps"] == 16  # 32 records / batch 4 x 2 epochs
+        assert run["seconds"] > 0
         assert run["useful_tokens_per_s"] == pytest.approx(res["useful_tokens"] / run["seconds"])
         assert Path(run["adapter"], "adapter_config.json").is_file()
     # both trainers saw every encoded token twice, and the baseline's batches carried padding besides
     assert base["tokens_counted"] == res["useful_tokens"] < base["padded_tokens"]
     assert mine["tokens_counted"] == res["useful_tokens"]
+    assert base["steps"] == 16  # 32 records / batch 4 x 2 epochs
+    assert 0 < mine["steps"] < base["steps"] and mine["packing"]  # packed rows of 256 tokens hold two records
     assert res["ratio"] == pytest.approx(mine["useful_tokens_per_s"] / base["useful_tokens_per_s"])
     losses = res["eval_loss"]
     assert set(losses) == {"base", "baseline", "minions"} and all(v > 0 for v in losses.values())
