@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import random
@@ -115,7 +116,11 @@ def build_own_dataset(out: Path, minions: list[str], workspace: Path, rev: str =
         raise SystemExit(f"--src-commit {rev} is not a commit of {ROOT}")
     commit = head.stdout.strip()
     src, dataset, stamp = out / "train-bench-src", out / "train-bench-dataset", out / "train-bench-dataset.commit"
-    if stamp.exists() and stamp.read_text() == commit and (dataset / "train.jsonl").is_file():
+    # the builder is this checkout's minions: another version of it may build other records from the same src
+    import minions
+
+    key = f"{commit} {_code_stamp(Path(minions.__file__).parent)}"
+    if stamp.exists() and stamp.read_text() == key and (dataset / "train.jsonl").is_file():
         return dataset, commit
     log(f"building a dataset from {ROOT.name}'s src at {commit[:10]} into {dataset}")
     if src.exists():
@@ -127,8 +132,16 @@ def build_own_dataset(out: Path, minions: list[str], workspace: Path, rev: str =
     # a fixed scrub key: its pseudonyms are part of the records' text, so the same records on every machine
     env = {**_env(), "MINIONS_SCRUB_KEY": "train-bench"}
     subprocess.run(cmd, check=True, env=env, cwd=out, stdout=subprocess.DEVNULL)
-    stamp.write_text(commit)
+    stamp.write_text(key)
     return dataset, commit
+
+
+def _code_stamp(package: Path) -> str:
+    """A hash of a package's Python files: changes when its code does."""
+    h = hashlib.sha256()
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def read_jsonl(path: Path) -> list[dict]:
