@@ -117,9 +117,9 @@ def build_own_dataset(out: Path, minions: list[str], workspace: Path, rev: str =
     commit = head.stdout.strip()
     src, dataset, stamp = out / "train-bench-src", out / "train-bench-dataset", out / "train-bench-dataset.commit"
     # the builder is this checkout's minions: another version of it may build other records from the same src
-    import minions
+    import minions as package  # not `minions`: that name is the command line this function runs
 
-    key = f"{commit} {_code_stamp(Path(minions.__file__).parent)}"
+    key = f"{commit} {_code_stamp(Path(package.__file__).parent)}"
     if stamp.exists() and stamp.read_text() == key and (dataset / "train.jsonl").is_file():
         return dataset, commit
     log(f"building a dataset from {ROOT.name}'s src at {commit[:10]} into {dataset}")
