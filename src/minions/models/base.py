@@ -7,6 +7,7 @@ files are converted once and cached under `<workspace>/models/`. Nothing is down
 from __future__ import annotations
 
 import fcntl
+import functools
 import importlib.util
 import inspect
 import json
@@ -41,7 +42,15 @@ def convert_gguf(gguf: Path, out: Path) -> dict:
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    # transformers' GGUF reader draws its own tqdm bar, which its progress-bar switch does not reach
+    import transformers.modeling_gguf_pytorch_utils as gguf_utils
+
+    bar = gguf_utils.tqdm
+    gguf_utils.tqdm = functools.partial(bar, disable=True)
+    try:
+        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    finally:
+        gguf_utils.tqdm = bar
     config = loaded.config
     if hasattr(config, "quantization_config"):
         del config.quantization_config
