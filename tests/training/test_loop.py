@@ -54,20 +54,26 @@ class Crash(Exception):
     pass
 
 
+def crash_at(step: int):
+    """An on_step callback that kills the run (in-process) after `step` steps."""
+
+    def on_step(entry):
+        if entry["step"] == step:
+            raise Crash
+
+    return on_step
+
+
 def test_resume_reaches_the_weights_of_an_uninterrupted_run(session_ws, tmp_path):
     ds = make_dataset(tmp_path / "ds")
     base = resolve_base_model("tiny", session_ws)
     c = cfg(steps=14, checkpoint_every=5, val_share=0.1, val_every=3)  # dropout on: the RNG must be restored too
     whole, manifest = train(ds, base, tmp_path, "whole", c)
 
-    def crash_after_7(entry):
-        if entry["step"] == 7:
-            raise Crash  # killed two steps after the checkpoint at step 5: those two are redone
-
     out = tmp_path / "resumed"
     out.mkdir()
     with pytest.raises(Crash):
-        train_lora(ds, base, c, out, "resumed", on_step=crash_after_7)
+        train_lora(ds, base, c, out, "resumed", on_step=crash_at(7))  # two steps after the checkpoint at 5: redone
     assert json.loads((out / CHECKPOINT / "progress.json").read_text())["step"] == 5
     steps = []
     resumed = train_lora(ds, base, c, out, "resumed", on_step=lambda e: steps.append(e["step"]), resume=True)
@@ -90,12 +96,8 @@ def test_resume_refuses_a_checkpoint_made_with_other_settings(session_ws, tmp_pa
     out = tmp_path / "a"
     out.mkdir()
 
-    def crash(entry):
-        if entry["step"] == 11:
-            raise Crash
-
     with pytest.raises(Crash):
-        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash)
+        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash_at(11))
     with pytest.raises(UserError, match="other settings"):
         train_lora(ds, base, cfg(checkpoint_every=10, learning_rate=1e-3), out, "a", resume=True)
 
@@ -251,12 +253,8 @@ def test_a_kill_while_a_checkpoint_is_replaced_still_resumes(session_ws, tmp_pat
     out = tmp_path / "r"
     out.mkdir()
 
-    def crash(entry):
-        if entry["step"] == 7:
-            raise Crash
-
     with pytest.raises(Crash):
-        train_lora(ds, base, c, out, "r", on_step=crash)
+        train_lora(ds, base, c, out, "r", on_step=crash_at(7))
     (out / CHECKPOINT).rename(out / (CHECKPOINT + ".old"))  # the moment between the two renames
     steps = []
     train_lora(ds, base, c, out, "r", on_step=lambda e: steps.append(e["step"]), resume=True)
@@ -272,12 +270,8 @@ def test_resume_refuses_a_checkpoint_of_other_data(session_ws, tmp_path):
     out = tmp_path / "a"
     out.mkdir()
 
-    def crash(entry):
-        if entry["step"] == 11:
-            raise Crash
-
     with pytest.raises(Crash):
-        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash)
+        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash_at(11))
     train_file = ds / "train.jsonl"  # a hand-made dataset edited in place: same manifest and sizes
     train_file.write_text(train_file.read_text().replace("return a *", "return a /"))
     with pytest.raises(UserError, match="other settings, data"):
