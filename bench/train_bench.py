@@ -437,6 +437,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", type=Path, default=OUT / "train_bench.json")
     ap.add_argument("--minions", default=f"{sys.executable} -m minions", help="how to run the minions CLI")
     args = ap.parse_args(argv)
+    # the CLI runs in other folders: paths given relative to here must not change meaning there
+    args.out, args.json = args.out.resolve(), args.json.resolve()
+    args.dataset = args.dataset.resolve() if args.dataset else None
 
     from minions.models.base import resolve_base_model
     from minions.workspace import Workspace
