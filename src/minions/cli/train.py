@@ -59,9 +59,10 @@ def train(
     ),
     team: str = typer.Option(None, help="Owner team recorded in the registry.", show_default="none"),
     nproc: int = typer.Option(1, help="Training processes (DDP through accelerate; gloo on CPU)."),
-    accelerate_config: Path = typer.Option(
+    accelerate_config: str = typer.Option(
         None,
-        help="An accelerate config file for --nproc (FSDP, DeepSpeed; see training/accelerate/).",
+        help="For --nproc on GPUs: fsdp or deepspeed-zero2 (configs shipped in minions/training/accelerate/), "
+        "or an accelerate config file.",
         show_default="DDP",
     ),
     out: Path = typer.Option(
