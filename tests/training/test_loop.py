@@ -90,14 +90,19 @@ def test_resume_reaches_the_weights_of_an_uninterrupted_run(session_ws, tmp_path
     assert not (out / CHECKPOINT).exists(), "checkpoints go once the adapter is written"
 
 
-def test_resume_refuses_a_checkpoint_made_with_other_settings(session_ws, tmp_path):
+def killed_after_a_checkpoint(session_ws, tmp_path):
+    """(dataset, base, adapter folder) of a run killed one step after its checkpoint at step 10."""
     ds = make_dataset(tmp_path / "ds")
     base = resolve_base_model("tiny", session_ws)
     out = tmp_path / "a"
     out.mkdir()
-
     with pytest.raises(Crash):
         train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash_at(11))
+    return ds, base, out
+
+
+def test_resume_refuses_a_checkpoint_made_with_other_settings(session_ws, tmp_path):
+    ds, base, out = killed_after_a_checkpoint(session_ws, tmp_path)
     with pytest.raises(UserError, match="other settings"):
         train_lora(ds, base, cfg(checkpoint_every=10, learning_rate=1e-3), out, "a", resume=True)
 
@@ -265,13 +270,7 @@ def test_a_kill_while_a_checkpoint_is_replaced_still_resumes(session_ws, tmp_pat
 
 
 def test_resume_refuses_a_checkpoint_of_other_data(session_ws, tmp_path):
-    ds = make_dataset(tmp_path / "ds")
-    base = resolve_base_model("tiny", session_ws)
-    out = tmp_path / "a"
-    out.mkdir()
-
-    with pytest.raises(Crash):
-        train_lora(ds, base, cfg(checkpoint_every=10), out, "a", on_step=crash_at(11))
+    ds, base, out = killed_after_a_checkpoint(session_ws, tmp_path)
     train_file = ds / "train.jsonl"  # a hand-made dataset edited in place: same manifest and sizes
     train_file.write_text(train_file.read_text().replace("return a *", "return a /"))
     with pytest.raises(UserError, match="other settings, data"):

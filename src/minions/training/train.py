@@ -12,7 +12,7 @@ import math
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from minions.adapters.meta import write_adapter_meta
@@ -47,11 +47,16 @@ class Job:
     dataset_manifest: dict
     truncated: int  # train records cut to max_length (their labels still end with the end token)
     data_hash: str  # of train.jsonl: a checkpoint of other data is not resumed
+    plans: dict[int, list] = field(default_factory=dict, repr=False)  # epoch -> its batches, made once
 
     def batches(self, epoch: int) -> list[list[list[int]]]:
-        s = self.settings
-        lengths = [len(x) for x, _ in self.train]
-        return epoch_plan(lengths, s.batch_size, s.max_length, s.packing, s.group_by_length, s.seed, epoch)
+        if epoch not in self.plans:
+            s = self.settings
+            lengths = [len(x) for x, _ in self.train]
+            self.plans[epoch] = epoch_plan(
+                lengths, s.batch_size, s.max_length, s.packing, s.group_by_length, s.seed, epoch
+            )
+        return self.plans[epoch]
 
     def fingerprint(self) -> str:
         """What a checkpoint must match to be resumed: settings, data and base."""
@@ -78,7 +83,8 @@ def prepare_job(
     encoded = [encode_example(tokenizer, template, records[i], max_length) for i in train_idx]
     val = [encode_example(tokenizer, template, records[i], max_length) for i in val_idx]
     lengths = [len(x) for x, _ in encoded]
-    per_epoch = len(epoch_plan(lengths, cfg.batch_size, max_length, cfg.packing, cfg.group_by_length, cfg.seed, 0))
+    first = epoch_plan(lengths, cfg.batch_size, max_length, cfg.packing, cfg.group_by_length, cfg.seed, 0)
+    per_epoch = len(first)
     settings = resolve_settings(
         cfg.model_copy(update={"max_length": max_length}),
         template=template.name + how,
@@ -102,6 +108,7 @@ def prepare_job(
         dataset_manifest=read_manifest(dataset) or {},
         truncated=sum(1 for x in lengths if x >= max_length),
         data_hash=content_hash((dataset / "train.jsonl").read_bytes()),
+        plans={0: first},
     )
 
 
@@ -248,9 +255,10 @@ def run_job(
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.learning_rate)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(s))
     model, optimizer = acc.prepare(model, optimizer)
+    inner = acc.unwrap_model(model)  # the peft model itself, under any DDP wrapper
     state = {"fingerprint": job.fingerprint(), "step": 0, "seconds": 0.0, "log": [], "best_val": None, "stale": 0}
     best = None
-    loaded = _load_checkpoint(out, job, acc.unwrap_model(model), optimizer, scheduler) if resume else None
+    loaded = _load_checkpoint(out, job, inner, optimizer, scheduler) if resume else None
     if loaded:
         state, best = loaded
         log(f"resuming from the checkpoint at step {state['step']} of {s.steps}")
@@ -286,7 +294,7 @@ def run_job(
             entry["val_loss"] = round(_validation_loss(model, job, acc, pad), 4)
             if state["best_val"] is None or entry["val_loss"] < state["best_val"]:
                 state["best_val"], state["stale"] = entry["val_loss"], 0
-                best = _trainable(acc.unwrap_model(model)) if s.early_stopping else None
+                best = _trainable(inner) if s.early_stopping else None
             else:
                 state["stale"] += 1
                 stopped_early = bool(s.early_stopping) and state["stale"] >= s.early_stopping
@@ -298,18 +306,18 @@ def run_job(
         if on_step and acc.is_main_process:
             on_step({**entry, "of": s.steps})
         if state["step"] % s.checkpoint_every == 0 and state["step"] < s.steps and acc.is_main_process:
-            _save_checkpoint(out, acc.unwrap_model(model), optimizer, scheduler, state, best)
+            _save_checkpoint(out, inner, optimizer, scheduler, state, best)
         acc.wait_for_everyone()
     if stopped_early:
         log(f"early stopping at step {state['step']}: no better validation loss in {s.early_stopping} validations")
     if best is not None:
-        _restore_trainable(acc.unwrap_model(model), best)  # the weights of the best validation loss
+        _restore_trainable(inner, best)  # the weights of the best validation loss
     if writer:
         writer.close()
     weights = acc.get_state_dict(model)  # every process takes part: FSDP and DeepSpeed gather shards here
     if not acc.is_main_process:
         return {}
-    return _write_adapter(job, out, acc.unwrap_model(model), weights, name, version, state, stopped_early)
+    return _write_adapter(job, out, inner, weights, name, version, state, stopped_early)
 
 
 def _step_loss(model, rows: list, job: Job, acc, pad: int):
@@ -326,8 +334,9 @@ def _step_loss(model, rows: list, job: Job, acc, pad: int):
     batch = {k: v.to(acc.device) for k, v in batch.items()}
     tokens = torch.tensor(float((batch["labels"][:, 1:] != IGNORE).sum()), device=acc.device)
     total = (acc.reduce(tokens, "sum") if acc.num_processes > 1 else tokens).clamp(min=1.0)
-    head = acc.unwrap_model(model).get_output_embeddings()
-    if any(getattr(acc.unwrap_model(model).config, k, None) for k in _SCALED_LOGITS):
+    inner = acc.unwrap_model(model)
+    head = inner.get_output_embeddings()
+    if any(getattr(inner.config, k, None) for k in _SCALED_LOGITS):
         return model(**batch, use_cache=False, num_items_in_batch=total).loss
     # logits only where there is an answer token to predict: the prompt's share of the output layer
     # (a 49k-word vocabulary is a fifth of a small model's work) is never computed
