@@ -7,6 +7,7 @@ recomputes exactly the batches an uninterrupted single run would see.
 from __future__ import annotations
 
 import bisect
+import math
 import random
 from collections.abc import Sequence
 
@@ -66,14 +67,50 @@ def group_by_length(lengths: Sequence[int], batch_size: int, rng: random.Random)
     return [[i] for batch in batches for i in batch]
 
 
+def row_capacity(lengths: Sequence[int], batch_size: int, max_length: int, processes: int = 1) -> int:
+    """Tokens in one packed row: `max_length`, or less where a process's share of `batch_size`
+    records is shorter (but never less than the longest record), so that a row never holds much
+    more than one step's records."""
+    if not lengths:
+        return max_length
+    share = math.ceil(batch_size * sum(lengths) / len(lengths) / processes)
+    return min(max_length, max(max(lengths), share))
+
+
+def group_rows(rows: Sequence[Row], batch_size: int, processes: int = 1) -> list[list[Row]]:
+    """Consecutive packed rows into batches of about `batch_size` records (the count nearest to it)
+    and at least `processes` rows (the last batch may be short)."""
+    batches: list[list[Row]] = [[]]
+    for row in rows:
+        held = sum(len(r) for r in batches[-1])
+        if len(batches[-1]) >= processes and abs(held + len(row) - batch_size) >= abs(held - batch_size):
+            batches.append([])
+        batches[-1].append(row)
+    return [b for b in batches if b]
+
+
 def epoch_plan(
-    lengths: Sequence[int], batch_size: int, max_length: int, packing: bool, grouped: bool, seed: int, epoch: int
+    lengths: Sequence[int],
+    batch_size: int,
+    max_length: int,
+    packing: bool,
+    grouped: bool,
+    seed: int,
+    epoch: int,
+    processes: int = 1,
 ) -> list[list[Row]]:
-    """The batches of one epoch: each a list of `batch_size` rows (the last may be short)."""
+    """The batches (optimizer steps) of one epoch, each about `batch_size` records.
+
+    Unpacked, a batch is `batch_size` rows of one record (the last may be short). Packed, it is
+    packed rows (see row_capacity and group_rows), so that an epoch makes about as many optimizer
+    steps as unpacked training, whatever `max_length` (batches of `batch_size` full rows of 1,024
+    tokens made 8 steps where unpacked training made 20, and a worse eval loss).
+    """
     rng = random.Random(f"{seed}-{epoch}")
     if packing:
-        rows = pack(lengths, max_length, rng)
-    elif grouped:
+        capacity = row_capacity(lengths, batch_size, max_length, processes)
+        return group_rows(pack(lengths, capacity, rng), batch_size, processes)
+    if grouped:
         rows = group_by_length(lengths, batch_size, rng)
     else:
         order = list(range(len(lengths)))

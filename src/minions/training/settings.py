@@ -15,7 +15,7 @@ class Settings:
 
     steps: int
     epochs: float  # passes over the train records that `steps` amounts to
-    batch_size: int
+    batch_size: int  # records per step (packed: as many rows as hold them)
     max_length: int
     learning_rate: float
     warmup_steps: int
@@ -45,7 +45,9 @@ class Settings:
         """One line per group of settings, for the log at start."""
         lora = f"{self.lora_variant} r {self.lora_r} alpha {self.lora_alpha} dropout {self.lora_dropout}"
         targets = self.target_modules if isinstance(self.target_modules, str) else ",".join(self.target_modules)
-        rows = "packed rows" if self.packing else "rows grouped by length" if self.group_by_length else "rows"
+        rows = (
+            "records in packed rows" if self.packing else "rows grouped by length" if self.group_by_length else "rows"
+        )
         val = (
             f"validation on {self.val_records} held-back records every {self.val_every} steps"
             if self.val_records

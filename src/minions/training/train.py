@@ -54,7 +54,7 @@ class Job:
             s = self.settings
             lengths = [len(x) for x, _ in self.train]
             self.plans[epoch] = epoch_plan(
-                lengths, s.batch_size, s.max_length, s.packing, s.group_by_length, s.seed, epoch
+                lengths, s.batch_size, s.max_length, s.packing, s.group_by_length, s.seed, epoch, s.processes
             )
         return self.plans[epoch]
 
@@ -83,7 +83,7 @@ def prepare_job(
     encoded = [encode_example(tokenizer, template, records[i], max_length) for i in train_idx]
     val = [encode_example(tokenizer, template, records[i], max_length) for i in val_idx]
     lengths = [len(x) for x, _ in encoded]
-    first = epoch_plan(lengths, cfg.batch_size, max_length, cfg.packing, cfg.group_by_length, cfg.seed, 0)
+    first = epoch_plan(lengths, cfg.batch_size, max_length, cfg.packing, cfg.group_by_length, cfg.seed, 0, processes)
     per_epoch = len(first)
     settings = resolve_settings(
         cfg.model_copy(update={"max_length": max_length}),
