@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import EXAMPLE
+from minions.models.fim import FimTokens, fim_tokens
 from minions.parsing import parse_files
 from minions.records import SourceFile
 from minions.sources.collect import collect
@@ -12,11 +13,9 @@ from minions.tasks import TaskOptions, run_tasks
 from minions.tasks.code_completion import (
     PART,
     WORDINGS,
-    FimTokens,
     fim_parts,
     fim_pieces,
     fim_text,
-    fim_tokens,
     parses,
     positions,
     render_input,

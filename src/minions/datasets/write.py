@@ -8,8 +8,9 @@ from pathlib import Path
 from minions.datasets.gate import gate_folder
 from minions.datasets.split import SplitResult
 from minions.datasets.versions import dataset_version, filter_counts
+from minions.models.fim import FimTokens
 from minions.records import InstructionRecord, Rejection
-from minions.tasks.code_completion import FimTokens, fim_pieces, fim_text
+from minions.tasks.code_completion import fim_pieces, fim_text
 from minions.workspace import atomic_write_text, write_jsonl, write_manifest
 
 

@@ -17,6 +17,7 @@ from minions.filters.base import RecordFilter, measured_by, same_settings
 from minions.filters.decontaminate import benchmark_outputs, decontaminate, shared_spans
 from minions.filters.dedup import only_new
 from minions.filters.stats import STATS_FILE, stored_figures, write_stats
+from minions.models.fim import FimTokens, fim_tokens
 from minions.parsing import parse_files
 from minions.records import InstructionRecord, Rejection
 from minions.scrub import ScrubReport, scrub_files, scrub_text
@@ -24,7 +25,6 @@ from minions.scrub.ner import configured_recognizer
 from minions.scrub.pseudonyms import Pseudonyms
 from minions.scrub.scrubber import ScrubOptions
 from minions.sources.collect import collect_all
-from minions.tasks.code_completion import FimTokens, fim_tokens
 from minions.tasks.registry import TASKS, cap, check_task_names, default_task_names, run_tasks, task_options
 from minions.workspace import Workspace
 

@@ -14,7 +14,7 @@ whitespace, and the code must parse with tree-sitter for its language.
 
 The record shows `prefix<FILL>suffix` in a fenced block and the middle as its output;
 `fim_pieces(record)` recovers (prefix, suffix, middle) from it, and `fim_text` renders them in the
-fill-in-the-middle form of a tokenizer whose special tokens `fim_tokens` finds.
+fill-in-the-middle form of a tokenizer whose special tokens `minions.models.fim.fim_tokens` finds.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
+from minions.models.fim import FimTokens
 from minions.records import CodeUnit, InstructionRecord, Rejection
 from minions.tasks.registry import (
     LANG_LABEL,
@@ -240,40 +239,10 @@ def fim_pieces(record: InstructionRecord) -> tuple[str, str, str]:
     return (*fim_parts(record.input), record.output)
 
 
-@dataclass(frozen=True)
-class FimTokens:
-    """A tokenizer's fill-in-the-middle special tokens."""
-
-    prefix: str
-    suffix: str
-    middle: str
-
-
-# prefix, suffix, middle: StarCoder/SmolLM, Qwen2.5-Coder, SantaCoder, DeepSeek-Coder
-KNOWN_FIM = [
-    FimTokens("<fim_prefix>", "<fim_suffix>", "<fim_middle>"),
-    FimTokens("<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"),
-    FimTokens("<fim-prefix>", "<fim-suffix>", "<fim-middle>"),
-    FimTokens("<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>"),
-]
-
-
 def fim_text(prefix: str, suffix: str, middle: str, tokens: FimTokens) -> str:
     """One record in prefix-suffix-middle order with the tokenizer's FIM tokens. No end-of-text token
     is added: the trainer appends its tokenizer's own, as it does for every other format."""
     return f"{tokens.prefix}{prefix}{tokens.suffix}{suffix}{tokens.middle}{middle}"
-
-
-def fim_tokens(tokenizer: Any) -> FimTokens | None:
-    """The FIM tokens a Hugging Face tokenizer (transformers or `tokenizers`) defines, found in its
-    vocabulary and added/special tokens; None when it defines none of the known sets."""
-    known: set[str] = set(tokenizer.get_vocab())
-    known |= set(getattr(tokenizer, "added_tokens_encoder", None) or {})
-    known |= set(getattr(tokenizer, "all_special_tokens", None) or [])
-    for t in KNOWN_FIM:
-        if {t.prefix, t.suffix, t.middle} <= known:
-            return t
-    return None
 
 
 @register_task(
