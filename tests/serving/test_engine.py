@@ -1,41 +1,124 @@
-"""The engine in-process: a template's stop strings end the reply (special tokens as eos ids, plain
-text cut from the reply), with the real tiny model."""
+"""The batching engine in-process with the real tiny model and real LoRA adapters: a sequence
+generated in a mixed batch (other adapters, other lengths, joining mid-way) is token for token the
+one it would be alone, adapters load on first use and are evicted, and a cancelled sequence leaves."""
 
-from dataclasses import replace
+import threading
+import time
 
 import pytest
+import torch
 
 from minions.models.base import load_model, resolve_base_model
-from minions.models.templates import TEMPLATES
-from minions.serving.server import ChatMessage, ChatRequest, Engine
+from minions.serving.engine import Engine, QueueFull, Sampling
 
 
 @pytest.fixture(scope="module")
-def engine(session_ws):
-    tokenizer, model = load_model(resolve_base_model("tiny", session_ws))
-    return Engine("tiny", tokenizer, model.eval(), {"tiny": TEMPLATES["plain"]}, {})
+def setup(session_ws, tmp_path_factory):
+    from peft import LoraConfig, get_peft_model
+
+    base = resolve_base_model("tiny", session_ws)
+    folders = []
+    for k in range(3):
+        torch.manual_seed(k)
+        _, model = load_model(base)
+        lora = LoraConfig(r=8, target_modules=["q_proj", "v_proj", "down_proj"], init_lora_weights=False)
+        folder = tmp_path_factory.mktemp(f"adapter{k}")
+        get_peft_model(model, lora).save_pretrained(folder)
+        folders.append(folder)
+    return base, folders
 
 
-def reply(engine, template, max_tokens=12):
-    engine.templates["tiny"] = template
-    req = ChatRequest(
-        model="tiny", messages=[ChatMessage(role="user", content="Write code")], max_tokens=max_tokens, temperature=0
-    )
-    return engine.chat(req)
+def make_engine(base, **kw) -> Engine:
+    tokenizer, model = load_model(base)  # a fresh model: peft injects adapters into it in place
+    return Engine(tokenizer, model, end_ids={tokenizer.eos_token_id}, **kw)
 
 
-def test_special_token_stops_become_eos_ids_and_text_ones_do_not(engine):
-    tok = engine.tokenizer
-    assert engine._token_ids(["<|im_end|>", "<|endoftext|>", "### user:"]) == [
-        tok.convert_tokens_to_ids("<|im_end|>"),
-        tok.convert_tokens_to_ids("<|endoftext|>"),
-    ]
+def generate(engine: Engine, requests, delay_s: float = 0.0, sampling=None) -> list[list[int]]:
+    """Submit (adapter, prompt, max_new) requests (one by one, `delay_s` apart) and wait for all."""
+    done = threading.Semaphore(0)
+    seqs = []
+    for adapter, prompt, max_new in requests:
+        ids = engine.tokenizer(prompt)["input_ids"]
+        s = sampling or Sampling(max_new=max_new)
+        seq = engine.new_sequence(adapter, ids, s, lambda q, e: done.release() if e != "token" else None)
+        seqs.append(seq)
+        engine.submit([seq])
+        time.sleep(delay_s)
+    for _ in seqs:
+        assert done.acquire(timeout=60)
+    assert all(s.finish in {"stop", "length"} for s in seqs), [(s.finish, s.error) for s in seqs]
+    return [s.tokens for s in seqs]
 
 
-def test_a_template_stop_string_cuts_the_reply(engine):
-    plain = replace(TEMPLATES["plain"], stop=())
-    text, _, n_new, finish = reply(engine, plain)
-    assert finish == "length" and n_new == 12 and len(text) > 4, "the random model rambles to the limit"
-    stop = next(text[i : i + 3] for i in range(len(text) // 2, len(text) - 2) if text[i : i + 3].strip())
-    cut, _, _, finish = reply(engine, replace(plain, stop=(stop,)))
-    assert cut == text[: text.index(stop)].strip() and finish == "stop"
+REQUESTS = [
+    (None, "hello world", 10),
+    (0, "class Foo {", 12),
+    (1, "def f(x):\n    return", 8),
+    (2, "x", 15),
+    (0, "a much longer prompt with many words in it, so the batch needs padding", 5),
+]
+
+
+def resolve(folders, requests):
+    return [(None if a is None else folders[a], p, n) for a, p, n in requests]
+
+
+def test_a_mixed_batch_generates_what_each_request_would_alone(setup):
+    base, folders = setup
+    engine = make_engine(base)
+    requests = resolve(folders, REQUESTS)
+    alone = [generate(engine, [r])[0] for r in requests]
+    assert len({tuple(t) for t in alone}) == len(alone), "the adapters change the output"
+    assert generate(engine, requests) == alone, "all at once"
+    assert generate(engine, requests * 3, delay_s=0.003) == alone * 3, "joining running batches mid-way"
+    assert engine.stats.running == 0 and engine.stats.waiting == 0
+    engine.close(5)
+
+
+def test_adapters_beyond_the_limit_are_evicted_and_still_answer_right(setup):
+    base, folders = setup
+    requests = resolve(folders, REQUESTS)
+    roomy = make_engine(base)
+    expected = generate(roomy, requests)
+    roomy.close(5)
+    tight = make_engine(base, max_loaded=1)
+    assert generate(tight, requests * 2, delay_s=0.002) == expected * 2
+    assert len(tight.loaded) == 1
+    tight.close(5)
+
+
+def test_a_cancelled_sequence_leaves_the_batch_and_the_queue_is_bounded(setup):
+    base, _ = setup
+    engine = make_engine(base, max_batch=1, max_waiting=2)
+    ended = threading.Event()
+    ids = engine.tokenizer("go")["input_ids"]
+    long = engine.new_sequence(None, ids, Sampling(max_new=100_000), lambda q, e: e != "token" and ended.set())
+    engine.submit([long])
+    while not long.tokens:
+        time.sleep(0.005)
+    waiting = [engine.new_sequence(None, ids, Sampling(max_new=4), lambda q, e: None) for _ in range(2)]
+    engine.submit(waiting)
+    with pytest.raises(QueueFull):
+        engine.submit([engine.new_sequence(None, ids, Sampling(max_new=4), lambda q, e: None)])
+    time.sleep(0.2)
+    long.cancelled.set()
+    assert ended.wait(10) and long.finish == "cancelled"
+    assert 0 < len(long.tokens) < 100_000
+    deadline = time.monotonic() + 10
+    while any(s.finish is None for s in waiting) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [s.finish for s in waiting] == ["length", "length"], "the freed slot serves the queue"
+    engine.close(5)
+
+
+def test_the_same_seed_samples_the_same_tokens(setup):
+    base, folders = setup
+    engine = make_engine(base)
+
+    def sample(seed):
+        s = Sampling(max_new=12, temperature=1.5, top_p=0.95, seed=seed)
+        return generate(engine, [(folders[0], "Write code", 12)], sampling=s)[0]
+
+    assert sample(7) == sample(7)
+    assert sample(7) != sample(8)
+    engine.close(5)

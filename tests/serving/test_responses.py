@@ -41,10 +41,29 @@ def test_model_list_is_a_list_of_openai_models():
 
 @pytest.mark.parametrize(
     ("status", "kind"),
-    [(400, "invalid_request_error"), (404, "invalid_request_error"), (499, "invalid_request_error")]
+    [(400, "invalid_request_error"), (401, "authentication_error"), (403, "permission_error")]
+    + [(404, "not_found_error"), (429, "rate_limit_error"), (499, "invalid_request_error")]
     + [(500, "server_error"), (503, "server_error")],
 )
 def test_errors_have_the_openai_error_shape(status, kind):
     assert responses.error(status, "model 'x' is not served") == {
-        "error": {"message": "model 'x' is not served", "type": kind, "code": status}
+        "error": {"message": "model 'x' is not served", "type": kind, "param": None, "code": status}
     }
+    assert responses.error(status, "m", "model_not_found")["error"]["code"] == "model_not_found"
+
+
+def test_chunks_and_text_completions_are_valid_openai_objects():
+    from openai.types import Completion
+    from openai.types.chat import ChatCompletionChunk
+
+    first = ChatCompletionChunk.model_validate(responses.chunk("chat", "chatcmpl-1", "m", 1, 0, "", None, first=True))
+    assert first.choices[0].delta.role == "assistant" and first.choices[0].delta.content == ""
+    last = ChatCompletionChunk.model_validate(responses.chunk("chat", "chatcmpl-1", "m", 1, 0, "", "stop"))
+    assert last.choices[0].delta.content is None and last.choices[0].finish_reason == "stop"
+    usage = ChatCompletionChunk.model_validate(responses.usage_chunk("chat", "chatcmpl-1", "m", 1, 5, 3))
+    assert usage.choices == [] and usage.usage.total_tokens == 8
+    done = Completion.model_validate(
+        responses.text_completion("m", [responses.Choice("  x", "length"), responses.Choice("y", "stop")], 4, 2)
+    )
+    assert [c.text for c in done.choices] == ["  x", "y"] and done.usage.completion_tokens == 2
+    assert responses.sse({"a": 1}) == 'data: {"a": 1}\n\n' and responses.sse("[DONE]") == "data: [DONE]\n\n"

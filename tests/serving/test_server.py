@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from minions.models.base import resolve_base_model
 from minions.training.train import train_lora
 from minions.workspace import write_jsonl, write_manifest
 
+LEARNED = "    hi there"  # leading indentation: generated code must keep it
 START_TIMEOUT_S = 120  # loading the tiny model takes a few seconds; a slow CI machine gets headroom
 
 
@@ -79,7 +81,7 @@ def start_server(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
 @pytest.fixture(scope="module")
 def server(session_ws, tmp_path_factory):
     ds = tmp_path_factory.mktemp("ds")
-    write_jsonl(ds / "train.jsonl", [{"instruction": "Say hi", "input": "", "output": "hi there"}] * 4)
+    write_jsonl(ds / "train.jsonl", [{"instruction": "Say hi", "input": "", "output": LEARNED}] * 4)
     write_manifest(ds, "dataset", {}, {})
     adapter = tmp_path_factory.mktemp("adapter")
     # enough steps for the tiny model to learn its one answer, so generated text is predictable
@@ -100,17 +102,17 @@ def client(base_url):
 
 
 def test_health_and_models(server):
-    assert get_json(server.url + "/health") == {"status": "ok", "models": ["tiny", "greeter"]}
+    assert get_json(server.url + "/health") == {"status": "ok", "running": 0, "waiting": 0, "models": 2}
     ids = [m.id for m in client(server.url).models.list().data]
-    assert ids == ["tiny", "greeter"]
+    assert ids == ["tiny", "greeter@1", "greeter"], "each version as name@N, each name for its latest"
 
 
-@pytest.mark.parametrize("model", ["tiny", "greeter"])
-def test_chat_completion_with_base_and_adapter(server, model):
+@pytest.mark.parametrize(("model", "answered_by"), [("tiny", "tiny"), ("base", "tiny"), ("greeter", "greeter@1")])
+def test_chat_completion_with_base_and_adapter(server, model, answered_by):
     resp = client(server.url).chat.completions.create(
         model=model, messages=[{"role": "user", "content": "Say hi"}], max_tokens=5, temperature=0
     )
-    assert resp.model == model and resp.object == "chat.completion"
+    assert resp.model == answered_by and resp.object == "chat.completion"
     choice = resp.choices[0]
     assert choice.message.role == "assistant" and isinstance(choice.message.content, str)
     assert choice.finish_reason in {"stop", "length"}
@@ -139,22 +141,19 @@ def test_sampling_stop_and_content_parts(server):
     split = c.chat.completions.create(model="tiny", messages=[{"role": "user", "content": parts}], max_tokens=8)
     assert split.choices[0].message.content == plain.choices[0].message.content
     learned = c.chat.completions.create(model="greeter", messages=[{"role": "user", "content": "Say hi"}])
-    assert learned.choices[0].message.content == "hi there" and learned.choices[0].finish_reason == "stop"
+    assert learned.choices[0].message.content == LEARNED and learned.choices[0].finish_reason == "stop"
     cut = c.chat.completions.create(model="greeter", messages=[{"role": "user", "content": "Say hi"}], stop=[" the"])
-    assert cut.choices[0].message.content == "hi" and cut.choices[0].finish_reason == "stop"
+    assert cut.choices[0].message.content == "    hi" and cut.choices[0].finish_reason == "stop"
+    assert cut.usage.completion_tokens < learned.usage.completion_tokens, "generation stopped at the stop"
 
 
-def test_unknown_model_and_streaming_are_refused(server):
+def test_unknown_model_and_bad_fields_are_refused(server):
     with pytest.raises(openai.NotFoundError):
         client(server.url).chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
-    with pytest.raises(openai.BadRequestError):
-        client(server.url).chat.completions.create(
-            model="tiny", messages=[{"role": "user", "content": "x"}], stream=True
-        )
     with pytest.raises(openai.BadRequestError, match="messages.0.role"):
         client(server.url).chat.completions.create(model="tiny", messages=[{"role": "robot", "content": "x"}])
-    with pytest.raises(openai.BadRequestError, match="only n=1"):
-        client(server.url).chat.completions.create(model="tiny", messages=[{"role": "user", "content": "x"}], n=2)
+    with pytest.raises(openai.BadRequestError, match="n: Input should be less than or equal to 8"):
+        client(server.url).chat.completions.create(model="tiny", messages=[{"role": "user", "content": "x"}], n=9)
 
 
 def test_binds_loopback_only(server):
@@ -175,7 +174,7 @@ def test_responses_match_the_openai_response_models(server):
     after = int(time.time())
     for r in raw:
         ChatCompletion.model_validate(r)  # every required field present, with the right type
-        assert r["object"] == "chat.completion" and r["model"] == "greeter"
+        assert r["object"] == "chat.completion" and r["model"] == "greeter@1"
         assert r["id"].startswith("chatcmpl-") and before <= r["created"] <= after
         assert [c["index"] for c in r["choices"]] == [0]
         usage = r["usage"]
@@ -190,11 +189,11 @@ def test_responses_match_the_openai_response_models(server):
 
 def test_finish_reason_says_why_generation_ended(server):
     whole = chat(server, "greeter")
-    assert whole["choices"][0]["message"]["content"] == "hi there"
+    assert whole["choices"][0]["message"]["content"] == LEARNED
     assert whole["choices"][0]["finish_reason"] == "stop"
     cut = chat(server, "greeter", max_tokens=1)
     assert cut["choices"][0]["finish_reason"] == "length" and cut["usage"]["completion_tokens"] == 1
-    assert cut["choices"][0]["message"]["content"] != "hi there"
+    assert cut["choices"][0]["message"]["content"] != LEARNED
 
 
 def greedy_base_reply(folder, user: str, max_tokens: int) -> str:
@@ -215,14 +214,14 @@ def greedy_base_reply(folder, user: str, max_tokens: int) -> str:
                 break
             new.append(nxt)
             ids = torch.cat([ids, torch.tensor([[nxt]])], dim=1)
-    return tok.decode(new, skip_special_tokens=True).strip()
+    return tok.decode(new, skip_special_tokens=True)
 
 
 def test_the_base_model_answers_without_the_adapter(server, session_ws):
     base = chat(server, "tiny", max_tokens=8, temperature=0)["choices"][0]["message"]["content"]
     expected = greedy_base_reply(resolve_base_model("tiny", session_ws), "Say hi", 8)
     assert base == expected, "the base model answers as itself, not through the adapter"
-    assert chat(server, "greeter", temperature=0)["choices"][0]["message"]["content"] == "hi there"
+    assert chat(server, "greeter", temperature=0)["choices"][0]["message"]["content"] == LEARNED
 
 
 def test_temperature_and_top_p_change_sampling(server):
@@ -249,3 +248,135 @@ def test_a_busy_port_is_a_clear_error(session_ws, tmp_path):
         p = run_cli("serve", "--base-model", "tiny", "--port", str(port), "--workspace", str(session_ws.root))
     assert p.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in p.stderr and "--port" in p.stderr
+
+
+def test_streaming_chat_gives_the_same_text_in_chunks_the_client_parses(server):
+    from openai.types.chat import ChatCompletionChunk
+
+    c = client(server.url)
+    whole = c.chat.completions.create(model="greeter", messages=[{"role": "user", "content": "Say hi"}])
+    chunks = list(
+        c.chat.completions.create(
+            model="greeter",
+            messages=[{"role": "user", "content": "Say hi"}],
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    assert all(isinstance(ch, ChatCompletionChunk) for ch in chunks)
+    assert len({ch.id for ch in chunks}) == 1 and chunks[0].choices[0].delta.role == "assistant"
+    text = "".join(ch.choices[0].delta.content or "" for ch in chunks if ch.choices)
+    assert text == whole.choices[0].message.content == LEARNED
+    finishes = [ch.choices[0].finish_reason for ch in chunks if ch.choices and ch.choices[0].finish_reason]
+    assert finishes == ["stop"]
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == whole.usage.completion_tokens
+
+
+def test_async_clients_run_concurrently_and_get_their_own_answers(server):
+    import asyncio
+
+    async def main():
+        c = openai.AsyncOpenAI(base_url=server.url + "/v1", api_key="x")
+        calls = [
+            c.chat.completions.create(model=m, messages=[{"role": "user", "content": "Say hi"}], max_tokens=12)
+            for m in ["greeter", "tiny"] * 4
+        ]
+        return await asyncio.gather(*calls)
+
+    answers = asyncio.run(main())
+    assert [a.choices[0].message.content for a in answers[::2]] == [LEARNED] * 4
+    base = {a.choices[0].message.content for a in answers[1::2]}
+    assert len(base) == 1 and base != {LEARNED}, "the base rows of the mixed batch answer as the base"
+
+
+def test_text_completions_streamed_and_not_with_n_and_seed(server):
+    from openai.types import Completion
+
+    c = client(server.url)
+    one = c.completions.create(model="tiny", prompt="def add(a, b):", max_tokens=6)
+    assert isinstance(one, Completion) and one.object == "text_completion" and one.model == "tiny"
+    assert one.choices[0].finish_reason == "length" and one.usage.completion_tokens == 6
+    streamed = "".join(
+        ch.choices[0].text
+        for ch in c.completions.create(model="tiny", prompt="def add(a, b):", max_tokens=6, stream=True)
+        if ch.choices
+    )
+    assert streamed == one.choices[0].text
+    sampled = c.completions.create(model="greeter", prompt="x =", max_tokens=8, temperature=1.5, n=3, seed=11)
+    again = c.completions.create(model="greeter", prompt="x =", max_tokens=8, temperature=1.5, n=3, seed=11)
+    texts = [ch.text for ch in sampled.choices]
+    assert [ch.index for ch in sampled.choices] == [0, 1, 2] and len(set(texts)) > 1
+    assert texts == [ch.text for ch in again.choices], "the same seed, the same output"
+
+
+def test_a_suffix_on_a_base_model_without_fim_tokens_is_a_clear_400(server):
+    with pytest.raises(openai.BadRequestError, match="no fill-in-the-middle tokens"):
+        client(server.url).completions.create(model="tiny", prompt="def f():", suffix="    return x", max_tokens=4)
+
+
+def test_a_prompt_longer_than_the_context_is_refused(server):
+    with pytest.raises(openai.BadRequestError, match="maximum context length is 2048") as e:
+        client(server.url).completions.create(model="tiny", prompt="word " * 3000, max_tokens=4)
+    assert e.value.code == "context_length_exceeded"
+    with pytest.raises(openai.BadRequestError, match="maximum context length"):
+        client(server.url).completions.create(model="tiny", prompt="word " * 1000, max_tokens=1500)
+
+
+def raw(server, method: str, path: str, body: bytes | None = None, headers=None) -> tuple[int, dict]:
+    req = urllib.request.Request(server.url + path, body, headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "says"),
+    [
+        ("GET", "/v1/nothing", None, 404, "no route GET /v1/nothing"),
+        ("GET", "/v1/chat/completions", None, 405, "does not take GET"),
+        ("POST", "/v1/chat/completions", b"{not json", 400, "not valid JSON"),
+        ("POST", "/v1/chat/completions", b'{"model": "tiny"}', 400, "messages: Field required"),
+        ("POST", "/v1/chat/completions", b"x" * (1025 * 1024), 413, "the limit is 1048576"),
+    ],
+)
+def test_every_error_is_in_the_openai_shape(server, method, path, body, status, says):
+    code, answer = raw(server, method, path, body, {"Content-Type": "application/json"})
+    assert code == status
+    assert set(answer) == {"error"} and says in answer["error"]["message"], answer
+    assert {"message", "type", "code"} <= set(answer["error"])
+
+
+def test_metrics_count_requests_and_tokens_per_model(server):
+    chat(server, "greeter", max_tokens=3)
+    with urllib.request.urlopen(server.url + "/metrics", timeout=5) as r:
+        text = r.read().decode()
+    assert 'minions_requests_total{model="greeter@1",status="200"}' in text
+    assert re.search(r'minions_tokens_total\{kind="completion",model="greeter@1"\} [1-9]', text), text[:2000]
+    assert "minions_queue_depth 0.0" in text and "minions_request_seconds_bucket" in text
+
+
+def test_a_client_that_goes_away_frees_its_slot(server):
+    import socket
+
+    body = json.dumps(
+        {"model": "tiny", "prompt": "go", "max_tokens": 2000, "stream": True, "temperature": 1.0}
+    ).encode()
+    host, port = server.url.removeprefix("http://").split(":")
+    for stream in (True, False):
+        payload = body if stream else body.replace(b'"stream": true', b'"stream": false')
+        with socket.create_connection((host, int(port))) as s:
+            s.sendall(
+                b"POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(payload)}\r\n\r\n".encode()
+                + payload
+            )
+            deadline = time.monotonic() + 10
+            while get_json(server.url + "/health")["running"] == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert get_json(server.url + "/health")["running"] == 1
+        deadline = time.monotonic() + 10
+        while get_json(server.url + "/health")["running"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert get_json(server.url + "/health")["running"] == 0, f"stream={stream}: generation stopped"

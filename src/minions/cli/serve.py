@@ -1,7 +1,8 @@
-"""`minions serve`: the OpenAI-compatible API on 127.0.0.1."""
+"""`minions serve`: the OpenAI-compatible API over a base model and its adapters."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from pathlib import Path
 
@@ -12,50 +13,162 @@ from minions.errors import UserError
 
 
 def serve(
-    adapter: list[str] = typer.Option(None, "--adapter", "-a", help="Adapter name or folder (repeatable)."),
+    adapter: list[str] = typer.Option(
+        None, "--adapter", "-a", help="Adapter to serve: name (latest), name@N or a folder (repeatable)."
+    ),
+    all_adapters: bool = typer.Option(
+        False, "--all", help="Serve every adapter in the registry (loaded on first use)."
+    ),
     base_model: str = typer.Option(None, "--base-model", "-m", help="Base model.", show_default="the adapters' base"),
     port: int = typer.Option(8000, min=0, max=65535, help="Port; 0 picks a free one (the log names it)."),
-    host: str = typer.Option("127.0.0.1", help="Address to bind (keep 127.0.0.1 unless behind a proxy)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind; other than loopback needs --api-keys."),
+    api_keys: Path = typer.Option(
+        None, "--api-keys", help="YAML key file: keys per team and their adapters.", show_default="$MINIONS_API_KEYS"
+    ),
+    engine_name: str = typer.Option("transformers", "--engine", help="transformers (CPU or GPU) or vllm (GPU)."),
+    max_batch: int = typer.Option(16, min=1, help="Sequences generated together (one forward pass per token)."),
+    max_waiting: int = typer.Option(64, min=1, help="Sequences that may wait for a slot; more get a 429."),
+    max_loaded: int = typer.Option(8, min=1, help="Adapters kept in memory; the least recently used is unloaded."),
+    max_tokens: int = typer.Option(2048, min=1, help="Most output tokens a request may ask for."),
+    request_timeout: float = typer.Option(300.0, min=1, help="Seconds a request may take before a 504."),
+    max_body_kb: int = typer.Option(1024, min=1, help="Largest request body in KiB; larger get a 413."),
+    threads: int = typer.Option(1, min=1, help="torch CPU threads."),
     ws: Path = WorkspaceOpt,
 ) -> None:
-    """Serve a base model and its adapters: /health, /v1/models, /v1/chat/completions.
+    """Serve a base model and its adapters over the OpenAI API: /v1/models, /v1/chat/completions,
+    /v1/completions (suffix: fill-in-the-middle), streaming; /health, /metrics and /admin/adapters.
 
-    Clients pick the base model or an adapter by name in `model`.
+    Clients pick `base`, the base model's name, an adapter's name (its latest version) or name@N in
+    `model`. Requests for different adapters are generated together in one batch.
 
     Example: minions serve --adapter quickstart --port 8000
     """
     import uvicorn
 
-    from minions.adapters import find_adapter
-    from minions.adapters.meta import check_base, read_adapter_meta
-    from minions.models.base import base_hash, check_base_model, resolve_base_model
-    from minions.serving.server import create_app, load_engine
+    from minions.serving.auth import key_file_from_env, load_keys
+    from minions.serving.server import Limits, Served, create_app, running
 
     setup_threads()
+    if engine_name not in ("transformers", "vllm"):
+        raise UserError(f"--engine {engine_name!r}: use transformers or vllm")
+    key_file = api_keys or key_file_from_env()
+    keys = load_keys(key_file) if key_file else None
+    if keys is None and not _loopback(host):
+        raise UserError(
+            f"--host {host} would let anyone on the network use the models: give --api-keys FILE "
+            "(see docs/examples/api-keys.yaml), or keep --host 127.0.0.1"
+        )
     w = workspace(ws)
-    folders = {}
-    for a in adapter or []:
-        folder = find_adapter(w, a)
-        folders[read_adapter_meta(folder)["name"]] = folder
-    metas = {n: read_adapter_meta(f) for n, f in folders.items()}
+    base_model, base_folder, models = _served_models(w, adapter or [], all_adapters, base_model)
+    sock = listen(host, port)  # before loading the model: a busy port fails fast
+    bound = sock.getsockname()[1]
+    if engine_name == "vllm":
+        from minions.serving.proxy import serve_vllm
+
+        sock.close()
+        serve_vllm(base_model, base_folder, models, host, bound, keys, max_loaded)
+        return
+    engine, catalog, fim, context = _load(
+        w, base_model, base_folder, models, max_batch, max_waiting, max_loaded, threads
+    )
+    limits = Limits(
+        context=context,
+        max_output_tokens=max_tokens,
+        max_body_bytes=max_body_kb * 1024,
+        request_timeout_s=request_timeout,
+    )
+    served = Served(engine, catalog, limits, keys, fim)
+    log(
+        f"minions serve: {base_model} with {len(models)} adapter(s); batch {max_batch}, queue {max_waiting}, "
+        f"{max_loaded} adapters in memory, context {context}, timeout {request_timeout:g} s, "
+        f"body {max_body_kb} KiB; "
+        + (f"API keys for {', '.join(keys.teams)}" if keys else "no API keys: loopback only")
+    )
+    log(f"serving {', '.join(catalog.ids())} on http://{host}:{bound}/v1")
+    config = uvicorn.Config(
+        create_app(served), host=host, port=bound, log_level="warning", timeout_graceful_shutdown=30
+    )
+    with running(engine):
+        uvicorn.Server(config).run(sockets=[sock])
+    log("minions serve: stopped")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _served_models(w, refs: list[str], all_adapters: bool, base_model: str | None):
+    """(base model name, its folder, {id: (name, version, folder, meta)}), every adapter checked
+    against the base model's content hash."""
+    from minions.adapters import list_adapters, resolve_adapter
+    from minions.adapters.meta import check_base, read_adapter_meta
+    from minions.models.base import base_hash, check_base_model, resolve_base_model
+
+    rows = [resolve_adapter(w, r) for r in refs]
+    if all_adapters:
+        rows += [r for r in list_adapters(w) if r["path"] not in {x["path"] for x in rows}]
+    models = {}
+    for row in rows:
+        folder = Path(row["path"])
+        meta = read_adapter_meta(folder)
+        name, version = meta["name"], row.get("version")
+        models[f"{name}@{version}" if version else name] = (name, version, folder, meta)
     if base_model is None:
-        bases = {m.get("base_hash") or m["base_model"]: m["base_model"] for m in metas.values()}
+        bases = {m.get("base_hash") or m["base_model"]: m["base_model"] for *_, m in models.values()}
         if len(bases) != 1:
             raise UserError("name the base model with --base-model (or pass adapters that share one)")
         base_model = bases.popitem()[1]
     check_base_model(base_model)
-    if base_model in folders:
+    if any(name == base_model for name, *_ in models.values()):
         raise UserError(f"an adapter is named like the base model {base_model!r}; serve it from another name")
     base_folder = resolve_base_model(base_model, w)
     folder_hash = base_hash(base_folder, w)
-    for m in metas.values():
-        check_base(m, folder_hash, base_model)
-    sock = listen(host, port)  # before loading the model: a busy port fails fast
-    engine = load_engine(base_model, base_folder, folders)
-    bound = sock.getsockname()[1]
-    log(f"serving {', '.join(engine.names())} on http://{host}:{bound}/v1")
-    server = uvicorn.Server(uvicorn.Config(create_app(engine), host=host, port=bound, log_level="warning"))
-    server.run(sockets=[sock])
+    if all_adapters:  # adapters of other bases are left out, not an error
+        models = {k: v for k, v in models.items() if v[3].get("base_hash") in (None, folder_hash)}
+    for *_, meta in models.values():
+        check_base(meta, folder_hash, base_model)
+    return base_model, base_folder, models
+
+
+def _load(w, base_model, base_folder, models, max_batch, max_waiting, max_loaded, threads):
+    """The engine with the base model in memory, the catalog of served ids, FIM tokens, context."""
+    from minions.adapters import resolve_adapter
+    from minions.adapters.meta import check_base, read_adapter_meta
+    from minions.models.base import base_hash, load_model, model_facts
+    from minions.models.fim import fim_tokens
+    from minions.models.templates import choose_template
+    from minions.serving.catalog import Catalog, ServedModel
+    from minions.serving.engine import Engine
+    from minions.serving.server import served_model_of
+
+    tokenizer, model = load_model(base_folder, threads)
+    folder_hash = base_hash(base_folder, w)
+
+    def resolve(ref: str) -> ServedModel:
+        row = resolve_adapter(w, ref)
+        meta = read_adapter_meta(Path(row["path"]))
+        check_base(meta, folder_hash, base_model)
+        return served_model_of(Path(row["path"]), meta["name"], row.get("version"), meta)
+
+    base = ServedModel(base_model, "", None, None, choose_template("auto", tokenizer))
+    catalog = Catalog(base, resolve)
+    for name, version, folder, meta in models.values():
+        catalog.add(served_model_of(folder, name, version, meta))
+    engine = Engine(
+        tokenizer,
+        model,
+        end_ids={tokenizer.eos_token_id},
+        max_batch=max_batch,
+        max_waiting=max_waiting,
+        max_loaded=max_loaded,
+    )
+    context = model_facts(base_folder)["context"] or 2048
+    return engine, catalog, fim_tokens(tokenizer), context
 
 
 def listen(host: str, port: int) -> socket.socket:

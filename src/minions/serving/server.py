@@ -1,174 +1,423 @@
-"""`/health`, `/v1/models` and `/v1/chat/completions` (non-streaming) over one base model.
+"""The OpenAI-compatible HTTP API over the batching engine.
 
-The base model answers to its own name; each adapter to its registry name. One model sits in
-memory; requests take turns (a lock), switching adapters with peft.
+`GET /health`, `GET /metrics` (Prometheus), `GET /v1/models`, `POST /v1/chat/completions`,
+`POST /v1/completions` (with `suffix`: fill-in-the-middle), streaming over server-sent events in
+the chunk format the official client parses, and admin endpoints to load and unload adapters.
+Every error is an OpenAI error body (`{"error": {...}}`), router errors and bad JSON included.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
+import contextlib
+import json
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from minions.models.templates import choose_template, template_from_meta
+from minions.models.fim import FimTokens, fim_prompt
 from minions.serving import responses
+from minions.serving.auth import Caller, KeyBook
+from minions.serving.catalog import Catalog, ServedModel
+from minions.serving.engine import Engine, QueueFull, Sampling, Sequence
+from minions.serving.metrics import Metrics
+from minions.serving.schemas import AdapterRef, ChatRequest, CompletionRequest, Generation
 
 
-class TextPart(BaseModel):
-    type: Literal["text"]
-    text: str
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for."""
+
+    context: int  # the base model's context: prompt + output tokens
+    max_output_tokens: int = 2048
+    default_output_tokens: int = 256
+    max_body_bytes: int = 1 << 20
+    request_timeout_s: float = 300.0
 
 
-class ChatMessage(BaseModel):
-    role: Literal["system", "user", "assistant"]
-    content: str | list[TextPart]
+class ApiError(Exception):
+    """An error answered in the OpenAI shape."""
 
-    def text(self) -> str:
-        return self.content if isinstance(self.content, str) else "".join(p.text for p in self.content)
-
-
-class ChatRequest(BaseModel):
-    model: str
-    messages: list[ChatMessage] = Field(min_length=1)
-    max_tokens: int | None = Field(None, ge=1, le=2048)
-    max_completion_tokens: int | None = Field(None, ge=1, le=2048)
-    temperature: float = Field(0.0, ge=0, le=2)
-    top_p: float = Field(1.0, gt=0, le=1)
-    stop: str | list[str] | None = None
-    n: int = 1
-    stream: bool = False
-
-    def stops(self) -> list[str]:
-        return [self.stop] if isinstance(self.stop, str) else list(self.stop or [])
+    def __init__(self, status: int, message: str, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
 
 
 @dataclass
-class Engine:
-    """The transformers engine: a base model with adapters loaded by peft."""
+class Served:
+    """Everything a request needs: the engine, what it serves, the keys, the limits, the metrics."""
 
-    base_name: str
-    tokenizer: object
-    model: object
-    templates: dict[str, object]  # model name -> prompt template
-    system_prompts: dict[str, str]  # adapter name -> the system prompt it was trained with
-    default_max_tokens: int = 128
+    engine: Engine
+    catalog: Catalog
+    limits: Limits
+    keys: KeyBook | None = None
+    fim: FimTokens | None = None
+    metrics: Metrics | None = None
 
     def __post_init__(self):
-        self.lock = threading.Lock()
-
-    def names(self) -> list[str]:
-        return list(self.templates)
-
-    def chat(self, req: ChatRequest) -> tuple[str, int, int, str]:
-        """Generate a reply: (text, prompt tokens, completion tokens, finish reason)."""
-        import contextlib
-
-        import torch
-
-        template = self.templates[req.model]
-        messages = [{"role": m.role, "content": m.text()} for m in req.messages]
-        if req.model in self.system_prompts and messages[0]["role"] != "system":
-            # an adapter answers best in the format it was trained on
-            messages.insert(0, {"role": "system", "content": self.system_prompts[req.model]})
-        prompt = template.prompt(messages)
-        ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"]
-        max_new = req.max_completion_tokens or req.max_tokens or self.default_max_tokens
-        end_ids = [self.tokenizer.eos_token_id, *self._token_ids(template.stop_strings())]
-        sampling = {"temperature": req.temperature, "top_p": req.top_p} if req.temperature else {}
-        with self.lock:
-            is_base = req.model == self.base_name
-            adapters = hasattr(self.model, "disable_adapter")
-            ctx = self.model.disable_adapter() if (is_base and adapters) else contextlib.nullcontext()
-            if adapters and not is_base:
-                self.model.set_adapter(req.model)
-            with ctx, torch.no_grad():
-                out = self.model.generate(
-                    input_ids=ids,
-                    attention_mask=torch.ones_like(ids),
-                    max_new_tokens=max_new,
-                    eos_token_id=end_ids,
-                    pad_token_id=self.tokenizer.pad_token_id,
-                    do_sample=bool(req.temperature),
-                    **sampling,
-                )
-        new = out[0, ids.shape[1] :].tolist()
-        finished = bool(new) and new[-1] in end_ids
-        text = self.tokenizer.decode(new, skip_special_tokens=True)
-        # stops that are special tokens ended generation above; the others are cut from the text here
-        cuts = [text.find(s) for s in (*req.stops(), *template.stop_strings()) if s and s in text]
-        if cuts:
-            text, finished = text[: min(cuts)], True
-        return text.strip(), ids.shape[1], len(new), "stop" if finished else "length"
-
-    def _token_ids(self, stops: list[str]) -> list[int]:
-        """The ids of the stop strings that are single tokens of the vocabulary."""
-        ids = (self.tokenizer.convert_tokens_to_ids(s) for s in stops)
-        return [i for i in ids if i is not None and i != self.tokenizer.unk_token_id]
+        self.metrics = self.metrics or Metrics()
 
 
-def load_engine(base_name: str, base_folder: Path, adapters: dict[str, Path], threads: int = 1) -> Engine:
-    """Load the base model once and every adapter onto it."""
-    from peft import PeftModel
-
-    from minions.adapters.meta import read_adapter_meta
-    from minions.models.base import load_model
-
-    tokenizer, model = load_model(base_folder, threads)
-    templates = {base_name: choose_template("auto", tokenizer)}
-    system_prompts = {}
-    for i, (name, folder) in enumerate(adapters.items()):
-        meta = read_adapter_meta(folder)
-        if i == 0:
-            model = PeftModel.from_pretrained(model, folder, adapter_name=name)
-        else:
-            model.load_adapter(folder, adapter_name=name)
-        templates[name] = template_from_meta(meta)
-        system_prompts[name] = meta["system_prompt"]
-    model.eval()
-    return Engine(base_name, tokenizer, model, templates, system_prompts)
+OPEN = Caller(team="", admin=True, adapters=frozenset({"*"}))  # no key file: loopback only, all allowed
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(served: Served) -> FastAPI:
     app = FastAPI(title="minions", summary="OpenAI-compatible API over a base model and its LoRA adapters")
     started = int(time.time())
+    engine, catalog, limits = served.engine, served.catalog, served.limits
+    metrics = served.metrics
 
-    def error(status: int, message: str) -> JSONResponse:
-        return JSONResponse(responses.error(status, message), status_code=status)
+    def error(status: int, message: str, code: str | None = None) -> JSONResponse:
+        return JSONResponse(responses.error(status, message, code), status_code=status)
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request, exc: HTTPException):
+    @app.exception_handler(ApiError)
+    async def _api_error(request, exc: ApiError):
+        return error(exc.status, exc.message, exc.code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return error(404, f"no route {request.method} {request.url.path}; see /docs for the API")
+        if exc.status_code == 405:
+            return error(405, f"{request.url.path} does not take {request.method}")
         return error(exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request, exc: RequestValidationError):
         first = exc.errors()[0]
+        if first.get("type") == "json_invalid":
+            return error(400, "the body is not valid JSON", "invalid_json")
         where = ".".join(str(x) for x in first["loc"] if x != "body")
         return error(400, f"{where}: {first['msg']}")
 
+    app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
+
+    def caller_of(request: Request) -> Caller:
+        if served.keys is None:
+            return OPEN
+        header = request.headers.get("authorization")
+        found = served.keys.caller(header) if header else None
+        if found is None and not header:
+            key = request.headers.get("api-key") or request.headers.get("x-api-key")
+            found = served.keys.caller_for_key(key) if key else None
+        if found is None:
+            raise ApiError(401, "a valid API key is needed: send Authorization: Bearer <key>", "invalid_api_key")
+        return found
+
+    def may_use(caller: Caller, model: ServedModel) -> bool:
+        return model.is_base or caller.may_use(model.name, model.version)
+
+    def model_for(caller: Caller, ref: str) -> ServedModel:
+        model = catalog.find(ref)
+        if model is None:
+            raise ApiError(404, f"model {ref!r} is not served; see /v1/models", "model_not_found")
+        if not may_use(caller, model):
+            raise ApiError(403, f"your key may not use {ref!r}; see /v1/models for those it may", "model_not_allowed")
+        return model
+
     @app.get("/health")
     def health() -> dict:
-        return {"status": "ok", "models": engine.names()}
+        s = engine.stats
+        return {"status": "ok", "running": s.running, "waiting": s.waiting, "models": len(catalog.adapters()) + 1}
+
+    @app.get("/metrics")
+    def prometheus() -> PlainTextResponse:
+        s = engine.stats
+        body = metrics.render(s.waiting, s.running, s.loaded_adapters)
+        return PlainTextResponse(body, media_type="text/plain; version=0.0.4")
 
     @app.get("/v1/models")
-    def models() -> dict:
-        return responses.model_list(engine.names(), started)
+    def models(request: Request) -> dict:
+        caller = caller_of(request)
+        return responses.model_list(catalog.ids(lambda m: may_use(caller, m)), started)
 
     @app.post("/v1/chat/completions")
-    def chat(req: ChatRequest) -> dict:
+    async def chat(req: ChatRequest, request: Request):
+        model = model_for(caller_of(request), req.model)
+        messages = [{"role": "system" if m.role == "developer" else m.role, "content": m.text()} for m in req.messages]
+        if model.system_prompt and messages[0]["role"] != "system":
+            # an adapter answers best in the format it was trained on
+            messages.insert(0, {"role": "system", "content": model.system_prompt})
+        prompt = tokenize(model.template.prompt(messages), special=False)
+        stops = tuple(req.stops()) + tuple(model.template.stop_strings())
+        end_ids = frozenset(special_ids(model.template.stop_strings()))
+        return await answer("chat", req, request, model, [prompt] * req.n, stops, end_ids)
+
+    @app.post("/v1/completions")
+    async def completions(req: CompletionRequest, request: Request):
+        model = model_for(caller_of(request), req.model)
+        texts = req.prompts()
+        if not texts or len(texts) * req.n > 16:
+            raise ApiError(400, "prompt: send 1 to 16 prompts (times n)")
+        if req.suffix is not None:
+            if served.fim is None:
+                raise ApiError(
+                    400,
+                    f"suffix: the base model of {req.model!r} has no fill-in-the-middle tokens; "
+                    "send the prompt without a suffix, or serve a code model with FIM tokens",
+                )
+            texts = [fim_prompt(t, req.suffix, served.fim) for t in texts]
+        prompts = [tokenize(t, special=req.suffix is None) for t in texts for _ in range(req.n)]
+        return await answer("text", req, request, model, prompts, tuple(req.stops()), frozenset())
+
+    def tokenize(text: str, special: bool) -> list[int]:
+        return engine.tokenizer(text, add_special_tokens=special)["input_ids"]
+
+    def special_ids(stops: list[str]) -> list[int]:
+        """The ids of stop strings that are single special tokens (decoding drops those, so text
+        matching cannot see them: they end a sequence by id)."""
+        tok = engine.tokenizer
+        ids = (tok.convert_tokens_to_ids(s) for s in stops)
+        return [i for i in ids if isinstance(i, int) and i != tok.unk_token_id]
+
+    async def answer(kind, req: Generation, request, model: ServedModel, prompts, stops, end_ids):
+        longest = max(len(p) for p in prompts)
+        asked = req.output_limit()
+        if asked is not None and asked > limits.max_output_tokens:
+            raise ApiError(400, f"max_tokens: {asked} is above this server's limit of {limits.max_output_tokens}")
+        room = limits.context - longest
+        if room < 1 or (asked is not None and asked > room):
+            raise ApiError(
+                400,
+                f"this model's maximum context length is {limits.context} tokens; the prompt is {longest} "
+                f"tokens and {asked or 1} more were asked for: shorten the prompt or lower max_tokens",
+                "context_length_exceeded",
+            )
+        max_new = asked or min(limits.default_output_tokens, room)
+        loop = asyncio.get_running_loop()
+        events: asyncio.Queue = asyncio.Queue()
+
+        def on_event(seq: Sequence, what: str) -> None:  # the engine thread
+            text = seq.text.delta(final=what != "token")
+            loop.call_soon_threadsafe(events.put_nowait, (seq, what, text))
+
+        seqs = [
+            engine.new_sequence(
+                model.folder,
+                p,
+                Sampling(
+                    max_new=max_new,
+                    temperature=req.temperature,
+                    top_p=req.top_p,
+                    seed=None if req.seed is None else req.seed + i,
+                    stops=stops,
+                    end_ids=end_ids,
+                ),
+                on_event,
+            )
+            for i, p in enumerate(prompts)
+        ]
+        try:
+            engine.submit(seqs)
+        except QueueFull as e:
+            metrics.requests.labels(model.id, "429").inc()
+            raise ApiError(429, f"the server is busy ({e}); retry in a moment", "queue_full") from None
+        t0 = time.monotonic()
+        n_prompt = sum(len(p) for p in prompts)
+        stream = pieces(seqs, events, request, t0)
         if req.stream:
-            raise HTTPException(400, "streaming is not supported yet; send stream=false")
-        if req.n != 1:
-            raise HTTPException(400, "only n=1 is supported")
-        if req.model not in engine.templates:
-            raise HTTPException(404, f"model {req.model!r} is not served; see /v1/models")
-        text, n_prompt, n_new, finish = engine.chat(req)
-        return responses.chat_completion(req.model, text, n_prompt, n_new, finish)
+            return StreamingResponse(
+                streamed(kind, req, model, stream, seqs, n_prompt, t0),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+        texts = {i: [] for i in range(len(seqs))}
+        try:
+            async for i, text, _ in stream:
+                texts[i].append(text)
+        except ApiError:
+            metrics.requests.labels(model.id, "504").inc()
+            raise
+        finally:
+            for s in seqs:
+                s.cancelled.set()
+        failed = [s.error for s in seqs if s.finish == "error"]
+        if failed:
+            metrics.requests.labels(model.id, "500").inc()
+            raise ApiError(500, failed[0])
+        n_new = finished(model, seqs, n_prompt, t0, "200")
+        choices = [responses.Choice("".join(texts[i]), reason(s)) for i, s in enumerate(seqs)]
+        if kind == "chat":
+            return responses.chat_completion(model.id, choices, len(prompts[0]), n_new)
+        return responses.text_completion(model.id, choices, n_prompt, n_new)
+
+    def finished(model: ServedModel, seqs: list[Sequence], n_prompt: int, t0: float, status: str) -> int:
+        n_new = sum(s.generated for s in seqs)
+        metrics.requests.labels(model.id, status).inc()
+        metrics.tokens.labels(model.id, "prompt").inc(n_prompt)
+        metrics.tokens.labels(model.id, "completion").inc(n_new)
+        metrics.latency.labels(model.id).observe(time.monotonic() - t0)
+        return n_new
+
+    async def pieces(seqs, events: asyncio.Queue, request: Request, t0: float) -> AsyncIterator:
+        """(choice index, new text, finish) as the engine produces them, until every sequence ended;
+        the client gone or the request timeout cancels them (their slots are freed at the next step)."""
+        index = {id(s): i for i, s in enumerate(seqs)}
+        open_ = len(seqs)
+        deadline = t0 + limits.request_timeout_s
+        while open_:
+            try:
+                seq, what, text = await asyncio.wait_for(events.get(), timeout=0.5)
+            except TimeoutError:
+                if await request.is_disconnected():
+                    for s in seqs:
+                        s.cancelled.set()
+                    return
+                if time.monotonic() > deadline:
+                    for s in seqs:
+                        s.cancelled.set()
+                    raise ApiError(
+                        504, f"generation took longer than the {limits.request_timeout_s:g} s request timeout"
+                    ) from None
+                continue
+            if what != "token":
+                open_ -= 1
+            yield index[id(seq)], text, None if what == "token" else seq.finish
+
+    async def streamed(kind, req: Generation, model, stream, seqs, n_prompt, t0) -> AsyncIterator[str]:
+        id_, created = responses.new_id(kind), int(time.time())
+        started_choice: set[int] = set()
+        try:
+            if kind == "chat":
+                for i in range(len(seqs)):
+                    started_choice.add(i)
+                    yield responses.sse(responses.chunk(kind, id_, model.id, created, i, "", None, first=True))
+            async for i, text, finish in stream:
+                if finish == "error":
+                    yield responses.sse(responses.error(500, seqs[i].error))
+                    continue
+                if text or finish:
+                    fr = reason(seqs[i]) if finish else None
+                    yield responses.sse(responses.chunk(kind, id_, model.id, created, i, text, fr))
+            n_new = finished(model, seqs, n_prompt, t0, "200")
+            if req.include_usage():
+                prompt = n_prompt if kind == "text" else n_prompt // len(seqs)
+                yield responses.sse(responses.usage_chunk(kind, id_, model.id, created, prompt, n_new))
+            yield responses.sse("[DONE]")
+        except ApiError as e:
+            metrics.requests.labels(model.id, str(e.status)).inc()
+            yield responses.sse(responses.error(e.status, e.message))
+        finally:
+            for s in seqs:  # a client gone mid-stream: stop generating for it
+                s.cancelled.set()
+
+    def admin(request: Request) -> Caller:
+        caller = caller_of(request)
+        if not caller.admin:
+            raise ApiError(403, "the admin endpoints need an admin key", "not_admin")
+        return caller
+
+    @app.get("/admin/adapters")
+    def admin_list(request: Request) -> dict:
+        admin(request)
+        loaded = set(engine.loaded)
+        return {
+            "data": [
+                {"id": m.id, "name": m.name, "version": m.version, "loaded": m.folder in loaded}
+                for m in catalog.adapters()
+            ]
+        }
+
+    @app.post("/admin/adapters/load")
+    async def admin_load(ref: AdapterRef, request: Request) -> dict:
+        admin(request)
+        if catalog.resolve is None:
+            raise ApiError(400, "this server cannot look adapters up; restart it with the adapter")
+        try:
+            model = catalog.resolve(ref.adapter)
+        except Exception as e:  # noqa: BLE001 - a UserError from the registry: its one line
+            raise ApiError(404, str(e)) from None
+        await asyncio.to_thread(engine.load, model.folder)
+        catalog.add(model)
+        return {"id": model.id, "loaded": True}
+
+    @app.post("/admin/adapters/unload")
+    async def admin_unload(ref: AdapterRef, request: Request) -> dict:
+        admin(request)
+        model = catalog.remove(ref.adapter)
+        if model is None:
+            raise ApiError(404, f"adapter {ref.adapter!r} is not served")
+        await asyncio.to_thread(engine.unload, model.folder)
+        return {"id": model.id, "loaded": False}
 
     return app
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: a body over `limit` bytes gets a 413 before the app sees it. The body is read
+    and dropped first (up to DRAIN_CAP bytes), so the client can read the answer instead of a broken
+    pipe; a chunked body is counted as it arrives."""
+
+    DRAIN_CAP = 64 << 20
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        size = headers.get(b"content-length", b"").decode()
+        if size.isdigit() and int(size) > self.limit:
+            if int(size) <= self.DRAIN_CAP:
+                while (await receive()).get("more_body"):
+                    pass
+            return await self._refuse(send, f"the body is {int(size)} bytes")
+        seen = 0
+        started = False
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge
+            return message
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(send, "the body is larger than that")
+
+    async def _refuse(self, send, what: str) -> None:
+        body = json.dumps(responses.error(413, f"{what}; the limit is {self.limit} bytes")).encode()
+        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def reason(seq: Sequence) -> str:
+    """OpenAI's finish reason: `length` at the token limit, else `stop`."""
+    return "length" if seq.finish == "length" else "stop"
+
+
+def served_model_of(folder: Path, name: str, version: int | None, meta: dict) -> ServedModel:
+    """A ServedModel for an adapter folder and its `minions-adapter.json`."""
+    from minions.models.templates import template_from_meta
+
+    id_ = f"{name}@{version}" if version else name
+    return ServedModel(id_, name, version, folder, template_from_meta(meta), meta.get("system_prompt") or "")
+
+
+@contextlib.contextmanager
+def running(engine: Engine):
+    """The engine, closed (running work finished) on the way out."""
+    try:
+        yield engine
+    finally:
+        engine.close(timeout=30)
