@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from minions.models.base import load_model, resolve_base_model
-from minions.serving.engine import Engine, QueueFull, Sampling
+from minions.serving.engine import Engine, QueueFull, Sampling, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_a_mixed_batch_generates_what_each_request_would_alone(setup):
     assert len({tuple(t) for t in alone}) == len(alone), "the adapters change the output"
     assert generate(engine, requests) == alone, "all at once"
     assert generate(engine, requests * 3, delay_s=0.003) == alone * 3, "joining running batches mid-way"
-    assert engine.stats.running == 0 and engine.stats.waiting == 0
+    assert wait_until(lambda: engine.stats.running == 0 and engine.stats.waiting == 0, 5), "no slot leaked"
     engine.close(5)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
+import sys
 from pathlib import Path
 
 import typer
@@ -88,9 +90,13 @@ def serve(
     config = uvicorn.Config(
         create_app(served), host=host, port=bound, log_level="warning", timeout_graceful_shutdown=30
     )
-    with running(engine):
-        uvicorn.Server(config).run(sockets=[sock])
-    log("minions serve: stopped")
+    # uvicorn drains on SIGTERM, then raises the signal again: exit 0 after the drain, not -15
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        with running(engine):
+            uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        log("minions serve: stopped")
 
 
 def _loopback(host: str) -> bool:

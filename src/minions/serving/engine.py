@@ -39,6 +39,7 @@ class Sampling:
     seed: int | None = None
     stops: tuple[str, ...] = ()
     end_ids: frozenset[int] = frozenset()  # beside the engine's own (a template's end-of-turn tokens)
+    ignore_eos: bool = False  # go on past end tokens (vLLM's option: benchmarks, load tests)
 
 
 @dataclass
@@ -341,7 +342,7 @@ class Engine:
         for i, token in enumerate(tokens, start):
             seq = self.running[i]
             seq.generated += 1
-            if token in self.end_ids or token in seq.sampling.end_ids:
+            if not seq.sampling.ignore_eos and (token in self.end_ids or token in seq.sampling.end_ids):
                 self._end(seq, "stop")
                 continue
             stopped = seq.text.add(token)

@@ -42,6 +42,7 @@ class Generation(BaseModel):
     stop: str | list[str] | None = Field(None, max_length=4)
     stream: bool = False
     stream_options: StreamOptions | None = None
+    ignore_eos: bool = False  # vLLM's extension: generate max_tokens even past end tokens
 
     def stops(self) -> list[str]:
         return [self.stop] if isinstance(self.stop, str) else [s for s in self.stop or [] if s]

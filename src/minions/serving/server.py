@@ -208,6 +208,7 @@ def create_app(served: Served) -> FastAPI:
                     seed=None if req.seed is None else req.seed + i,
                     stops=stops,
                     end_ids=end_ids,
+                    ignore_eos=req.ignore_eos,
                 ),
                 on_event,
             )
@@ -261,20 +262,22 @@ def create_app(served: Served) -> FastAPI:
         index = {id(s): i for i, s in enumerate(seqs)}
         open_ = len(seqs)
         deadline = t0 + limits.request_timeout_s
+        next_look = time.monotonic() + 0.25
         while open_:
-            try:
-                seq, what, text = await asyncio.wait_for(events.get(), timeout=0.5)
-            except TimeoutError:
+            now = time.monotonic()
+            if now > deadline:
+                for s in seqs:
+                    s.cancelled.set()
+                raise ApiError(504, f"generation took longer than the {limits.request_timeout_s:g} s request timeout")
+            if now > next_look:  # every quarter second, whether or not tokens flow
+                next_look = now + 0.25
                 if await request.is_disconnected():
                     for s in seqs:
                         s.cancelled.set()
                     return
-                if time.monotonic() > deadline:
-                    for s in seqs:
-                        s.cancelled.set()
-                    raise ApiError(
-                        504, f"generation took longer than the {limits.request_timeout_s:g} s request timeout"
-                    ) from None
+            try:
+                seq, what, text = await asyncio.wait_for(events.get(), timeout=0.25)
+            except TimeoutError:
                 continue
             if what != "token":
                 open_ -= 1

@@ -1,0 +1,65 @@
+"""Start `minions serve` as a real process on 127.0.0.1 and talk to it with plain HTTP."""
+
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers import ROOT
+
+START_TIMEOUT_S = 120  # loading the tiny model takes a few seconds; a slow CI machine gets headroom
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+    log: Path
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.loads(r.read())
+
+
+def post_json(url: str, body: dict) -> dict:
+    """The raw JSON a POST returns (the openai client would hide missing or extra fields)."""
+    req = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def start_server(args: list[str], log: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`minions serve ARGS --port 0`, its output in a file (a pipe nobody reads would block it);
+    returns the process and its base URL, read from the log once the socket is bound."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "minions", "serve", *args, "--port", "0"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if found := re.search(r"on (http://127\.0\.0\.1:\d+)/v1", log.read_text()):
+            base_url = found.group(1)
+            while time.monotonic() < deadline:
+                try:
+                    get_json(base_url + "/health")
+                    return proc, base_url
+                except OSError:
+                    time.sleep(0.2)
+            break
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"server did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
