@@ -158,6 +158,12 @@ def test_no_key_or_a_wrong_one_is_401_in_the_openai_shape(setup):
     assert httpx.get(setup.url + "/health").status_code == 200, "health needs no key"
 
 
+def test_a_key_in_an_api_key_or_x_api_key_header_works_as_on_the_transformers_engine(setup):
+    for name in ("api-key", "x-api-key"):
+        r = httpx.get(setup.url + "/v1/models", headers={name: setup.keys["payments"]})
+        assert r.status_code == 200 and len(r.json()["data"]) == 3, name
+
+
 def test_a_team_sees_and_uses_only_its_adapters(setup):
     payments, ops = client(setup.url, setup.keys["payments"]), client(setup.url, setup.keys["ops"])
     assert [m.id for m in payments.models.list()] == [BASE, "billing@1", "billing@2"]

@@ -46,7 +46,9 @@ def create_proxy(
         if keys is None:
             return Caller(team="", admin=True, adapters=frozenset({"*"}))
         header = request.headers.get("authorization")
-        return keys.caller(header) if header else keys.caller_for_key(request.headers.get("x-api-key") or "")
+        if header:
+            return keys.caller(header)
+        return keys.caller_for_key(request.headers.get("api-key") or request.headers.get("x-api-key") or "")
 
     def allowed(caller: Caller) -> Callable[[str], bool]:
         return lambda i: i == base or (i in adapters and caller.may_use(*adapters[i]))
