@@ -213,11 +213,14 @@ def test_streamed_chunks_arrive_intact_through_the_proxy(setup):
     assert pieces == PIECES and setup.upstream.calls[-1][1] == {"model": BASE, "prompt": "def", "stream": True}
 
 
-def test_a_body_that_is_not_json_is_400(setup):
+def test_a_body_that_is_not_json_or_names_no_model_is_400(setup):
     headers = {"Authorization": f"Bearer {setup.keys['ops']}", "Content-Type": "application/json"}
     for content in (b"{not json", b"", b"\xff\xfe"):
         r = httpx.post(setup.url + "/v1/chat/completions", content=content, headers=headers)
         assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json", content
+    for body, problem in (([], "a JSON object"), ({"prompt": "x"}, "model"), ({"model": 5}, "model")):
+        r = httpx.post(setup.url + "/v1/completions", json=body, headers=headers)
+        assert r.status_code == 400 and problem in r.json()["error"]["message"], body
 
 
 def test_without_a_key_file_everything_is_allowed(setup):

@@ -78,8 +78,12 @@ def create_proxy(
             body = json.loads(await request.body())
         except ValueError:
             return error(400, "the body is not valid JSON", "invalid_json")
-        ref = body.get("model") if isinstance(body, dict) else None
-        target = resolve_id(str(ref), base, adapters) if ref else None
+        if not isinstance(body, dict):
+            return error(400, "the body must be a JSON object (see the OpenAI API reference)")
+        ref = body.get("model")
+        if not isinstance(ref, str) or not ref:
+            return error(400, "model: name a served model as a string; see /v1/models")
+        target = resolve_id(ref, base, adapters)
         if target is None:
             return error(404, f"model {ref!r} is not served; see /v1/models", "model_not_found")
         if not allowed(caller)(target):
