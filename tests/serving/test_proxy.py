@@ -230,6 +230,19 @@ def test_without_a_key_file_everything_is_allowed(setup):
     assert chat(client(setup.open_url), "billing").model == "billing@2"
 
 
+def test_vllm_not_answering_is_a_502_in_the_openai_shape():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        gone = f"http://127.0.0.1:{s.getsockname()[1]}"  # nobody listens once it is closed
+    proxy = Served(create_proxy(gone, BASE, ADAPTERS, None))
+    try:
+        for method, path in (("GET", "/health"), ("GET", "/v1/models"), ("POST", "/v1/completions")):
+            r = httpx.request(method, proxy.url + path, json={"model": "base", "prompt": "x"})
+            assert r.status_code == 502 and "vLLM" in r.json()["error"]["message"], path
+    finally:
+        proxy.stop()
+
+
 def test_engine_vllm_on_a_machine_without_it_is_a_one_line_error(session_ws):
     p = run_cli("serve", "--engine", "vllm", "--base-model", "tiny", "--port", "0", "--workspace", str(session_ws.root))
     assert p.returncode != 0

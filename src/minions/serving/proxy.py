@@ -42,6 +42,10 @@ def create_proxy(
     def error(status: int, message: str, code: str | None = None) -> JSONResponse:
         return JSONResponse(responses.error(status, message, code), status_code=status)
 
+    @app.exception_handler(httpx.TransportError)
+    async def _upstream_gone(request: Request, exc: httpx.TransportError) -> JSONResponse:
+        return error(502, "the vLLM server behind this one is not answering; see the serve log", "upstream_error")
+
     def caller_of(request: Request) -> Caller | None:
         if keys is None:
             return Caller(team="", admin=True, adapters=frozenset({"*"}))
