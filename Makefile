@@ -67,6 +67,10 @@ DEDUP_BENCH_MB ?= 40
 # needs TRAIN_BENCH_RECORDS >= 200; both trainers run TRAIN_BENCH_EPOCHS epochs.
 TRAIN_BENCH_RECORDS ?= 200
 TRAIN_BENCH_EPOCHS ?= 1
+# The serving benchmark (bench/serve_bench.py): completion tokens/s of `minions serve` vs switching set_adapter per
+# request, random LoRA adapters on smollm2-135m, CPU. The issue's goals need SERVE_BENCH_REQUESTS >= 64 (32 tokens
+# each, 1 and 8 clients, 1 and 16 adapters); about half an hour on 2 busy cores.
+SERVE_BENCH_REQUESTS ?= 64
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/parse_bench.py --mb $(PARSE_BENCH_MB)
@@ -74,6 +78,7 @@ bench: install
 		$(if $(SCRUB_BENCH_REAL),--real $(SCRUB_BENCH_REAL))
 	$(BIN)/python bench/dedup_bench.py --docs $(DEDUP_BENCH_DOCS) --mb $(DEDUP_BENCH_MB)
 	$(BIN)/python bench/train_bench.py --records $(TRAIN_BENCH_RECORDS) --epochs $(TRAIN_BENCH_EPOCHS)
+	$(BIN)/python bench/serve_bench.py --requests $(SERVE_BENCH_REQUESTS)
 
 # Mutation testing of the critical modules ([tool.mutmut] in pyproject.toml); slow, not part of `make test`.
 # Starts from a fresh mutants/ (mutmut's cache does not notice new tests); then the score per module.
