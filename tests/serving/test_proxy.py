@@ -249,3 +249,9 @@ def test_engine_vllm_on_a_machine_without_it_is_a_one_line_error(session_ws):
     lines = [line for line in p.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "--engine vllm needs a GPU and pip install vllm" in lines[0], p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_an_unknown_route_is_404_in_the_openai_shape(setup):
+    r = httpx.get(setup.open_url + "/v1/nothing")
+    assert r.status_code in (404, 405) and set(r.json()) == {"error"}
+    assert "/v1/nothing" in r.json()["error"]["message"]

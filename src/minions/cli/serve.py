@@ -53,6 +53,10 @@ def serve(
     setup_threads()
     if engine_name not in ("transformers", "vllm"):
         raise UserError(f"--engine {engine_name!r}: use transformers or vllm")
+    if engine_name == "vllm":
+        from minions.serving.vllm import check_vllm_available
+
+        check_vllm_available()  # before resolving and hashing a large base model
     key_file = api_keys or key_file_from_env()
     keys = load_keys(key_file) if key_file else None
     if keys is None and not _loopback(host):

@@ -3,6 +3,7 @@ and model names (`base`, `name` for the latest version, `name@N`) as the transfo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minions.serving import responses
 from minions.serving.auth import Caller, KeyBook
@@ -36,8 +38,20 @@ def create_proxy(
     `adapters`: upstream id (name@N) -> (name, version)."""
     import httpx
 
-    app = FastAPI(title="minions (vllm)")
     client = httpx.AsyncClient(base_url=upstream, timeout=httpx.Timeout(None, connect=10))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        await client.aclose()
+
+    app = FastAPI(title="minions (vllm)", lifespan=lifespan)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request, exc: StarletteHTTPException):
+        return JSONResponse(
+            responses.error(exc.status_code, f"{request.method} {request.url.path}: {exc.detail}"), exc.status_code
+        )
 
     def error(status: int, message: str, code: str | None = None) -> JSONResponse:
         return JSONResponse(responses.error(status, message, code), status_code=status)
@@ -98,7 +112,7 @@ def create_proxy(
 
         async def relay():
             try:
-                async for piece in r.aiter_raw():
+                async for piece in r.aiter_bytes():  # decoded: only content-type is passed on
                     yield piece
             finally:
                 await r.aclose()
