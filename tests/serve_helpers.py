@@ -61,5 +61,3 @@ def start_server(args: list[str], log: Path, env: dict | None = None) -> tuple[s
         time.sleep(0.2)
     proc.kill()
     raise AssertionError(f"server did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
-
-
