@@ -2,12 +2,16 @@
 
 import json
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import uvicorn
 
 from helpers import ROOT
 
@@ -61,3 +65,24 @@ def start_server(args: list[str], log: Path, env: dict | None = None) -> tuple[s
         time.sleep(0.2)
     proc.kill()
     raise AssertionError(f"server did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+class InThread:
+    """An ASGI app served by uvicorn in a thread on 127.0.0.1 (a free port)."""
+
+    def __init__(self, app):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline and self.thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.01)
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()

@@ -7,14 +7,11 @@ import hashlib
 import json
 import secrets
 import socket
-import threading
-import time
 from dataclasses import dataclass, field
 
 import httpx
 import openai
 import pytest
-import uvicorn
 import yaml
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
@@ -23,6 +20,7 @@ from openai.types.chat import ChatCompletionChunk
 from helpers import run_cli
 from minions.serving.auth import load_keys
 from minions.serving.proxy import create_proxy
+from serve_helpers import InThread
 
 BASE = "tiny-base"
 ADAPTERS = {"billing@1": ("billing", 1), "billing@2": ("billing", 2), "tax@1": ("tax", 1)}
@@ -79,27 +77,6 @@ def fake_vllm(seen: Upstream) -> FastAPI:
     return app
 
 
-class Served:
-    """An ASGI app served by uvicorn in a thread on 127.0.0.1 (a free port)."""
-
-    def __init__(self, app):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline and self.thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.01)
-
-    def stop(self):
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
-
-
 def new_key() -> str:
     return "mk-" + secrets.token_hex(16)
 
@@ -126,9 +103,9 @@ def setup(tmp_path_factory):
     path = tmp_path_factory.mktemp("keys") / "api-keys.yaml"
     path.write_text(yaml.safe_dump({"keys": entries}))
     seen = Upstream()
-    upstream = Served(fake_vllm(seen))
-    proxy = Served(create_proxy(upstream.url, BASE, ADAPTERS, load_keys(path, {})))
-    open_proxy = Served(create_proxy(upstream.url, BASE, ADAPTERS, None))
+    upstream = InThread(fake_vllm(seen))
+    proxy = InThread(create_proxy(upstream.url, BASE, ADAPTERS, load_keys(path, {})))
+    open_proxy = InThread(create_proxy(upstream.url, BASE, ADAPTERS, None))
     yield Setup(seen, proxy.url, open_proxy.url, keys)
     for server in (proxy, open_proxy, upstream):
         server.stop()
@@ -234,7 +211,7 @@ def test_vllm_not_answering_is_a_502_in_the_openai_shape():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         gone = f"http://127.0.0.1:{s.getsockname()[1]}"  # nobody listens once it is closed
-    proxy = Served(create_proxy(gone, BASE, ADAPTERS, None))
+    proxy = InThread(create_proxy(gone, BASE, ADAPTERS, None))
     try:
         for method, path in (("GET", "/health"), ("GET", "/v1/models"), ("POST", "/v1/completions")):
             r = httpx.request(method, proxy.url + path, json={"model": "base", "prompt": "x"})

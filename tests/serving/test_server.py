@@ -327,3 +327,20 @@ def test_a_client_that_goes_away_frees_its_slot(server):
         while get_json(server.url + "/health")["running"] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert get_json(server.url + "/health")["running"] == 0, f"stream={stream}: generation stopped"
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_too(server):
+    import http.client
+
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    piece = b'{"model": "tiny", "messages": [' + b" " * (1 << 19)
+    conn.request(
+        "POST",
+        "/v1/chat/completions",
+        body=iter([piece, b" " * (1 << 19), b" " * 4096, b"]}"]),
+        headers={"Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    answer = conn.getresponse()
+    assert answer.status == 413 and "the limit is 1048576" in json.loads(answer.read())["error"]["message"]

@@ -352,14 +352,10 @@ def create_app(served: Served) -> FastAPI:
     return app
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """ASGI middleware: a body over `limit` bytes gets a 413 before the app sees it. The body is read
     and dropped first (up to DRAIN_CAP bytes), so the client can read the answer instead of a broken
-    pipe; a chunked body is counted as it arrives."""
+    pipe. A body without a length (chunked) is read here first, then handed on."""
 
     DRAIN_CAP = 64 << 20
 
@@ -371,32 +367,35 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         size = headers.get(b"content-length", b"").decode()
-        if size.isdigit() and int(size) > self.limit:
-            if int(size) <= self.DRAIN_CAP:
-                while (await receive()).get("more_body"):
-                    pass
-            return await self._refuse(send, f"the body is {int(size)} bytes")
-        seen = 0
-        started = False
-
-        async def counted():
-            nonlocal seen
+        if size.isdigit():
+            if int(size) > self.limit:
+                await self._drain(receive, int(size))
+                return await self._refuse(send, f"the body is {int(size)} bytes")
+            return await self.app(scope, receive, send)
+        if b"chunked" not in headers.get(b"transfer-encoding", b""):
+            return await self.app(scope, receive, send)
+        messages, seen = [], 0
+        while True:
             message = await receive()
+            messages.append(message)
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise BodyTooLarge
-            return message
+                await self._drain(receive, seen)
+                return await self._refuse(send, "the body is larger than that")
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
 
-        async def tracked(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay():
+            return messages.pop(0) if messages else await receive()
 
-        try:
-            await self.app(scope, counted, tracked)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send, "the body is larger than that")
+        await self.app(scope, replay, send)
+
+    async def _drain(self, receive, seen: int) -> None:
+        while seen <= self.DRAIN_CAP:
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body"):
+                return
 
     async def _refuse(self, send, what: str) -> None:
         body = json.dumps(responses.error(413, f"{what}; the limit is {self.limit} bytes")).encode()
