@@ -122,3 +122,73 @@ def test_the_same_seed_samples_the_same_tokens(setup):
     assert sample(7) == sample(7)
     assert sample(7) != sample(8)
     engine.close(5)
+
+
+def wait_all(seqs, timeout=30):
+    assert wait_until(lambda: all(s.finish for s in seqs), timeout), [s.finish for s in seqs]
+
+
+def one(engine, adapter, prompt="hello", max_new=6, **kw):
+    return engine.new_sequence(adapter, engine.tokenizer(prompt)["input_ids"], Sampling(max_new=max_new, **kw), noop)
+
+
+def noop(seq, event):
+    pass
+
+
+def test_unloading_the_last_adapter_gives_back_the_plain_base_model(setup):
+    base, folders = setup
+    engine = make_engine(base)
+    before = generate(engine, [(None, "hello", 8)])
+    generate(engine, [(folders[0], "hello", 8)])
+    assert engine.unload(folders[0]) and not engine.loaded
+    assert generate(engine, [(None, "hello", 8)]) == before, "the base answers as before"
+    assert generate(engine, [(folders[1], "hello", 8)]) == generate(make_engine(base), [(folders[1], "hello", 8)])
+    engine.close(5)
+
+
+def test_a_broken_or_dora_adapter_fails_its_own_request_and_leaves_the_model_as_it_was(setup, tmp_path):
+    import shutil
+
+    from peft import LoraConfig, get_peft_model
+
+    base, folders = setup
+    broken = tmp_path / "broken"
+    shutil.copytree(folders[2], broken)
+    (broken / "adapter_model.safetensors").write_bytes(b"not safetensors")
+    _, model = load_model(base)
+    dora = tmp_path / "dora"
+    get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj"], use_dora=True)).save_pretrained(dora)
+    engine = make_engine(base)
+    before = generate(engine, [(None, "hello", 8), (folders[0], "hello", 8)])
+    running = one(engine, folders[0], max_new=200, ignore_eos=True)
+    engine.submit([running])
+    bad = [one(engine, broken), one(engine, dora)]
+    engine.submit(bad)
+    wait_all(bad + [running])
+    assert [s.finish for s in bad] == ["error", "error"] and "DoRA" in bad[1].error
+    assert running.finish == "length", "a bad adapter never fails the other requests"
+    assert generate(engine, [(None, "hello", 8), (folders[0], "hello", 8)]) == before
+    assert len(engine.model.peft_config) == len(engine.loaded) == 1, "nothing half-loaded is left"
+    with pytest.raises(Exception, match="DoRA"):
+        engine.load(dora)
+    engine.close(5)
+
+
+def test_a_waiting_request_whose_client_left_gives_its_queue_place_back(setup):
+    base, _ = setup
+    engine = make_engine(base, max_batch=1, max_waiting=2)
+    running = one(engine, None, max_new=100_000, ignore_eos=True)
+    engine.submit([running])
+    assert wait_until(lambda: running.tokens, 10)
+    gave_up = [one(engine, None), one(engine, None)]
+    engine.submit(gave_up)
+    for s in gave_up:
+        s.cancelled.set()
+    fresh = one(engine, None)
+    engine.submit([fresh])  # no QueueFull: the two cancelled ones left the queue
+    assert [s.finish for s in gave_up] == ["cancelled", "cancelled"]
+    running.cancelled.set()
+    wait_all([running, fresh])
+    assert fresh.finish == "length"
+    engine.close(5)

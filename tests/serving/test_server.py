@@ -344,3 +344,21 @@ def test_a_chunked_body_over_the_limit_is_a_413_too(server):
     )
     answer = conn.getresponse()
     assert answer.status == 413 and "the limit is 1048576" in json.loads(answer.read())["error"]["message"]
+
+
+def test_empty_prompts_long_stops_and_prompt_usage_with_n(server):
+    c = client(server.url)
+    with pytest.raises(openai.BadRequestError, match="the prompt is empty"):
+        c.completions.create(model="tiny", prompt="", max_tokens=4)
+    assert get_json(server.url + "/health")["running"] == 0
+    stops = ["</code>", "\n\n\n", "###", "<|endoftext|>", "END OF ANSWER"]
+    assert c.completions.create(model="tiny", prompt="x", max_tokens=3, stop=stops).choices
+    with pytest.raises(openai.BadRequestError, match="at most 16 stop strings"):
+        c.completions.create(model="tiny", prompt="x", max_tokens=3, stop=[str(i) for i in range(17)])
+    once = c.completions.create(model="tiny", prompt="def add(a, b):", max_tokens=2)
+    thrice = c.completions.create(model="tiny", prompt="def add(a, b):", max_tokens=2, n=3)
+    assert thrice.usage.prompt_tokens == once.usage.prompt_tokens, "a prompt counts once, whatever n"
+    two = c.completions.create(model="tiny", prompt=["def add(a, b):", "x"], max_tokens=2, n=2)
+    assert len(two.choices) == 4 and two.usage.prompt_tokens > once.usage.prompt_tokens
+    code, body = raw(server, "POST", "/v1/chat/completions", b"[1]", {"Content-Type": "application/json"})
+    assert code == 400 and body["error"]["message"].startswith("body: ")

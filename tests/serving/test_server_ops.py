@@ -113,6 +113,18 @@ def test_admin_endpoints_need_an_admin_key_and_load_and_unload(keyed):
     assert call(url, "/v1/chat/completions", keys["MK_OPS"], ask("bye"))[0] == 200
     status, body = call(url, "/admin/adapters/load", keys["MK_OPS"], {"adapter": "nothing"})
     assert status == 404 and "no adapter 'nothing'" in body["error"]["message"]
+    # the metrics name every adapter that answered: with keys, only an admin reads them
+    assert call_text(url, "/metrics") == 401 and call_text(url, "/metrics", keys["MK_TEAM"]) == 403
+    assert call_text(url, "/metrics", keys["MK_OPS"]) == 200
+
+
+def call_text(url: str, path: str, key: str | None = None) -> int:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + path, None, headers), timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
 
 
 def test_another_address_without_keys_is_refused(session_ws):

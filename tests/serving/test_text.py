@@ -39,16 +39,21 @@ def test_the_earliest_of_several_stops_wins():
     assert text.text == "aa"
 
 
-def test_half_a_character_is_held_back():
-    pieces = {1: "caf", 2: "\ufffd", 3: "é"}
+def test_a_real_tokenizers_pieces_add_up_to_its_whole_decode_with_no_half_characters(session_ws):
+    """The tiny model's byte-level tokenizer splits é, ï, 日本 and ✓ into bytes: the text grown from a
+    window of tokens equals decoding them all, and never shows U+FFFD on the way."""
+    from minions.models.base import load_tokenizer, resolve_base_model
 
-    def decode(tokens):  # a byte-level tokenizer shows U+FFFD until the second byte arrives
-        return "caf" + ("é" if 3 in tokens else "\ufffd" if 2 in tokens else "")
-
+    tok = load_tokenizer(resolve_base_model("tiny", session_ws))
+    source = 'def café():\n\treturn "naïve 日本 ✓"  # done\n    x = 1\n'
+    ids = tok(source, add_special_tokens=False)["input_ids"]
+    decode = lambda t: tok.decode(t, skip_special_tokens=True)  # noqa: E731
+    assert "\ufffd" in "".join(decode([i]) for i in ids), "the string splits characters into bytes"
     text = TextSoFar(decode)
-    text.add(1)
-    assert text.delta() == "caf"
-    text.add(2)
-    assert text.delta() == "" and pieces
-    text.add(3)
-    assert text.delta() == "é"
+    sent = []
+    for i in ids:
+        text.add(i)
+        assert "\ufffd" not in text.text
+        sent.append(text.delta())
+    assert text.text == decode(ids) == source
+    assert "".join(sent) + text.delta(final=True) == source

@@ -118,6 +118,7 @@ def _served_models(w, refs: list[str], all_adapters: bool, base_model: str | Non
     from minions.adapters import list_adapters, resolve_adapter
     from minions.adapters.meta import check_base, read_adapter_meta
     from minions.models.base import base_hash, check_base_model, resolve_base_model
+    from minions.serving.engine import check_servable
 
     rows = [resolve_adapter(w, r) for r in refs]
     if all_adapters:
@@ -142,6 +143,14 @@ def _served_models(w, refs: list[str], all_adapters: bool, base_model: str | Non
         models = {k: v for k, v in models.items() if v[3].get("base_hash") in (None, folder_hash)}
     for *_, meta in models.values():
         check_base(meta, folder_hash, base_model)
+    for key, (_, _, folder, _) in list(models.items()):
+        try:
+            check_servable(folder)
+        except UserError:
+            if not all_adapters:
+                raise
+            log(f"minions serve: {key} left out: a DoRA adapter cannot share a batch (merge it to serve it)")
+            del models[key]
     return base_model, base_folder, models
 
 

@@ -100,6 +100,7 @@ class Engine:
         self._next = None  # [rows]: the token each row feeds next
         self._names = 0
         self._calls: collections.deque[Callable[[], None]] = collections.deque()
+        self.loaded_now: frozenset[Path] = frozenset()
         self._thread = threading.Thread(target=self._loop, name="minions-engine", daemon=True)
         self._thread.start()
 
@@ -110,11 +111,21 @@ class Engine:
         with self._cv:
             if self._closing:
                 raise QueueFull("the server is shutting down")
+            self._purge_cancelled()
             if len(self.waiting) + len(seqs) > self.max_waiting:
                 raise QueueFull(f"{len(self.waiting)} requests are waiting (the limit is {self.max_waiting})")
             self.waiting.extend(seqs)
             self.stats.waiting = len(self.waiting)
             self._cv.notify()
+
+    def _purge_cancelled(self) -> None:
+        """Waiting sequences whose client gave up leave the queue (they hold no slot). Holds _cv."""
+        gone = [s for s in self.waiting if s.cancelled.is_set()]
+        if gone:
+            self.waiting = collections.deque(s for s in self.waiting if not s.cancelled.is_set())
+            self.stats.waiting = len(self.waiting)
+            for seq in gone:
+                self._end(seq, "cancelled")
 
     def new_sequence(
         self, adapter: Path | None, prompt: list[int], sampling: Sampling, on_event: Callable[[Sequence, str], None]
@@ -150,12 +161,13 @@ class Engine:
                     return
                 calls = list(self._calls)
                 self._calls.clear()
+                self._purge_cancelled()
                 room = self.max_batch - len(self.running)
                 new = [self.waiting.popleft() for _ in range(min(room, len(self.waiting)))]
                 self.stats.waiting = len(self.waiting)
             try:
                 for work in calls:
-                    work()
+                    work()  # never raises: _run_call hands errors to its caller
                 with torch.inference_mode():
                     self._drop_cancelled()
                     if new:
@@ -171,20 +183,29 @@ class Engine:
 
     def _adapter_name(self, folder: Path | None, in_use: frozenset = frozenset()) -> str:
         """peft's name of an adapter, loaded now if it is not; the least recently used is unloaded
-        when more than `max_loaded` are in memory (never one in `in_use` or a running sequence's)."""
+        when more than `max_loaded` are in memory (never one in `in_use` or a running sequence's).
+        A folder that fails to load leaves the model as it was."""
         from peft import PeftModel
+        from peft.utils import load_peft_weights
 
         if folder is None:
             return BASE
         if folder in self.loaded:
             self.loaded.move_to_end(folder)
             return self.loaded[folder]
+        check_servable(folder)
+        load_peft_weights(str(folder), device="cpu")  # a broken file fails here, before peft changes the model
         self._names += 1
         name = f"adapter{self._names}"
-        if isinstance(self.model, PeftModel):
-            self.model.load_adapter(folder, adapter_name=name)
-        else:
-            self.model = PeftModel.from_pretrained(self.model, folder, adapter_name=name).eval()
+        try:
+            if isinstance(self.model, PeftModel):
+                self.model.load_adapter(folder, adapter_name=name)
+            else:
+                self.model = PeftModel.from_pretrained(self.model, folder, adapter_name=name).eval()
+        except Exception:
+            if isinstance(self.model, PeftModel) and name in self.model.peft_config:
+                self._delete(name)
+            raise
         self.loaded[folder] = name
         in_use = in_use | {s.adapter for s in self.running}
         for old in list(self.loaded):
@@ -192,47 +213,60 @@ class Engine:
                 break
             if old not in in_use and old != folder:
                 self._delete(self.loaded.pop(old))
-        self.stats.loaded_adapters = len(self.loaded)
+        self._loaded_changed()
         return name
 
     def _delete(self, name: str) -> None:
+        """Unload one adapter; the last one gone, the plain base model comes back (peft cannot run
+        with no adapter left)."""
         import warnings
 
+        if len(self.model.peft_config) == 1:
+            self.model = self.model.unload().eval()
+            return
         with warnings.catch_warnings():  # "adapter X was active": requests name their adapter per row
             warnings.simplefilter("ignore")
             self.model.delete_adapter(name)
+        if self.model.active_adapter not in self.model.peft_config:
+            self.model.set_adapter(next(iter(self.model.peft_config)))
+
+    def _loaded_changed(self) -> None:
+        self.loaded_now = frozenset(self.loaded)  # what other threads read
+        self.stats.loaded_adapters = len(self.loaded)
 
     def unload(self, folder: Path) -> bool:
-        """Unload an adapter between steps (admin); False when it was not loaded."""
-        done = threading.Event()
-        result = []
+        """Unload an adapter between steps (admin); False when it was not loaded (or is generating)."""
 
-        def work():
+        def work() -> bool:
             if folder in self.loaded and folder not in {s.adapter for s in self.running}:
                 self._delete(self.loaded.pop(folder))
-                result.append(True)
-            self.stats.loaded_adapters = len(self.loaded)
-            done.set()
+                self._loaded_changed()
+                return True
+            return False
 
-        self._call_soon(work)
-        done.wait()
-        return bool(result)
+        return self._run_call(work)
 
     def load(self, folder: Path) -> None:
-        """Load an adapter now (admin) instead of on first use."""
-        done, errors = threading.Event(), []
+        """Load an adapter now (admin) instead of on first use; its loading error is raised here."""
+        self._run_call(lambda: self._adapter_name(folder))
 
-        def work():
+    def _run_call(self, work: Callable[[], object]):
+        """Run `work` on the engine thread between steps and wait for its result or its error."""
+        done, result = threading.Event(), {}
+
+        def call():
             try:
-                self._adapter_name(folder)
-            except Exception as e:  # noqa: BLE001 - reported to the caller
-                errors.append(e)
-            done.set()
+                result["value"] = work()
+            except Exception as e:  # noqa: BLE001 - handed to the caller
+                result["error"] = e
+            finally:
+                done.set()
 
-        self._call_soon(work)
+        self._call_soon(call)
         done.wait()
-        if errors:
-            raise errors[0]
+        if "error" in result:
+            raise result["error"]
+        return result.get("value")
 
     def _call_soon(self, work: Callable[[], None]) -> None:
         """Run `work` on the engine thread between steps (the model is never changed mid-step)."""
@@ -283,8 +317,8 @@ class Engine:
             return
         width = max(len(s.prompt) for s in ready)
         pad = self.tokenizer.pad_token_id or 0
-        ids = torch.tensor([[pad] * (width - len(s.prompt)) + s.prompt for s in ready])
-        mask = torch.tensor([[0] * (width - len(s.prompt)) + [1] * len(s.prompt) for s in ready])
+        ids = torch.tensor([[pad] * (width - len(s.prompt)) + s.prompt for s in ready], dtype=torch.long)
+        mask = torch.tensor([[0] * (width - len(s.prompt)) + [1] * len(s.prompt) for s in ready], dtype=torch.long)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         cache = DynamicCache()
         out = self.model(
@@ -423,3 +457,18 @@ def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
             return True
         time.sleep(0.01)
     return predicate()
+
+
+def check_servable(folder: Path) -> None:
+    """Refuse an adapter the batching engine cannot run beside others: peft cannot mix DoRA adapters
+    in one batch (`adapter_names`)."""
+    import json
+
+    from minions.errors import UserError
+
+    config = json.loads((folder / "adapter_config.json").read_text())
+    if config.get("use_dora"):
+        raise UserError(
+            f"{folder.name}: a DoRA adapter cannot share a batch with other adapters (peft); "
+            "serve its merged model instead (minions adapters merge)"
+        )

@@ -93,7 +93,7 @@ def create_app(served: Served) -> FastAPI:
         first = exc.errors()[0]
         if first.get("type") == "json_invalid":
             return error(400, "the body is not valid JSON", "invalid_json")
-        where = ".".join(str(x) for x in first["loc"] if x != "body")
+        where = ".".join(str(x) for x in first["loc"] if x != "body") or "body"
         return error(400, f"{where}: {first['msg']}")
 
     app.add_middleware(BodyLimit, limit=limits.max_body_bytes)
@@ -127,7 +127,9 @@ def create_app(served: Served) -> FastAPI:
         return {"status": "ok", "running": s.running, "waiting": s.waiting, "models": len(catalog.adapters()) + 1}
 
     @app.get("/metrics")
-    def prometheus() -> PlainTextResponse:
+    def prometheus(request: Request) -> PlainTextResponse:
+        if served.keys is not None:
+            admin(request)  # the metrics name every adapter that answered
         s = engine.stats
         body = metrics.render(s.waiting, s.running, s.loaded_adapters)
         return PlainTextResponse(body, media_type="text/plain; version=0.0.4")
@@ -164,7 +166,7 @@ def create_app(served: Served) -> FastAPI:
                 )
             texts = [fim_prompt(t, req.suffix, served.fim) for t in texts]
         prompts = [tokenize(t, special=req.suffix is None) for t in texts for _ in range(req.n)]
-        return await answer("text", req, request, model, prompts, tuple(req.stops()), frozenset())
+        return await answer("text", req, request, model, prompts, tuple(req.stops()), frozenset(), per_prompt=req.n)
 
     def tokenize(text: str, special: bool) -> list[int]:
         return engine.tokenizer(text, add_special_tokens=special)["input_ids"]
@@ -176,7 +178,10 @@ def create_app(served: Served) -> FastAPI:
         ids = (tok.convert_tokens_to_ids(s) for s in stops)
         return [i for i in ids if isinstance(i, int) and i != tok.unk_token_id]
 
-    async def answer(kind, req: Generation, request, model: ServedModel, prompts, stops, end_ids):
+    async def answer(kind, req: Generation, request, model: ServedModel, prompts, stops, end_ids, per_prompt=None):
+        """Generate every choice (n per prompt) and answer whole or as a stream."""
+        if any(not p for p in prompts):
+            raise ApiError(400, "the prompt is empty: send some text to continue")
         longest = max(len(p) for p in prompts)
         asked = req.output_limit()
         if asked is not None and asked > limits.max_output_tokens:
@@ -220,7 +225,8 @@ def create_app(served: Served) -> FastAPI:
             metrics.requests.labels(model.id, "429").inc()
             raise ApiError(429, f"the server is busy ({e}); retry in a moment", "queue_full") from None
         t0 = time.monotonic()
-        n_prompt = sum(len(p) for p in prompts)
+        # usage counts each prompt once (chat: its n choices share one prompt)
+        n_prompt = sum(len(p) for p in prompts[:: per_prompt or len(prompts)])
         stream = pieces(seqs, events, request, t0)
         if req.stream:
             return StreamingResponse(
@@ -245,7 +251,7 @@ def create_app(served: Served) -> FastAPI:
         n_new = finished(model, seqs, n_prompt, t0, "200")
         choices = [responses.Choice("".join(texts[i]), reason(s)) for i, s in enumerate(seqs)]
         if kind == "chat":
-            return responses.chat_completion(model.id, choices, len(prompts[0]), n_new)
+            return responses.chat_completion(model.id, choices, n_prompt, n_new)
         return responses.text_completion(model.id, choices, n_prompt, n_new)
 
     def finished(model: ServedModel, seqs: list[Sequence], n_prompt: int, t0: float, status: str) -> int:
@@ -300,8 +306,7 @@ def create_app(served: Served) -> FastAPI:
                     yield responses.sse(responses.chunk(kind, id_, model.id, created, i, text, fr))
             n_new = finished(model, seqs, n_prompt, t0, "200")
             if req.include_usage():
-                prompt = n_prompt if kind == "text" else n_prompt // len(seqs)
-                yield responses.sse(responses.usage_chunk(kind, id_, model.id, created, prompt, n_new))
+                yield responses.sse(responses.usage_chunk(kind, id_, model.id, created, n_prompt, n_new))
             yield responses.sse("[DONE]")
         except ApiError as e:
             metrics.requests.labels(model.id, str(e.status)).inc()
@@ -319,7 +324,7 @@ def create_app(served: Served) -> FastAPI:
     @app.get("/admin/adapters")
     def admin_list(request: Request) -> dict:
         admin(request)
-        loaded = set(engine.loaded)
+        loaded = engine.loaded_now
         return {
             "data": [
                 {"id": m.id, "name": m.name, "version": m.version, "loaded": m.folder in loaded}
@@ -336,7 +341,10 @@ def create_app(served: Served) -> FastAPI:
             model = catalog.resolve(ref.adapter)
         except Exception as e:  # noqa: BLE001 - a UserError from the registry: its one line
             raise ApiError(404, str(e)) from None
-        await asyncio.to_thread(engine.load, model.folder)
+        try:
+            await asyncio.to_thread(engine.load, model.folder)
+        except Exception as e:  # noqa: BLE001 - the adapter's own problem, in one line
+            raise ApiError(400, f"cannot load {ref.adapter!r}: {type(e).__name__}: {e}") from None
         catalog.add(model)
         return {"id": model.id, "loaded": True}
 

@@ -22,12 +22,22 @@ class TextSoFar:
     text: str = ""
     sent: int = 0
     stopped: bool = False
+    _prefix: int = 0  # the window decoded each time: tokens[_prefix:], of which tokens[_prefix:_read]
+    _read: int = 0  # are already in `text`
 
     def add(self, token: int) -> bool:
-        """Add a token; True when a stop string ended the text (the stop and what follows are cut)."""
+        """Add a token; True when a stop string ended the text (the stop and what follows are cut).
+
+        Only a window of the last tokens is decoded (the text of tokens[_prefix:_read] is known), so
+        the cost per token stays flat; the window starts a token back, where a tokenizer's handling of
+        leading spaces and byte pieces is settled. Half a character waits for its next byte."""
         self.tokens.append(token)
         before = len(self.text)
-        self.text = self.decode(self.tokens)
+        known = self.decode(self.tokens[self._prefix : self._read])
+        window = self.decode(self.tokens[self._prefix :])
+        if len(window) > len(known) and not window.endswith("\ufffd"):
+            self.text += window[len(known) :]
+            self._prefix, self._read = self._read, len(self.tokens)
         if self.stops:
             # a stop may start in text seen before: look back as far as the longest stop reaches
             start = max(0, min(before, len(self.text)) - max(len(s) for s in self.stops) + 1)
