@@ -274,7 +274,9 @@ class TrainConfig(_Section):
         description="optimizer steps (null: from epochs; both null: 3 epochs, 2 over 1,000 records, 1 over 10,000)",
     )
     epochs: float | None = Field(None, gt=0, description="passes over the train records (ignored when steps is set)")
-    batch_size: int = Field(4, ge=1, description="rows per step (a packed row holds several records)")
+    batch_size: int = Field(
+        4, ge=1, description="records per optimizer step (packed: the rows that hold about that many)"
+    )
     max_length: int = Field(
         320, ge=16, description="tokens per example (prompt + completion); capped at the model's context"
     )

@@ -48,7 +48,11 @@ def train(
     ),
     steps: int = typer.Option(None, help="Optimizer steps.", show_default="from --epochs, else sized to the dataset"),
     epochs: float = typer.Option(None, help="Passes over the train records.", show_default="3, 2 or 1 by dataset size"),
-    batch_size: int = typer.Option(None, help="Rows per step.", show_default="config's train.batch_size, 4"),
+    batch_size: int = typer.Option(
+        None,
+        help="Records per optimizer step (packed: the rows that hold about that many).",
+        show_default="config's train.batch_size, 4",
+    ),
     max_length: int = typer.Option(None, help="Tokens per example.", show_default="config's train.max_length, 320"),
     learning_rate: float = typer.Option(None, help="Peak learning rate.", show_default="sized to the base model"),
     packing: bool = typer.Option(
