@@ -75,7 +75,8 @@ def test_toy_run_reports_consistent_numbers(dataset: Path, tmp_path: Path, capsy
     assert base["tokens_counted"] == res["useful_tokens"] < base["padded_tokens"]
     assert mine["tokens_counted"] == res["useful_tokens"]
     assert base["steps"] == 16  # 32 records / batch 4 x 2 epochs
-    assert 0 < mine["steps"] < base["steps"] and mine["packing"]  # packed rows of 256 tokens hold two records
+    # a packed step holds about batch_size records: about as many optimizer steps as the baseline
+    assert 0.75 * base["steps"] <= mine["steps"] <= 1.25 * base["steps"] and mine["packing"]
     assert res["ratio"] == pytest.approx(mine["useful_tokens_per_s"] / base["useful_tokens_per_s"])
     losses = res["eval_loss"]
     assert set(losses) == {"base", "baseline", "minions"} and all(v > 0 for v in losses.values())

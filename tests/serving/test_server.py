@@ -41,7 +41,7 @@ def server(session_ws, tmp_path_factory):
         yield Server(base_url, proc.pid, log)
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.wait(timeout=60)  # a request still open is given up to 30 s to finish
 
 
 def client(base_url):
@@ -329,21 +329,28 @@ def test_a_client_that_goes_away_frees_its_slot(server):
         assert get_json(server.url + "/health")["running"] == 0, f"stream={stream}: generation stopped"
 
 
-def test_a_chunked_body_over_the_limit_is_a_413_too(server):
+@pytest.mark.parametrize("last_piece_overflows", [False, True])
+def test_a_chunked_body_over_the_limit_is_a_413_too(server, last_piece_overflows):
     import http.client
 
     host, port = server.url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    piece = b'{"model": "tiny", "messages": [' + b" " * (1 << 19)
+    head = b'{"model": "tiny", "messages": [' + b" " * (1 << 19)
+    pieces = (
+        [head, b" " * ((1 << 19) + 4096) + b"]}"]
+        if last_piece_overflows
+        else [head, b" " * (1 << 19), b" " * 4096, b"]}"]
+    )
     conn.request(
         "POST",
         "/v1/chat/completions",
-        body=iter([piece, b" " * (1 << 19), b" " * 4096, b"]}"]),
+        body=iter(pieces),
         headers={"Content-Type": "application/json"},
         encode_chunked=True,
     )
     answer = conn.getresponse()
     assert answer.status == 413 and "the limit is 1048576" in json.loads(answer.read())["error"]["message"]
+    conn.close()
 
 
 def test_empty_prompts_long_stops_and_prompt_usage_with_n(server):

@@ -388,7 +388,8 @@ class BodyLimit:
             messages.append(message)
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                await self._drain(receive, seen)
+                if message.get("more_body"):  # the last piece already read: nothing left to drain
+                    await self._drain(receive, seen)
                 return await self._refuse(send, "the body is larger than that")
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
