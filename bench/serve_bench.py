@@ -5,9 +5,9 @@ base model, registered in a bench workspace; a stream of `--requests` chat reque
 output tokens, round-robin over 1, 4 and 16 adapters, sent by 1 and 8 concurrent clients (the official
 `openai` client, a thread each) to:
 
-- minions: `minions serve --port P --adapter sb01 ...` as a subprocess, `MINIONS_WORKSPACE` set to the
-  bench workspace, measured through its HTTP API only (`/health`, `/v1/models`, `/v1/chat/completions`),
-  so it measures whatever engine the server has;
+- minions: `minions serve --port P --max-loaded N --adapter sb01 ...` (all N adapters in memory) as a
+  subprocess, `MINIONS_WORKSPACE` set to the bench workspace, measured through its HTTP API only
+  (`/health`, `/v1/models`, `/v1/chat/completions`), so it measures whatever engine the server has;
 - naive: a small server in this process (http.server on 127.0.0.1) holding the same PeftModel with the
   same adapters loaded; per request, under a lock, `set_adapter(name)` then greedy `generate`, with the
   adapter's own prompt template and system prompt, as minions renders them.
@@ -172,7 +172,9 @@ def minions_server(minions: list[str], ws_root: Path, names: list[str], log_file
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # free now; taken again by the server a moment later
-    cmd = [*minions, "serve", "--port", str(port), *[x for n in names for x in ("--adapter", n)]]
+    # every adapter of the stream in memory, as the naive server holds them (the default keeps 8)
+    cmd = [*minions, "serve", "--port", str(port), "--max-loaded", str(max(8, len(names)))]
+    cmd += [x for n in names for x in ("--adapter", n)]
     with log_file.open("w") as out:
         proc = subprocess.Popen(cmd, env={**os.environ, "MINIONS_WORKSPACE": str(ws_root)}, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
