@@ -62,6 +62,9 @@ class Caller:
         return version is not None and f"{name}@{version}" in self.adapters
 
 
+OPEN = Caller(team="", admin=True, adapters=frozenset({ALL}))  # no key file: loopback only, all allowed
+
+
 @dataclass(frozen=True)
 class KeyBook:
     """The keys of one key file, as sha256 digests, each with the caller it stands for."""
@@ -84,6 +87,14 @@ class KeyBook:
             if hmac.compare_digest(known, digest):
                 found = caller
         return found
+
+    def caller_of_headers(self, headers: Mapping[str, str]) -> Caller | None:
+        """The caller of a request's headers: `Authorization: Bearer <key>`, else the key alone in
+        `api-key` / `x-api-key`; None when there is no valid key."""
+        authorization = headers.get("authorization")
+        if authorization:
+            return self.caller(authorization)
+        return self.caller_for_key(headers.get("api-key") or headers.get("x-api-key") or "")
 
     def caller(self, authorization: str | None) -> Caller | None:
         """The caller of an `Authorization: Bearer <key>` header (scheme in any case), or None."""

@@ -15,9 +15,8 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minions.serving import responses
-from minions.serving.auth import Caller, KeyBook
-
-BASE_ALIAS = "base"
+from minions.serving.auth import OPEN, Caller, KeyBook
+from minions.serving.catalog import BASE_ALIAS
 
 
 def resolve_id(ref: str, base: str, adapters: dict[str, tuple[str, int | None]]) -> str | None:
@@ -61,12 +60,7 @@ def create_proxy(
         return error(502, "the vLLM server behind this one is not answering; see the serve log", "upstream_error")
 
     def caller_of(request: Request) -> Caller | None:
-        if keys is None:
-            return Caller(team="", admin=True, adapters=frozenset({"*"}))
-        header = request.headers.get("authorization")
-        if header:
-            return keys.caller(header)
-        return keys.caller_for_key(request.headers.get("api-key") or request.headers.get("x-api-key") or "")
+        return OPEN if keys is None else keys.caller_of_headers(request.headers)
 
     def allowed(caller: Caller) -> Callable[[str], bool]:
         return lambda i: i == base or (i in adapters and caller.may_use(*adapters[i]))

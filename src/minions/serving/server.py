@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minions.models.fim import FimTokens, fim_prompt
 from minions.serving import responses
-from minions.serving.auth import Caller, KeyBook
+from minions.serving.auth import OPEN, Caller, KeyBook
 from minions.serving.catalog import Catalog, ServedModel
 from minions.serving.engine import Engine, QueueFull, Sampling, Sequence
 from minions.serving.metrics import Metrics
@@ -64,9 +64,6 @@ class Served:
         self.metrics = self.metrics or Metrics()
 
 
-OPEN = Caller(team="", admin=True, adapters=frozenset({"*"}))  # no key file: loopback only, all allowed
-
-
 def create_app(served: Served) -> FastAPI:
     app = FastAPI(title="minions", summary="OpenAI-compatible API over a base model and its LoRA adapters")
     started = int(time.time())
@@ -101,11 +98,7 @@ def create_app(served: Served) -> FastAPI:
     def caller_of(request: Request) -> Caller:
         if served.keys is None:
             return OPEN
-        header = request.headers.get("authorization")
-        found = served.keys.caller(header) if header else None
-        if found is None and not header:
-            key = request.headers.get("api-key") or request.headers.get("x-api-key")
-            found = served.keys.caller_for_key(key) if key else None
+        found = served.keys.caller_of_headers(request.headers)
         if found is None:
             raise ApiError(401, "a valid API key is needed: send Authorization: Bearer <key>", "invalid_api_key")
         return found
