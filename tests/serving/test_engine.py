@@ -169,7 +169,7 @@ def test_a_broken_or_dora_adapter_fails_its_own_request_and_leaves_the_model_as_
     assert [s.finish for s in bad] == ["error", "error"] and "DoRA" in bad[1].error
     assert running.finish == "length", "a bad adapter never fails the other requests"
     assert generate(engine, [(None, "hello", 8), (folders[0], "hello", 8)]) == before
-    assert len(engine.model.peft_config) == len(engine.loaded) == 1, "nothing half-loaded is left"
+    assert len(engine.bank.used) == len(engine.loaded) == 1, "nothing half-loaded is left"
     with pytest.raises(Exception, match="DoRA"):
         engine.load(dora)
     engine.close(5)

@@ -3,7 +3,7 @@
 One thread owns the model. Requests wait in a bounded queue; between decoding steps the thread
 admits as many as there is room for (prefilled together, left-padded, then merged into the running
 batch's key/value cache), and every step decodes one token for every running sequence, each row
-through its own adapter (peft's `adapter_names`), so requests for different adapters share one
+through its own adapter (the LoRA bank of lora.py), so requests for different adapters share one
 forward pass. A sequence leaves the batch as soon as it ends (end token, stop string, token limit,
 or its client gone), freeing its slot for the next request.
 
@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from minions.serving.text import TextSoFar
-
-BASE = "__base__"  # peft's name for "no adapter" in adapter_names
 
 
 class QueueFull(Exception):
@@ -89,7 +87,8 @@ class Engine:
         self.model = model.eval()
         self.end_ids = set(end_ids)
         self.max_batch, self.max_waiting, self.max_loaded = max_batch, max_waiting, max_loaded
-        self.loaded: collections.OrderedDict[Path, str] = collections.OrderedDict()  # folder -> peft name
+        self.loaded: collections.OrderedDict[Path, int] = collections.OrderedDict()  # folder -> bank slot
+        self.bank = None  # the LoRA bank, made when the first adapter loads
         self.waiting: collections.deque[Sequence] = collections.deque()
         self.running: list[Sequence] = []
         self.stats = Stats()
@@ -98,7 +97,6 @@ class Engine:
         self._cache = None  # the running batch's key/value cache
         self._mask = None  # [rows, width]: 1 for a real token, 0 for left padding
         self._next = None  # [rows]: the token each row feeds next
-        self._names = 0
         self._calls: collections.deque[Callable[[], None]] = collections.deque()
         self.loaded_now: frozenset[Path] = frozenset()
         self._thread = threading.Thread(target=self._loop, name="minions-engine", daemon=True)
@@ -181,54 +179,29 @@ class Engine:
                 self.running, self._cache = [], None
             self.stats.running = len(self.running)
 
-    def _adapter_name(self, folder: Path | None, in_use: frozenset = frozenset()) -> str:
-        """peft's name of an adapter, loaded now if it is not; the least recently used is unloaded
-        when more than `max_loaded` are in memory (never one in `in_use` or a running sequence's).
-        A folder that fails to load leaves the model as it was."""
-        from peft import PeftModel
-        from peft.utils import load_peft_weights
+    def _slot(self, folder: Path | None, in_use: frozenset = frozenset()) -> int:
+        """The bank slot of an adapter (0: none), loaded now if it is not; the least recently used is
+        unloaded when more than `max_loaded` are in memory (never one in `in_use` or a running
+        sequence's). A folder that fails to load leaves the model as it was."""
+        from minions.serving.lora import LoraBank, read_lora
 
         if folder is None:
-            return BASE
+            return 0
         if folder in self.loaded:
             self.loaded.move_to_end(folder)
             return self.loaded[folder]
-        check_servable(folder)
-        load_peft_weights(str(folder), device="cpu")  # a broken file fails here, before peft changes the model
-        self._names += 1
-        name = f"adapter{self._names}"
-        try:
-            if isinstance(self.model, PeftModel):
-                self.model.load_adapter(folder, adapter_name=name)
-            else:
-                self.model = PeftModel.from_pretrained(self.model, folder, adapter_name=name).eval()
-        except Exception:
-            if isinstance(self.model, PeftModel) and name in self.model.peft_config:
-                self._delete(name)
-            raise
-        self.loaded[folder] = name
+        weights = read_lora(folder, self.model)  # every check before the model changes
+        if self.bank is None:
+            self.bank = LoraBank(self.model)
+        self.loaded[folder] = self.bank.add(weights)
         in_use = in_use | {s.adapter for s in self.running}
         for old in list(self.loaded):
             if len(self.loaded) <= self.max_loaded:
                 break
             if old not in in_use and old != folder:
-                self._delete(self.loaded.pop(old))
+                self.bank.remove(self.loaded.pop(old))
         self._loaded_changed()
-        return name
-
-    def _delete(self, name: str) -> None:
-        """Unload one adapter; the last one gone, the plain base model comes back (peft cannot run
-        with no adapter left)."""
-        import warnings
-
-        if len(self.model.peft_config) == 1:
-            self.model = self.model.unload().eval()
-            return
-        with warnings.catch_warnings():  # "adapter X was active": requests name their adapter per row
-            warnings.simplefilter("ignore")
-            self.model.delete_adapter(name)
-        if self.model.active_adapter not in self.model.peft_config:
-            self.model.set_adapter(next(iter(self.model.peft_config)))
+        return self.loaded[folder]
 
     def _loaded_changed(self) -> None:
         self.loaded_now = frozenset(self.loaded)  # what other threads read
@@ -239,7 +212,7 @@ class Engine:
 
         def work() -> bool:
             if folder in self.loaded and folder not in {s.adapter for s in self.running}:
-                self._delete(self.loaded.pop(folder))
+                self.bank.remove(self.loaded.pop(folder))
                 self._loaded_changed()
                 return True
             return False
@@ -248,7 +221,7 @@ class Engine:
 
     def load(self, folder: Path) -> None:
         """Load an adapter now (admin) instead of on first use; its loading error is raised here."""
-        self._run_call(lambda: self._adapter_name(folder))
+        self._run_call(lambda: self._slot(folder))
 
     def _run_call(self, work: Callable[[], object]):
         """Run `work` on the engine thread between steps and wait for its result or its error."""
@@ -274,12 +247,10 @@ class Engine:
             self._calls.append(work)
             self._cv.notify()
 
-    def _adapter_names(self, seqs: list[Sequence]) -> dict:
-        from peft import PeftModel
-
-        if not isinstance(self.model, PeftModel):
-            return {}
-        return {"adapter_names": [self.loaded.get(s.adapter, BASE) if s.adapter else BASE for s in seqs]}
+    def _route(self, seqs: list[Sequence]) -> None:
+        """Send each row of the next forward pass through its sequence's adapter."""
+        if self.bank is not None:
+            self.bank.route.set([self.loaded[s.adapter] if s.adapter else 0 for s in seqs])
 
     def _drop_cancelled(self) -> None:
         gone = [i for i, s in enumerate(self.running) if s.cancelled.is_set()]
@@ -304,7 +275,7 @@ class Engine:
                 later.append(seq)  # waits until a running adapter's sequences end
                 continue
             try:
-                self._adapter_name(seq.adapter, frozenset(needed))
+                self._slot(seq.adapter, frozenset(needed))
             except Exception as e:  # noqa: BLE001 - a broken adapter fails its own requests only
                 self._end(seq, "error", f"cannot load the adapter: {type(e).__name__}: {e}")
                 continue
@@ -321,6 +292,7 @@ class Engine:
         mask = torch.tensor([[0] * (width - len(s.prompt)) + [1] * len(s.prompt) for s in ready], dtype=torch.long)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         cache = DynamicCache()
+        self._route(ready)
         out = self.model(
             input_ids=ids,
             attention_mask=mask,
@@ -328,7 +300,6 @@ class Engine:
             cache=cache,
             use_cache=True,
             logits_to_keep=1,
-            **self._adapter_names(ready),
         )
         first = self._sample(out.logits[:, -1], ready)
         self._merge(ready, cache, mask, first)
@@ -358,13 +329,13 @@ class Engine:
         rows = len(self.running)
         self._mask = torch.cat([self._mask, torch.ones((rows, 1), dtype=self._mask.dtype)], dim=1)
         positions = self._mask.sum(-1, keepdim=True) - 1
+        self._route(self.running)
         out = self.model(
             input_ids=self._next[:, None],
             attention_mask=self._mask,
             position_ids=positions,
             cache=self._cache,  # grown in place
             use_cache=True,
-            **self._adapter_names(self.running),
         )
         self._next = self._sample(out.logits[:, -1], self.running)
         self.stats.steps += 1
@@ -460,15 +431,7 @@ def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
 
 
 def check_servable(folder: Path) -> None:
-    """Refuse an adapter the batching engine cannot run beside others: peft cannot mix DoRA adapters
-    in one batch (`adapter_names`)."""
-    import json
+    """Refuse, before start-up, an adapter the batching engine cannot run beside others (see lora.py)."""
+    from minions.serving.lora import check_config
 
-    from minions.errors import UserError
-
-    config = json.loads((folder / "adapter_config.json").read_text())
-    if config.get("use_dora"):
-        raise UserError(
-            f"{folder.name}: a DoRA adapter cannot share a batch with other adapters (peft); "
-            "serve its merged model instead (minions adapters merge)"
-        )
+    check_config(folder)
