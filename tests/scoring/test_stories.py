@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from minions.evaluation.stories import story_lang, story_structure
+from minions.scoring.stories import story_lang, story_structure
 from minions.tasks.stories import validate_user_stories, validate_user_story
 
 # the shapes the user-story task asks for and its validator accepts (as in tests/tasks/test_stories.py)

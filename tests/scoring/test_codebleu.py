@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minions.errors import UserError
-from minions.evaluation.codebleu import codebleu, dataflow_edges
+from minions.scoring.codebleu import codebleu, dataflow_edges
 
 JAVA = """int total(int[] xs, int start) {
     // running sum

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from minions.errors import UserError
-from minions.evaluation.textmetrics import (
+from minions.scoring.text import (
     bleu,
     bootstrap_ci,
     edit_similarity,
