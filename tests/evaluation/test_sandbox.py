@@ -93,8 +93,8 @@ def test_a_child_that_leaves_the_process_group_is_still_killed(box):
     )
     r = py(box, code, Limits(wall_seconds=5))
     assert r.returncode == 0 and "parent done" in r.stdout
-    if os.geteuid() == 0:  # the uid sweep catches it; a non-root caller has no such sweep
-        assert live_with(marker) == []
+    if os.geteuid() == 0:  # the uid sweep catches it at once; a non-root caller has no such sweep
+        assert live_with(marker) == [] and r.seconds < 4
 
 
 def test_a_background_child_holding_the_pipes_does_not_keep_the_run_alive(box):

@@ -253,7 +253,7 @@ def _watch(proc: subprocess.Popen, limits: Limits, uid: int | None, network_isol
             pid, st, ru = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 status, rusage = st, ru
-                _kill_group(proc.pid)  # the program is done: what it left behind goes, so the pipes close
+                _kill_all(proc.pid, uid)  # the program is done: what it left behind goes, so the pipes close
         now = time.monotonic()
         if now >= deadline:
             if reason is not None or status is not None:
