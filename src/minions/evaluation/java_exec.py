@@ -1,0 +1,170 @@
+"""Compile and run many small Java programs (a `public class Main` each) with few JVMs.
+
+JVM start-up dominates: one JVM per worker compiles every program in-process (javax.tools) and runs
+each from a class loader of its own (src/minions/evaluation/java/HumanEvalHarness.java). A program that
+times out, exhausts memory or calls System.exit ends that JVM; the worker starts a new one for the
+programs left, so one bad program fails only itself.
+
+Every process starts through `_run`, the one place to put a sandbox (resource limits, no network).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from minions.errors import UserError
+
+HARNESS = Path(__file__).parent / "java" / "HumanEvalHarness.java"
+KINDS = ("pass", "compile", "runtime", "assertion", "timeout")
+# C1 only: javac and short tests need no C2, whose compiler threads took half the CPU time on 2 cores
+JVM_OPTIONS = ["-ea", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"]
+START_MARGIN_S = 60.0  # JVM start-up and javac's first (cold) compile, on a busy machine
+COMPILE_ALLOWANCE_S = 30.0  # a program's compile is not under the per-program timeout
+
+
+@dataclass(frozen=True)
+class JavaOutcome:
+    """How one program ended: kind is one of KINDS; detail is a one-line message (empty on pass)."""
+
+    kind: str
+    detail: str
+
+    @property
+    def passed(self) -> bool:
+        return self.kind == "pass"
+
+
+def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, bool]:
+    """Run argv in its own process group with a wall-clock timeout; (returncode, stdout, stderr, timed_out).
+
+    The whole group is killed on timeout, so a program's children die with it.
+    """
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, out, err, False
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        return proc.returncode, out, err, True
+    finally:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def java_tools() -> tuple[str, str]:
+    """The javac and java commands, or a UserError saying to install a JDK."""
+    javac, java = shutil.which("javac"), shutil.which("java")
+    if javac is None or java is None:
+        raise UserError("javac and java are needed to run Java programs; install a JDK (17 or later)")
+    return javac, java
+
+
+def compile_harness(javac: str, into: Path) -> None:
+    """Compile the harness class into `into` (about a second)."""
+    into.mkdir(parents=True, exist_ok=True)
+    rc, _, err, timed_out = _run([javac, "-d", str(into), str(HARNESS)], into, 120)
+    if rc != 0 or timed_out:
+        raise RuntimeError(f"compiling {HARNESS.name} failed: {err.strip()[:500]}")
+
+
+def run_java_programs(
+    sources: list[str],
+    timeout: float = 10.0,
+    workers: int = 2,
+    on_result: Callable[[int, JavaOutcome], None] | None = None,
+) -> list[JavaOutcome]:
+    """Compile and run each source (a file holding `public class Main` with a main method); one
+    outcome per source, in order. A program passes when main returns; `timeout` (seconds) bounds each
+    run; `workers` JVMs share the programs. `on_result(index, outcome)` is called as results arrive."""
+    if not sources:
+        return []
+    javac, java = java_tools()
+    with tempfile.TemporaryDirectory(prefix="minions-java-") as tmp:
+        work = Path(tmp)
+        compile_harness(javac, work / "harness")
+        folders = []
+        for i, source in enumerate(sources):
+            folder = work / f"p{i:05d}"
+            folder.mkdir()
+            (folder / "Main.java").write_text(source, encoding="utf-8")
+            folders.append(folder)
+        outcomes: list[JavaOutcome | None] = [None] * len(sources)
+
+        def record(i: int, outcome: JavaOutcome) -> None:
+            outcomes[i] = outcome
+            if on_result:
+                on_result(i, outcome)
+
+        shards = [list(range(w, len(sources), workers)) for w in range(max(1, min(workers, len(sources))))]
+        argv = [java, *JVM_OPTIONS, "-cp", str(work / "harness"), "HumanEvalHarness", str(int(timeout * 1000))]
+        argv.append(str(int(COMPILE_ALLOWANCE_S * 1000)))
+        with ThreadPoolExecutor(len(shards)) as pool:
+            for f in [pool.submit(_worker, argv, work, shard, folders, timeout, record) for shard in shards]:
+                f.result()
+    return outcomes  # type: ignore[return-value]
+
+
+def _worker(
+    argv: list[str],
+    work: Path,
+    indices: list[int],
+    folders: list[Path],
+    timeout: float,
+    record: Callable[[int, JavaOutcome], None],
+) -> None:
+    """Run the programs `indices` in one JVM, and in a new one after each that ended the JVM."""
+    left = list(indices)
+    attempt = 0
+    while left:
+        attempt += 1
+        listing = work / f"list-{indices[0]}-{attempt}.txt"
+        listing.write_text("".join(f"{folders[i]}\n" for i in left), encoding="utf-8")
+        budget = START_MARGIN_S + len(left) * (timeout + COMPILE_ALLOWANCE_S)
+        rc, out, err, timed_out = _run([*argv, str(listing)], work, budget)
+        started, done = _parse(out, left, record)
+        unfinished = [i for i in started if i not in done]
+        if not started:
+            raise RuntimeError(f"the Java harness did not start (exit {rc}): {err.strip()[:500]}")
+        for i in unfinished:  # the program the JVM was running when it ended
+            if timed_out:
+                record(i, JavaOutcome("timeout", f"the JVM ran past its {budget:.0f} s budget"))
+            else:
+                record(i, JavaOutcome("runtime", f"the JVM exited with code {rc} (System.exit or a crash)"))
+        left = [i for i in left if i not in started]
+
+
+def _parse(out: str, left: list[int], record: Callable[[int, JavaOutcome], None]) -> tuple[set[int], set[int]]:
+    """Read the harness's @@START / @@RESULT lines (positions in `left`); record each result."""
+    started, done = set(), set()
+    for line in out.splitlines():
+        if line.startswith("@@START "):
+            started.add(left[int(line.split()[1])])
+        elif line.startswith("@@RESULT "):
+            parts = line.split(" ", 3)
+            i, kind, detail = left[int(parts[1])], parts[2], parts[3] if len(parts) > 3 else ""
+            if kind in KINDS and i not in done:
+                done.add(i)
+                record(i, JavaOutcome(kind, detail))
+    return started, done
