@@ -15,6 +15,8 @@ from minions.cli.main import app
 from minions.evaluation.generate import cut_at_stops
 from minions.evaluation.humaneval import (
     BUILTIN_DATA,
+    completion_from_generation,
+    generation_prompt,
     java_completion,
     load_problems,
     program,
@@ -122,6 +124,15 @@ def test_program_is_prompt_completion_test():
 )
 def test_java_completion_ends_where_the_class_closes(generated, expected):
     assert java_completion(generated) == expected
+
+
+def test_the_model_continues_the_prompt_without_its_trailing_newline():
+    p = PROBLEMS[0]
+    assert p.prompt.endswith("{\n") and generation_prompt(p) == p.prompt[:-1]
+    # the continuation's leading newline is the prompt's own: the program keeps one
+    completion = completion_from_generation(p, "\n        return true;\n    }")
+    assert completion == "        return true;\n    }\n}"
+    assert program(p, completion).count("{\n        return true;") == 1
 
 
 def test_cut_at_stops_cuts_before_the_earliest_stop():

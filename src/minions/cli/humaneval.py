@@ -83,7 +83,7 @@ def humaneval(
 def _generate(problems, adapter, base_model, ws, max_new_tokens, batch_size) -> tuple[str, list[str], float]:
     """(model label, completions, seconds): greedy continuations of the prompts, made into completions."""
     from minions.evaluation.generate import generate, load_generator
-    from minions.evaluation.humaneval import STOPS, java_completion
+    from minions.evaluation.humaneval import STOPS, completion_from_generation, generation_prompt
     from minions.models.base import base_hash, resolve_base_model
 
     w = workspace(ws)
@@ -110,8 +110,10 @@ def _generate(problems, adapter, base_model, ws, max_new_tokens, batch_size) -> 
             for _ in range(n):
                 advance()
 
-        raw = generate(model, tokenizer, [p.prompt for p in problems], max_new_tokens, STOPS, batch_size, on_batch)
-    return label, [java_completion(t) for t in raw], time.monotonic() - start
+        prompts = [generation_prompt(p) for p in problems]
+        raw = generate(model, tokenizer, prompts, max_new_tokens, STOPS, batch_size, on_batch)
+    completions = [completion_from_generation(p, t) for p, t in zip(problems, raw, strict=True)]
+    return label, completions, time.monotonic() - start
 
 
 def register(app: typer.Typer) -> None:

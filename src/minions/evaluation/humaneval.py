@@ -82,6 +82,21 @@ def sample_problems(problems: list[Problem], limit: int | None, seed: int = 0) -
     return [p for i, p in enumerate(problems) if i in chosen]
 
 
+def generation_prompt(problem: Problem) -> str:
+    """What the model continues: the prompt without its trailing whitespace. A prompt ending in "\\n" splits
+    the newline-and-indent token a BPE model writes there (SmolLM2 then starts every body with "//")."""
+    return problem.prompt.rstrip()
+
+
+def completion_from_generation(problem: Problem, generated: str) -> str:
+    """The completion (what follows the whole prompt) from a continuation of generation_prompt: the
+    whitespace the prompt already ends with is dropped from its start, then java_completion."""
+    tail = problem.prompt[len(problem.prompt.rstrip()) :]
+    if tail and generated.startswith(tail):
+        generated = generated[len(tail) :]
+    return java_completion(generated)
+
+
 def java_completion(generated: str) -> str:
     """A generated continuation made into a completion, as HumanEval-X's Java post-processing does: the
     prompt leaves a method of a class open, so the completion ends where braces balance the class; a
