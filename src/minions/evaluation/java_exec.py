@@ -159,12 +159,16 @@ def _parse(out: str, left: list[int], record: Callable[[int, JavaOutcome], None]
     """Read the harness's @@START / @@RESULT lines (positions in `left`); record each result."""
     started, done = set(), set()
     for line in out.splitlines():
-        if line.startswith("@@START "):
-            started.add(left[int(line.split()[1])])
-        elif line.startswith("@@RESULT "):
-            parts = line.split(" ", 3)
-            i, kind, detail = left[int(parts[1])], parts[2], parts[3] if len(parts) > 3 else ""
-            if kind in KINDS and i not in done:
-                done.add(i)
-                record(i, JavaOutcome(kind, detail))
+        parts = line.split(" ", 3)
+        if parts[0] not in ("@@START", "@@RESULT") or len(parts) < 2 or not parts[1].isdigit():
+            continue  # not the harness's (a program writing to the real stdout)
+        position = int(parts[1])
+        if position >= len(left):
+            continue
+        i = left[position]
+        if parts[0] == "@@START":
+            started.add(i)
+        elif len(parts) > 2 and parts[2] in KINDS and i not in done:
+            done.add(i)
+            record(i, JavaOutcome(parts[2], parts[3] if len(parts) > 3 else ""))
     return started, done
