@@ -348,6 +348,11 @@ class TrainConfig(_Section):
 class EvalConfig(_Section):
     max_records: int | None = Field(None, ge=1, description="cap on eval records (default: all)")
     batch_size: int = Field(4, ge=1, description="records per forward pass")
+    samples: int = Field(
+        8, ge=0, description="eval records (spread over the tasks) every model also generates for and is scored on"
+    )
+    max_new_tokens: int = Field(256, ge=1, description="token limit of each generated output")
+    seed: int = Field(0, description="seed of the record sample and the bootstrap intervals")
 
 
 class ExecutorConfig(_Section):

@@ -66,3 +66,13 @@ class TokenAccuracy(Metric):
 
     def result(self) -> float:
         return self.right / max(self.count, 1)
+
+
+def record_losses(logits, labels) -> list[float]:
+    """Each row's mean cross-entropy per completion token (0.0 for a row with none)."""
+    import torch.nn.functional as F
+
+    lg, lb = _shift(logits, labels)
+    loss = F.cross_entropy(lg.transpose(1, 2), lb, ignore_index=-100, reduction="none").sum(-1)
+    counts = (lb != -100).sum(-1).clamp(min=1)
+    return (loss / counts).tolist()

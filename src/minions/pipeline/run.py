@@ -118,12 +118,14 @@ def _run_stages(
             adapter,
             base,
             out,
-            "eval",
-            cfg.eval.max_records,
-            cfg.eval.batch_size,
-            cfg.train.threads,
-            on_eval_batch,
-            ws,
+            max_records=cfg.eval.max_records,
+            samples=cfg.eval.samples,
+            max_new_tokens=cfg.eval.max_new_tokens,
+            seed=cfg.eval.seed,
+            batch_size=cfg.eval.batch_size,
+            threads=cfg.train.threads,
+            on_batch=on_eval_batch,
+            ws=ws,
         ),
         log,
     )
@@ -131,7 +133,8 @@ def _run_stages(
         shutil.copyfile(evaluation / f, run_dir / f)
     ev = read_manifest(evaluation)
     results = json.loads((evaluation / "results.json").read_text())
-    record_eval_scores(ws, name, registered["version"], {**results["models"][name], "evaluation": ev["id"]})
+    scores = {**results["models"][name], **results.get("generated", {}).get(name, {})}
+    record_eval_scores(ws, name, registered["version"], {**scores, "evaluation": ev["id"]})
     ws.catalog.put(
         "evaluations",
         id=ev["id"],

@@ -1,0 +1,118 @@
+"""Scores of generated outputs against their records, per record and per task (no model needed).
+
+Every record: exact match, edit similarity and sentence BLEU against the reference output. Then by
+the task's declared output form (`filters.outputs`):
+- code (`file`, `member`): `parses` (tree-sitter, a member inside its language's wrapper); and the
+  compile rung of the ladder (`evaluation.ladder`): Python outputs with py_compile, Java files with
+  javac in one batch per model. `compiles` is 1 or 0, and None when it cannot be known offline:
+  Kotlin and other languages, a Java member (it needs its class), or only missing third-party names
+  (then `unresolved` is 1). The task's CodeBLEU is computed over all its records (a corpus score).
+- `sql`: `parses` (sqlglot) and `sql_compliance` (no SQL rule of `conventions.sql` broken).
+- `endpoints`: `rest_compliance`, the share of the table's endpoints that break no REST rule of
+  `conventions.rest` (0 when the output has no endpoint row).
+- code that builds SQL in strings: `sql_compliance` on that SQL.
+- user stories: `story_structure` (`scoring.stories`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from minions.filters.conventions import endpoint_rows
+from minions.filters.outputs import output_form
+from minions.filters.syntax import first_error, member_error, sql_parses
+from minions.parsing.languages import LANGUAGES
+from minions.scoring.codebleu import SPECS as CODEBLEU_LANGS
+from minions.scoring.codebleu import codebleu
+from minions.scoring.stories import story_structure
+from minions.scoring.text import edit_similarity, exact_match, sentence_bleu
+from minions.tasks.registry import MEMBER_WRAPPERS
+
+STORY_TASKS = frozenset({"user-story", "api-to-user-story"})
+
+
+def reference(record: dict) -> str:
+    """The record's reference output (the assistant turn of a chat-form record)."""
+    if "output" in record:
+        return record["output"]
+    return next((m["content"] for m in reversed(record.get("messages") or []) if m.get("role") == "assistant"), "")
+
+
+def score_output(record: dict, output: str) -> dict[str, float | None]:
+    """The model-free scores of one generated output (compiling is apart: `compile_scores`)."""
+    from minions.conventions import rest, sql
+
+    ref, task, lang = reference(record), record.get("task", ""), record.get("lang") or ""
+    zh = record.get("instruction_lang") or "en"
+    s: dict[str, float | None] = {
+        "exact_match": exact_match(output, ref),
+        "edit_similarity": round(edit_similarity(output, ref), 4),
+        "bleu": round(sentence_bleu(output, ref, zh), 4),
+    }
+    form = output_form(task)
+    if form in ("file", "member") and lang in LANGUAGES:
+        error = first_error(output, lang) if form == "file" else member_error(output, lang)
+        s["parses"] = float(error is None)
+    if form == "sql":
+        s["parses"] = float(sql_parses(output))
+        s["sql_compliance"] = float(not sql.check_sql(output))
+    elif form in ("file", "member") and lang in LANGUAGES:
+        s["sql_compliance"] = float(not sql.check_code(output, lang))
+    if form == "endpoints":
+        rows = endpoint_rows(output)
+        s["rest_compliance"] = sum(not rest.check(m, p) for m, p in rows) / len(rows) if rows else 0.0
+    if task in STORY_TASKS:
+        s["story_structure"] = story_structure(output)["score"]
+    return s
+
+
+def compile_scores(records: list[dict], outputs: list[str]) -> list[dict[str, float | None]]:
+    """The compile rung for each output: `compiles` (1, 0, or None when unknowable offline) and
+    `unresolved` (1 when only missing third-party names stopped it). Java files compile in one javac run."""
+    from minions.evaluation.ladder import compile_java_batch, ladder
+
+    found: list[dict[str, float | None]] = [{} for _ in records]
+    java: dict[str, str] = {}
+    for i, (record, output) in enumerate(zip(records, outputs, strict=True)):
+        form, lang = output_form(record.get("task", "")), record.get("lang")
+        if form not in ("file", "member"):
+            continue
+        if lang == "java" and form == "file":
+            java[str(i)] = output
+        elif lang == "python":
+            with tempfile.TemporaryDirectory(prefix="minions-compile-") as tmp:
+                rungs = ladder(output, "python", workdir=Path(tmp))
+            found[i] = {"compiles": _flag(rungs.compiles) if rungs.parses else 0.0, "unresolved": 0.0}
+        else:
+            found[i] = {"compiles": None, "unresolved": 0.0}
+    if java:
+        for key, result in compile_java_batch(java).items():
+            found[int(key)] = {"compiles": _flag(result.compiles), "unresolved": float(bool(result.unresolved))}
+    return found
+
+
+def _flag(value: bool | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def task_codebleu(records: list[dict], outputs: list[str]) -> float | None:
+    """CodeBLEU over one task's code outputs (a corpus score per language, weighted by records);
+    None when none is code in a language CodeBLEU reads."""
+    by_lang: dict[str, list[tuple[dict, str]]] = {}
+    for r, o in zip(records, outputs, strict=True):
+        if output_form(r.get("task", "")) in ("file", "member", "fragment") and r.get("lang") in CODEBLEU_LANGS:
+            by_lang.setdefault(r["lang"], []).append((r, o))
+    if not by_lang:
+        return None
+    total = 0.0
+    for lang, pairs in by_lang.items():
+
+        def wrapped(r: dict, text: str, lang: str = lang) -> str:
+            head, tail = MEMBER_WRAPPERS.get(lang, ("", "")) if output_form(r["task"]) == "member" else ("", "")
+            return head + text + tail
+
+        preds = [wrapped(r, o) for r, o in pairs]
+        refs = [wrapped(r, reference(r)) for r, _ in pairs]
+        total += codebleu(preds, refs, lang)["codebleu"] * len(pairs)
+    return round(total / sum(len(p) for p in by_lang.values()), 4)

@@ -1,0 +1,97 @@
+"""Scores of generated outputs by task form, hand-checked, and the seeded sample across tasks."""
+
+import pytest
+
+from minions.evaluation.evaluate import sample_across_tasks
+from minions.evaluation.outputs import compile_scores, reference, score_output, task_codebleu
+
+
+def rec(task, output, lang="java", **kw):
+    return {"id": f"{task}-{len(output)}", "task": task, "lang": lang, "instruction": "do it", "output": output, **kw}
+
+
+def test_every_output_gets_text_scores_against_its_reference():
+    r = rec("doc-generation", "/** Adds two numbers. */")
+    s = score_output(r, "/** Adds two numbers. */")
+    assert s == {"exact_match": 1.0, "edit_similarity": 1.0, "bleu": 1.0}
+    s = score_output(r, "/** Adds two. */")
+    # Levenshtein("/** Adds two numbers. */", "/** Adds two. */") = 8 deletions of " numbers" over 24 chars
+    assert s["exact_match"] == 0.0 and s["edit_similarity"] == pytest.approx(1 - 8 / 24, abs=1e-4)
+    assert 0 < s["bleu"] < 1
+
+
+def test_code_outputs_are_parsed_as_files_or_members():
+    method = "public int add(int a, int b) {\n    return a + b;\n}"
+    assert score_output(rec("implement-method", method), method)["parses"] == 1.0
+    assert (
+        score_output(rec("implement-method", method), "public int add(int a, int b) {\n  return a +")["parses"] == 0.0
+    )
+    cls = "class A {\n    int x;\n}"
+    assert score_output(rec("spring-service", cls), cls)["parses"] == 1.0
+    assert score_output(rec("spring-service", cls), "class A {\n    int x = ;\n}")["parses"] == 0.0
+    assert "parses" not in score_output(rec("code-completion", "a + b;"), "a + b;"), "fragments are not parsed"
+
+
+def test_endpoint_tables_get_the_share_of_restful_rows():
+    table = "| verb | path | request | response |\n|---|---|---|---|\n| GET | /api/posts/{id} | | Post |\n"
+    r = rec("design-restful-api", table, lang=None)
+    assert score_output(r, table)["rest_compliance"] == 1.0
+    bad = table + "| POST | /api/createPost | Post | Post |\n"
+    assert score_output(r, bad)["rest_compliance"] == 0.5, "one row of two breaks a rule (verb in path)"
+    assert score_output(r, "no table at all")["rest_compliance"] == 0.0
+
+
+def test_sql_outputs_are_parsed_and_checked_against_the_sql_rules():
+    r = rec("text-to-sql", "SELECT id FROM posts WHERE id = #{id}", lang="sql")
+    good = score_output(r, "SELECT id FROM posts WHERE id = #{id}")
+    assert good["parses"] == 1.0 and good["sql_compliance"] == 1.0
+    star = score_output(r, "SELECT * FROM posts")
+    assert star["parses"] == 1.0 and star["sql_compliance"] == 0.0
+    assert score_output(r, "SELEC FROM WHERE (")["parses"] == 0.0
+
+
+def test_user_stories_get_their_structure_score():
+    story = (
+        "As a shopper, I want to save my cart so that I can buy later.\n\nAcceptance criteria:\n"
+        "1. Given a cart with items, when I log out, then the items are kept.\n"
+        "2. Given a saved cart, when I log in, then I see the items."
+    )
+    r = rec("user-story", story, lang=None)
+    assert score_output(r, story)["story_structure"] == 1.0
+    assert score_output(r, "Save the cart.")["story_structure"] < 0.5
+
+
+def test_compile_scores_compile_python_and_java_files_and_know_what_they_cannot():
+    records = [
+        rec("write-test", "def test_a():\n    assert 1\n", lang="python"),
+        rec("write-test", "def test_a(:\n", lang="python"),
+        rec("spring-service", "public class A { int f() { return 1; } }"),
+        rec("spring-service", 'public class B { int f() { return "x"; } }'),
+        rec("implement-method", "int f() { return 1; }"),
+        rec("doc-generation", "/** x */"),
+    ]
+    found = compile_scores(records, [r["output"] for r in records])
+    assert [f.get("compiles") for f in found] == [1.0, 0.0, 1.0, 0.0, None, None]
+    assert found[5] == {}, "not code: no compile rung"
+
+
+def test_task_codebleu_is_one_for_identical_code_and_none_for_prose():
+    records = [rec("implement-method", "int f() { return a + b; }"), rec("implement-method", "int g() { return 1; }")]
+    assert task_codebleu(records, [r["output"] for r in records]) == 1.0
+    assert task_codebleu(records, ["int f() { return b; }", "void h() {}"]) < 0.8
+    assert task_codebleu([rec("user-story", "As a user", lang=None)], ["As a user"]) is None
+
+
+def test_chat_records_give_their_assistant_turn_as_reference():
+    r = {"task": "t", "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}
+    assert reference(r) == "a"
+
+
+def test_a_short_sample_covers_every_task_and_is_seeded():
+    records = [{"id": f"{t}{i}", "task": t} for t in ("a", "b", "c") for i in range(10)]
+    picked = sample_across_tasks(records, 6, seed=1)
+    assert sorted(r["task"] for r in picked) == ["a", "a", "b", "b", "c", "c"]
+    assert picked == sample_across_tasks(records, 6, seed=1)
+    assert picked != sample_across_tasks(records, 6, seed=2)
+    assert sample_across_tasks(records, None) == records
+    assert len(sample_across_tasks(records[:12], 11)) == 11, "a task with few records leaves room to the others"
