@@ -10,11 +10,7 @@ Every process starts through `_run`, the one place to put a sandbox (resource li
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -44,33 +40,21 @@ class JavaOutcome:
 
 
 def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, bool]:
-    """Run argv in its own process group with a wall-clock timeout; (returncode, stdout, stderr, timed_out).
+    """Run argv in the evaluation sandbox (its own process group, no network, an unprivileged uid when
+    root, a process and output cap) with a wall-clock and CPU budget of `timeout` seconds;
+    (returncode, stdout, stderr, timed_out). The JVM's heap is capped by its own flags, not RLIMIT_AS."""
+    from minions.evaluation.sandbox import Limits, run_sandboxed
 
-    The whole group is killed on timeout, so a program's children die with it.
-    """
-    proc = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        start_new_session=True,
+    limits = Limits(
+        cpu_seconds=timeout * 2,  # two busy threads (the program and the JIT) for the whole budget
+        memory_mb=None,
+        processes=512,  # the JVM's threads count as processes
+        output_bytes=8 << 20,
+        wall_seconds=timeout,
+        file_size_bytes=64 << 20,
     )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        return proc.returncode, out, err, False
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        return proc.returncode, out, err, True
-    finally:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    run = run_sandboxed(argv, cwd, limits)
+    return run.returncode, run.stdout, run.stderr, run.timed_out or run.killed_reason in ("wall", "cpu")
 
 
 def java_tools() -> tuple[str, str]:
@@ -103,13 +87,15 @@ def run_java_programs(
     javac, java = java_tools()
     with tempfile.TemporaryDirectory(prefix="minions-java-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # the sandbox's unprivileged user must pass through to its own folder
         compile_harness(javac, work / "harness")
-        folders = []
-        for i, source in enumerate(sources):
-            folder = work / f"p{i:05d}"
-            folder.mkdir()
-            (folder / "Main.java").write_text(source, encoding="utf-8")
-            folders.append(folder)
+        shards = [list(range(w, len(sources), workers)) for w in range(max(1, min(workers, len(sources))))]
+        folders: list[Path] = [work] * len(sources)
+        for k, shard in enumerate(shards):  # a folder per JVM: the sandbox hands each to its own uid
+            for i in shard:
+                folders[i] = work / f"w{k}" / f"p{i:05d}"
+                folders[i].mkdir(parents=True)
+                (folders[i] / "Main.java").write_text(sources[i], encoding="utf-8")
         outcomes: list[JavaOutcome | None] = [None] * len(sources)
 
         def record(i: int, outcome: JavaOutcome) -> None:
@@ -117,11 +103,14 @@ def run_java_programs(
             if on_result:
                 on_result(i, outcome)
 
-        shards = [list(range(w, len(sources), workers)) for w in range(max(1, min(workers, len(sources))))]
         argv = [java, *JVM_OPTIONS, "-cp", str(work / "harness"), "HumanEvalHarness", str(int(timeout * 1000))]
         argv.append(str(int(COMPILE_ALLOWANCE_S * 1000)))
         with ThreadPoolExecutor(len(shards)) as pool:
-            for f in [pool.submit(_worker, argv, work, shard, folders, timeout, record) for shard in shards]:
+            jobs = [
+                pool.submit(_worker, argv, work / f"w{k}", shard, folders, timeout, record)
+                for k, shard in enumerate(shards)
+            ]
+            for f in jobs:
                 f.result()
     return outcomes  # type: ignore[return-value]
 
