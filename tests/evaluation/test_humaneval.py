@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -188,3 +189,34 @@ def test_all_164_canonical_solutions_pass(tmp_path):
     res = json.loads((tmp_path / "he" / "results.json").read_text())
     failed = [x for x in res["results"] if not x["passed"]]
     assert res["passed"] == 164 and res["pass@1"] == 1.0, failed
+
+
+def test_sampled_runs_report_unbiased_pass_at_k(tmp_path, session_ws):
+    out = tmp_path / "he"
+    args = ["humaneval", "builtin", "--base", "--base-model", "tiny", "--limit", "2", "--max-new-tokens", "8"]
+    r = CliRunner().invoke(app, [*args, "--samples", "3", "--out", str(out), "--workspace", str(session_ws.root)])
+    assert r.exit_code == 0, r.output
+    res = json.loads((out / "results.json").read_text())
+    assert res["problems"] == 2 and res["samples"] == 3 and len(res["results"]) == 6
+    assert sorted({(x["task_id"], x["sample"]) for x in res["results"]}) == sorted(
+        {(t, k) for t in {x["task_id"] for x in res["results"]} for k in range(3)}
+    )
+    assert res["settings"]["decoding"] == "sampled" and res["settings"]["temperature"] == 0.8
+    assert "pass@10" not in res, "pass@k needs at least k samples"
+    r = CliRunner().invoke(app, [*args, "--samples", "2", "--reference", "--out", str(tmp_path / "x")])
+    assert r.exit_code != 0
+
+
+def test_pass_at_k_in_results_is_the_mean_of_the_unbiased_estimator():
+    from minions.evaluation.humaneval import ProblemResult, results_document
+
+    data = Path(__file__)
+    # problem a: 1 of 10 samples passed -> pass@1 0.1, pass@10 1.0; problem b: none -> 0 and 0
+    rows = [ProblemResult("a", k == 3, None, "", "", k) for k in range(10)]
+    rows += [ProblemResult("b", False, "compile", "", "", k) for k in range(10)]
+    res = results_document(rows, "m", data, {}, {})
+    assert res["pass@1"] == 0.05 and res["pass@10"] == 0.5 and res["samples"] == 10 and res["problems"] == 2
+    greedy = results_document(
+        [ProblemResult("a", True, None, "", ""), ProblemResult("b", False, "x", "", "")], "m", data, {}, {}
+    )
+    assert greedy["pass@1"] == 0.5 and greedy["passed"] == 1 and "pass@10" not in greedy

@@ -30,6 +30,11 @@ def humaneval(
     limit: int = typer.Option(None, help="Score a seeded random subset of this many problems.", show_default="all"),
     seed: int = typer.Option(0, help="Seed of the --limit subset."),
     max_new_tokens: int = typer.Option(384, help="Tokens generated at most per problem (a method body)."),
+    samples: int = typer.Option(
+        1, help="Completions per problem: 1 is greedy (pass@1); more are sampled (pass@1, pass@10, pass@100)."
+    ),
+    temperature: float = typer.Option(0.8, help="Sampling temperature (with --samples above 1)."),
+    top_p: float = typer.Option(0.95, help="Nucleus sampling's top_p (with --samples above 1)."),
     batch_size: int = typer.Option(8, help="Prompts generated together (left-padded)."),
     timeout: float = typer.Option(10.0, help="Seconds a program may run before it counts as a timeout."),
     workers: int = typer.Option(2, help="JVMs compiling and running programs side by side."),
@@ -37,7 +42,7 @@ def humaneval(
     force: bool = ForceOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """HumanEval-X (Java) pass@1: complete each problem's method, compile it with its tests, run them.
+    """HumanEval-X (Java) pass@k: complete each problem's method, compile it with its tests, run them.
 
     Exactly one of --reference, --base, --adapter. Generation is greedy plain continuation of the problem's
     code prefix (no chat template, as HumanEval-X is scored), stopped where the class closes. Writes
@@ -53,8 +58,12 @@ def humaneval(
     for name, value in (("--timeout", timeout), ("--workers", workers), ("--max-new-tokens", max_new_tokens)):
         if value <= 0:
             raise UserError(f"{name} must be positive, not {value}")
-    if batch_size < 1:
-        raise UserError(f"--batch-size must be at least 1, not {batch_size}")
+    if batch_size < 1 or samples < 1:
+        raise UserError(f"--batch-size and --samples must be at least 1, not {batch_size} and {samples}")
+    if samples > 1 and (reference or temperature <= 0 or not 0 < top_p <= 1):
+        raise UserError(
+            "--samples above 1 samples from a model: not with --reference; --temperature > 0, 0 < --top-p <= 1"
+        )
     data = check_input_path(data_path(path), "problems file")
     problems = sample_problems(load_problems(data), limit, seed)
     setup_threads()
@@ -64,25 +73,29 @@ def humaneval(
         if reference:
             model, completions = "reference", [p.canonical_solution for p in problems]
         else:
+            decoding = {"samples": samples, "temperature": temperature, "top_p": top_p, "seed": seed}
             model, completions, seconds["generation"] = _generate(
-                problems, adapter, base_model, ws, max_new_tokens, batch_size
+                problems, adapter, base_model, ws, max_new_tokens, batch_size, decoding
             )
-            settings.update(max_new_tokens=max_new_tokens, batch_size=batch_size, decoding="greedy", prompt="plain")
+            settings.update(max_new_tokens=max_new_tokens, batch_size=batch_size, prompt="plain")
+            settings.update({"decoding": "greedy"} if samples == 1 else {"decoding": "sampled", **decoding})
         start = time.monotonic()
-        with progress(("compiling and running", len(problems))) as [advance]:
+        with progress(("compiling and running", len(problems) * samples)) as [advance]:
             results = score(problems, completions, timeout, workers, lambda i, o: advance(o.kind))
         seconds["execution"] = time.monotonic() - start
         res = results_document(results, model, data.resolve(), settings, seconds)
         write_json(tmp / "results.json", res)
         write_manifest(tmp, "humaneval", settings, {"data": res["data"]["sha256"]})
-    log(f"{model}: pass@1 {res['pass@1']} ({res['passed']}/{res['problems']}) in {res['seconds']} s")
+    at_k = ", ".join(f"{k} {v}" for k, v in res.items() if k.startswith("pass@"))
+    log(f"{model}: {at_k} ({res['passed']}/{res['problems'] * samples} programs passed) in {res['seconds']} s")
     path_text = str((out / "results.json").resolve())
     result({**res, "results_path": path_text}, as_json, path_text)
 
 
-def _generate(problems, adapter, base_model, ws, max_new_tokens, batch_size) -> tuple[str, list[str], float]:
-    """(model label, completions, seconds): greedy continuations of the prompts, made into completions."""
-    from minions.evaluation.generate import generate, load_generator
+def _generate(problems, adapter, base_model, ws, max_new_tokens, batch_size, decoding) -> tuple[str, list, float]:
+    """(model label, completions, seconds): greedy continuations of the prompts made into completions,
+    or with decoding["samples"] above 1, that many sampled completions per problem."""
+    from minions.evaluation.generate import generate, load_generator, sample
     from minions.evaluation.humaneval import STOPS, completion_from_generation, generation_prompt
     from minions.models.base import base_hash, resolve_base_model
 
@@ -101,7 +114,9 @@ def _generate(problems, adapter, base_model, ws, max_new_tokens, batch_size) -> 
     else:
         label = "base"
         base_folder = resolve_base_model(base_model, w)
-    log(f"generating with {label} ({len(problems)} problems, greedy, up to {max_new_tokens} new tokens)")
+    n = decoding["samples"]
+    how = "greedy" if n == 1 else f"{n} samples each, temperature {decoding['temperature']}, top_p {decoding['top_p']}"
+    log(f"generating with {label} ({len(problems)} problems, {how}, up to {max_new_tokens} new tokens)")
     start = time.monotonic()
     model, tokenizer = load_generator(base_folder, folder)
     with progress(("generating", len(problems))) as [advance]:
@@ -111,8 +126,26 @@ def _generate(problems, adapter, base_model, ws, max_new_tokens, batch_size) -> 
                 advance()
 
         prompts = [generation_prompt(p) for p in problems]
-        raw = generate(model, tokenizer, prompts, max_new_tokens, STOPS, batch_size, on_batch)
-    completions = [completion_from_generation(p, t) for p, t in zip(problems, raw, strict=True)]
+        if n == 1:
+            raw = generate(model, tokenizer, prompts, max_new_tokens, STOPS, batch_size, on_batch)
+            completions = [completion_from_generation(p, t) for p, t in zip(problems, raw, strict=True)]
+        else:
+            drawn = sample(
+                model,
+                tokenizer,
+                prompts,
+                n,
+                max_new_tokens,
+                STOPS,
+                temperature=decoding["temperature"],
+                top_p=decoding["top_p"],
+                seed=decoding["seed"],
+                batch_size=max(1, batch_size // n),
+                on_batch=on_batch,
+            )
+            completions = [
+                [completion_from_generation(p, t) for t in ts] for p, ts in zip(problems, drawn, strict=True)
+            ]
     return label, completions, time.monotonic() - start
 
 

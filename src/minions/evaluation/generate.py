@@ -42,28 +42,58 @@ def generate(
     """The greedy continuation of each prompt (up to max_new_tokens new tokens), cut before the first
     stop string. Prompts are batched, left-padded; a batch ends when every row has hit a stop string or
     the end-of-sequence token. `on_batch(n)` is called after each batch with its size."""
+    found = _generate(model, tokenizer, prompts, max_new_tokens, stops, batch_size, on_batch, {"do_sample": False}, 1)
+    return [texts[0] for texts in found]
+
+
+def sample(
+    model,
+    tokenizer,
+    prompts: list[str],
+    n: int,
+    max_new_tokens: int,
+    stops: list[str],
+    *,
+    temperature: float = 0.8,
+    top_p: float = 0.95,
+    seed: int = 0,
+    batch_size: int = 8,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[list[str]]:
+    """`n` sampled continuations of each prompt (temperature, nucleus `top_p`), cut like `generate`'s.
+    Seeded per batch, so the same seed and batch size give the same samples."""
+    settings = {"do_sample": True, "temperature": temperature, "top_p": top_p}
+    return _generate(model, tokenizer, prompts, max_new_tokens, stops, batch_size, on_batch, settings, n, seed)
+
+
+def _generate(
+    model, tokenizer, prompts, max_new_tokens, stops, batch_size, on_batch, settings: dict, n: int, seed: int = 0
+) -> list[list[str]]:
     import torch
 
     side = tokenizer.padding_side
     tokenizer.padding_side = "left"
     device = next(model.parameters()).device
-    outputs: list[str] = []
+    outputs: list[list[str]] = []
     try:
         for start in range(0, len(prompts), batch_size):
             batch = prompts[start : start + batch_size]
             enc = tokenizer(batch, return_tensors="pt", padding=True).to(device)
+            torch.manual_seed(seed + start)
             with torch.no_grad():
                 ids = model.generate(
                     **enc,
+                    **settings,
                     max_new_tokens=max_new_tokens,
-                    do_sample=False,
                     num_beams=1,
+                    num_return_sequences=n,
                     pad_token_id=tokenizer.pad_token_id,
                     stop_strings=[s for s in stops if s] or None,
                     tokenizer=tokenizer,
                 )
             new = ids[:, enc["input_ids"].shape[1] :]
-            outputs += [cut_at_stops(t, stops) for t in tokenizer.batch_decode(new, skip_special_tokens=True)]
+            texts = [cut_at_stops(t, stops) for t in tokenizer.batch_decode(new, skip_special_tokens=True)]
+            outputs += [texts[i * n : (i + 1) * n] for i in range(len(batch))]
             if on_batch:
                 on_batch(len(batch))
     finally:

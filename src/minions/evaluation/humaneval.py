@@ -42,6 +42,7 @@ class ProblemResult:
     error: str | None  # compile, runtime, assertion or timeout; None when it passed
     detail: str
     completion: str
+    sample: int = 0  # which of a problem's sampled completions (0 when greedy)
 
 
 def data_path(path: str | Path) -> Path:
@@ -148,27 +149,43 @@ def program(problem: Problem, completion: str) -> str:
 
 def score(
     problems: list[Problem],
-    completions: list[str],
+    completions: list[str] | list[list[str]],
     timeout: float = 10.0,
     workers: int = 2,
     on_result: Callable[[int, JavaOutcome], None] | None = None,
 ) -> list[ProblemResult]:
-    """Compile and run every problem's program; one result per problem, in order."""
-    outcomes = run_java_programs(
-        [program(p, c) for p, c in zip(problems, completions, strict=True)], timeout, workers, on_result
-    )
+    """Compile and run every problem's program (or each of its sampled completions, when a problem has
+    a list); one result per program, problem by problem, in order."""
+    jobs = [
+        (p, k, c)
+        for p, cs in zip(problems, completions, strict=True)
+        for k, c in enumerate([cs] if isinstance(cs, str) else cs)
+    ]
+    outcomes = run_java_programs([program(p, c) for p, _, c in jobs], timeout, workers, on_result)
     return [
-        ProblemResult(p.task_id, o.passed, None if o.passed else o.kind, o.detail, c)
-        for p, c, o in zip(problems, completions, outcomes, strict=True)
+        ProblemResult(p.task_id, o.passed, None if o.passed else o.kind, o.detail, c, k)
+        for (p, k, c), o in zip(jobs, outcomes, strict=True)
     ]
 
 
 def results_document(
     results: list[ProblemResult], model: str, data: Path, settings: dict, seconds: dict[str, float]
 ) -> dict:
-    """What results.json holds: pass@1 (greedy: the share of problems passed), counts, the error kinds,
-    each problem's result, the settings and the time taken."""
+    """What results.json holds: pass@1 (greedy: the share of problems passed; sampled: the unbiased
+    estimator averaged over problems, and pass@10 / pass@100 when there are that many samples),
+    counts, the error kinds, each program's result, the settings and the time taken."""
+    from minions.scoring.text import pass_at_k
+
     passed = sum(r.passed for r in results)
+    by_problem: dict[str, list[bool]] = {}
+    for r in results:
+        by_problem.setdefault(r.task_id, []).append(r.passed)
+    n = min((len(v) for v in by_problem.values()), default=1)
+    at_k = {
+        f"pass@{k}": round(sum(pass_at_k(len(v), sum(v), k) for v in by_problem.values()) / len(by_problem), 4)
+        for k in (1, 10, 100)
+        if k <= n and by_problem
+    }
     errors: dict[str, int] = {}
     for r in results:
         if r.error:
@@ -177,8 +194,10 @@ def results_document(
         "schema_version": SCHEMA_VERSION,
         "benchmark": "humaneval-x-java",
         "model": model,
-        "pass@1": round(passed / len(results), 4) if results else 0.0,
-        "problems": len(results),
+        "pass@1": 0.0,
+        **at_k,
+        "problems": len(by_problem),
+        "samples": n,
         "passed": passed,
         "errors": dict(sorted(errors.items())),
         "data": {"path": str(data), "sha256": content_hash(data.read_bytes())},
