@@ -17,9 +17,11 @@ compiled again one source at a time.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,8 +128,13 @@ def ladder(
     return Rungs(lang, parses=True, reasons={"compiles": f"{lang}: parse only", "tests_pass": f"{lang}: parse only"})
 
 
-def compile_java_batch(sources: dict[str, str], workdir: Path | None = None) -> dict[str, CompileResult]:
-    """Compile independent Java sources (key -> code) in one javac run; each key gets its verdict."""
+def compile_java_batch(
+    sources: dict[str, str], workdir: Path | None = None, counted: dict[str, tuple[int, int]] | None = None
+) -> dict[str, CompileResult]:
+    """Compile independent Java sources (key -> code) in one javac run; each key gets its verdict.
+    `counted`: for a key, the lines (first, last) whose errors count; the rest of that source is a
+    stub written here, whose errors say nothing of the code under test."""
+    counted = counted or {}
     if not sources:
         return {}
     scratch = _scratch(workdir)
@@ -142,13 +149,22 @@ def compile_java_batch(sources: dict[str, str], workdir: Path | None = None) -> 
         by_dir = {rel.split("/")[0]: key for key, rel in files.items()}
         attributed = all(d.path.split("/")[0] in by_dir for d in diags)
         if run.killed_reason is None and attributed and (run.returncode == 0 or diags):
-            return {key: _verdict([d for d in diags if d.path == rel], sources[key]) for key, rel in files.items()}
+            return {
+                key: _verdict([d for d in diags if d.path == rel and _in(d.line, counted.get(key))], sources[key])
+                for key, rel in files.items()
+            }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if len(sources) == 1:
         key, code = next(iter(sources.items()))
         return {key: CompileResult(False, error=_short_failure(run))}
-    return {key: next(iter(compile_java_batch({key: code}, workdir).values())) for key, code in sources.items()}
+    return {
+        key: next(iter(compile_java_batch({key: code}, workdir, counted).values())) for key, code in sources.items()
+    }
+
+
+def _in(line: int, span: tuple[int, int] | None) -> bool:
+    return span is None or span[0] <= line <= span[1]
 
 
 # --- Python -------------------------------------------------------------------------------------
@@ -289,11 +305,19 @@ def _verdict(diags: list[_Diag], code: str) -> CompileResult:
             if static:  # import static a.b.C.m: C and m are missing
                 names.add(owner.rsplit(".", 1)[-1])
     real, unresolved = [], set(missing)
+    jdk = jdk_class_names()
+    from_jdk = {t.rsplit(".", 1)[1] for _, t, star in _IMPORT.findall(code) if not star and _jdk(t.rsplit(".", 1)[0])}
     for d in diags:
         kind, _, name = d.symbol.partition(" ")
         if _MISSING_PACKAGE.match(d.message) and d.message.split()[1] in missing:
             continue
         if d.message == "cannot find symbol" and (name in names or (wildcard and kind == "class")):
+            unresolved.add(name)
+            continue
+        # a class that is neither the JDK's nor written here: the repository's own or a library's,
+        # which an offline compile cannot have (a JDK class is a missing import: a real error)
+        simple = name.split("<")[0]
+        if d.message == "cannot find symbol" and kind == "class" and jdk and simple not in jdk | from_jdk:
             unresolved.add(name)
             continue
         real.append(d)
@@ -302,6 +326,20 @@ def _verdict(diags: list[_Diag], code: str) -> CompileResult:
         detail = f" ({d.symbol})" if d.symbol else ""
         return CompileResult(False, _clip(f"line {d.line}: {d.message}{detail}"), tuple(sorted(unresolved)))
     return CompileResult(None, None, tuple(sorted(unresolved)))
+
+
+@functools.cache
+def jdk_class_names() -> frozenset[str]:
+    """Simple names of the JDK's public top-level classes in java.* and javax.* (from the runtime
+    image, `jimage list`, about a second once per process); empty when jimage is missing."""
+    javac = shutil.which("javac")
+    jimage = shutil.which("jimage")
+    if not javac or not jimage:
+        return frozenset()
+    home = Path(os.path.realpath(javac)).parents[1]
+    run = subprocess.run([jimage, "list", str(home / "lib" / "modules")], capture_output=True, text=True, check=False)
+    names = re.findall(r"^\s+javax?/(?:[\w/]+/)?([A-Z]\w*)\.class$", run.stdout, re.M)
+    return frozenset(names)
 
 
 def _jdk(package: str) -> bool:

@@ -3,10 +3,12 @@
 Every record: exact match, edit similarity and sentence BLEU against the reference output. Then by
 the task's declared output form (`filters.outputs`):
 - code (`file`, `member`): `parses` (tree-sitter, a member inside its language's wrapper); and the
-  compile rung of the ladder (`evaluation.ladder`): Python outputs with py_compile, Java files with
-  javac in one batch per model. `compiles` is 1 or 0, and None when it cannot be known offline:
-  Kotlin and other languages, a Java member (it needs its class), or only missing third-party names
-  (then `unresolved` is 1). The task's CodeBLEU is computed over all its records (a corpus score).
+  compile rung of the ladder (`evaluation.ladder`): Python outputs with py_compile, Java files and
+  Java members (inside a stub of their class made from the outline in the record's input:
+  `evaluation.stubs`) with javac, in one batch per model. `compiles` is 1 or 0, and None when it
+  cannot be known offline: Kotlin and other languages, a Java member without an outline, or only
+  missing names of the repository or its libraries (then `unresolved` is 1). The task's CodeBLEU is
+  computed over all its records (a corpus score).
 - `sql`: `parses` (sqlglot) and `sql_compliance` (no SQL rule of `conventions.sql` broken).
 - `endpoints`: `rest_compliance`, the share of the table's endpoints that break no REST rule of
   `conventions.rest` (0 when the output has no endpoint row).
@@ -71,15 +73,20 @@ def compile_scores(records: list[dict], outputs: list[str]) -> list[dict[str, fl
     """The compile rung for each output: `compiles` (1, 0, or None when unknowable offline) and
     `unresolved` (1 when only missing third-party names stopped it). Java files compile in one javac run."""
     from minions.evaluation.ladder import compile_java_batch, ladder
+    from minions.evaluation.stubs import focal_outline, java_member_file
 
     found: list[dict[str, float | None]] = [{} for _ in records]
     java: dict[str, str] = {}
+    counted: dict[str, tuple[int, int]] = {}
     for i, (record, output) in enumerate(zip(records, outputs, strict=True)):
         form, lang = output_form(record.get("task", "")), record.get("lang")
         if form not in ("file", "member"):
             continue
+        outline = focal_outline(record.get("input", "")) if form == "member" and lang == "java" else None
         if lang == "java" and form == "file":
             java[str(i)] = output
+        elif outline is not None and output.strip():
+            java[str(i)], counted[str(i)] = java_member_file(output, outline)
         elif lang == "python":
             with tempfile.TemporaryDirectory(prefix="minions-compile-") as tmp:
                 rungs = ladder(output, "python", workdir=Path(tmp))
@@ -87,7 +94,7 @@ def compile_scores(records: list[dict], outputs: list[str]) -> list[dict[str, fl
         else:
             found[i] = {"compiles": None, "unresolved": 0.0}
     if java:
-        for key, result in compile_java_batch(java).items():
+        for key, result in compile_java_batch(java, counted=counted).items():
             found[int(key)] = {"compiles": _flag(result.compiles), "unresolved": float(bool(result.unresolved))}
     return found
 

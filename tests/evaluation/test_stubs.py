@@ -1,0 +1,76 @@
+"""Stubs from the outline: a generated Java member compiles inside its class, its errors count, the
+stub's and the repository's missing types do not."""
+
+from minions.evaluation.ladder import compile_java_batch, jdk_class_names
+from minions.evaluation.outputs import compile_scores
+from minions.evaluation.stubs import focal_outline, java_member_file, parse_outline, split_top
+
+OUTLINE = """@Service class com.example.shop.catalog.CatalogService(ProductRepository) : Base
+- fields: productRepository:ProductRepository, limits:Map<String, Integer>
+- methods: getProduct(long): Product, countAll(): int, isOpen(): boolean, names(): List<String>, touch(String, int): void
+- private methods: check(Product): void"""
+
+INPUT = f"File: shop/CatalogService.java\nClass outline:\n```\n{OUTLINE}\n```\nMethod to implement:\n```java\nint countAll()\n```"
+
+
+def test_split_top_keeps_generics_together():
+    assert split_top("a(): Map<String, Integer>, b(int, long): void") == [
+        "a(): Map<String, Integer>",
+        "b(int, long): void",
+    ]
+
+
+def test_an_outline_is_read_line_by_line():
+    o = parse_outline(OUTLINE)
+    assert (o.kind, o.package, o.name) == ("class", "com.example.shop.catalog", "CatalogService")
+    assert o.fields == (("productRepository", "ProductRepository"), ("limits", "Map<String, Integer>"))
+    assert o.methods[0] == ("getProduct", ("long",), "Product") and o.methods[4] == ("touch", ("String", "int"), "void")
+    assert o.methods[-1] == ("check", ("Product",), "void"), "private helpers are stubbed too"
+    assert focal_outline(INPUT) == o and focal_outline("no fences") is None
+    assert parse_outline("interface com.a.Repo : JpaRepository<Product, Long>").kind == "interface"
+
+
+def test_the_member_sits_in_a_stub_of_its_class_with_its_line_span():
+    member = "public int countAll() {\n    return limits.size();\n}"
+    source, (first, last) = java_member_file(member, parse_outline(OUTLINE))
+    lines = source.splitlines()
+    assert lines[0].startswith("import java.util.*;") and lines[1] == "public class CatalogService {"
+    assert "    static ProductRepository productRepository;" in lines
+    assert (
+        "    static boolean isOpen() { return false; }" in lines
+        and "    static int countAll() { return 0; }" not in lines
+    )
+    assert "    static void touch(String a0, int a1) { }" in lines
+    assert lines[first - 1 : last] == member.splitlines()
+
+
+def test_a_member_using_its_class_compiles_and_a_broken_one_does_not():
+    o = parse_outline(OUTLINE)
+    good = (
+        'public int countAll() {\n    if (isOpen()) { touch("x", 1); }\n    return limits.size() + names().size();\n}'
+    )
+    wrong_type = "public int countAll() {\n    return names();\n}"
+    undefined = "public int countAll() {\n    return nope + 1;\n}"
+    repo_type = "public int countAll() {\n    Product p = getProduct(1L);\n    return p == null ? 0 : 1;\n}"
+    missing_import = "public int countAll() {\n    ArrayList<String> a = new ArrayList<>();\n    return a.size();\n}"
+    sources, counted = {}, {}
+    for key, member in [("good", good), ("type", wrong_type), ("undefined", undefined), ("repo", repo_type),
+                        ("import", missing_import)]:  # fmt: skip
+        sources[key], counted[key] = java_member_file(member, o)
+    found = compile_java_batch(sources, counted=counted)
+    assert found["good"].compiles is True, "the stub's own missing types are not the member's"
+    assert found["type"].compiles is False and "incompatible types" in found["type"].error
+    assert found["undefined"].compiles is False and "nope" in found["undefined"].error
+    assert found["repo"].compiles is None and "Product" in found["repo"].unresolved
+    assert found["import"].compiles is True, "the stub imports java.util.*, as the member's file would"
+
+
+def test_compile_scores_use_the_outline_for_java_members():
+    record = {"task": "implement-method", "lang": "java", "input": INPUT, "output": ""}
+    found = compile_scores([record, record], ["int countAll() { return 1; }", 'int countAll() { return "x"; }'])
+    assert [f["compiles"] for f in found] == [1.0, 0.0]
+
+
+def test_the_jdk_names_come_from_the_runtime_image():
+    names = jdk_class_names()
+    assert {"List", "Optional", "BigDecimal", "LocalDate", "ArrayList"} <= names and "Product" not in names
