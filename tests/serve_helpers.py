@@ -86,3 +86,11 @@ class InThread:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+
+
+def workspace_with_tiny(shared, folder: Path) -> Path:
+    """A new workspace at `folder` holding a copy of `shared`'s prepared tiny model (no rebuild)."""
+    import shutil
+
+    shutil.copytree(shared.dir("models", "tiny"), folder / "models" / "tiny")
+    return folder

@@ -39,6 +39,12 @@ _TABLES = {
     "adapters": "name TEXT NOT NULL, version INTEGER NOT NULL, path TEXT, base_model TEXT, base_hash TEXT, "
     "dataset_id TEXT, team TEXT, created REAL, meta TEXT, eval_scores TEXT, PRIMARY KEY (name, version)",
     "evaluations": "id TEXT PRIMARY KEY, path TEXT, adapter TEXT, dataset_id TEXT, created REAL",
+    # one row per comparison marked on the server's /ui page (minions.serving.preferences): prompt is
+    # the JSON messages, outputs JSON [{model, output}], chosen a model id or NULL for a tie, team the
+    # caller's team from its API key ("" without keys; never the key). A new table, so an older
+    # catalog gets it when opened (CREATE TABLE IF NOT EXISTS below): no migration step.
+    "preferences": "id TEXT PRIMARY KEY, created REAL, record_id TEXT, task TEXT, prompt TEXT, outputs TEXT, "
+    "chosen TEXT, team TEXT",
 }
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS dataset_records_version ON dataset_records (version)",

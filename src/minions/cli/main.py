@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from minions import __version__
-from minions.cli import adapters, data, datasets, humaneval, model, run, serve, train
+from minions.cli import adapters, data, datasets, humaneval, model, preferences, run, serve, train
 from minions.cli.common import err
 from minions.errors import UserError
 
@@ -20,7 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (run, data, datasets, train, model, adapters, serve, humaneval):
+for module in (run, data, datasets, train, model, adapters, serve, humaneval, preferences):
     module.register(app)
 
 

@@ -12,6 +12,7 @@ import typer
 
 from minions.cli.common import WorkspaceOpt, log, setup_threads, workspace
 from minions.errors import UserError
+from minions.workspace import check_input_path
 
 
 def serve(
@@ -35,10 +36,15 @@ def serve(
     request_timeout: float = typer.Option(300.0, min=1, help="Seconds a request may take before a 504."),
     max_body_kb: int = typer.Option(1024, min=1, help="Largest request body in KiB; larger get a 413."),
     threads: int = typer.Option(1, min=1, help="torch CPU threads."),
+    eval_data: Path = typer.Option(
+        None, "--eval-data", help="Dataset folder (from `minions build`) whose eval.jsonl records /ui offers."
+    ),
     ws: Path = WorkspaceOpt,
 ) -> None:
     """Serve a base model and its adapters over the OpenAI API: /v1/models, /v1/chat/completions,
-    /v1/completions (suffix: fill-in-the-middle), streaming; /health, /metrics and /admin/adapters.
+    /v1/completions (suffix: fill-in-the-middle), streaming; /health, /metrics and /admin/adapters;
+    /ui, a page that compares models' outputs side by side and keeps which is better (in the workspace;
+    `minions preferences export` writes them as preference pairs).
 
     Clients pick `base`, the base model's name, an adapter's name (its latest version) or name@N in
     `model`. Requests for different adapters are generated together in one batch.
@@ -57,6 +63,11 @@ def serve(
         from minions.serving.vllm import check_vllm_available
 
         check_vllm_available()  # before resolving and hashing a large base model
+    from minions.serving.compare import load_eval_records
+
+    if eval_data is not None and engine_name == "vllm":
+        raise UserError("--eval-data is for the /ui page, which the transformers engine serves; drop one of them")
+    records = load_eval_records(check_input_path(eval_data, "--eval-data")) if eval_data is not None else []
     key_file = api_keys or key_file_from_env()
     keys = load_keys(key_file) if key_file else None
     if keys is None and not _loopback(host):
@@ -83,14 +94,16 @@ def serve(
         max_body_bytes=max_body_kb * 1024,
         request_timeout_s=request_timeout,
     )
-    served = Served(engine, catalog, limits, keys, fim)
+    served = Served(engine, catalog, limits, keys, fim, workspace=w, eval_records=records)
     log(
         f"minions serve: {base_model} with {len(models)} adapter(s); batch {max_batch}, queue {max_waiting}, "
         f"{max_loaded} adapters in memory, context {context}, timeout {request_timeout:g} s, "
         f"body {max_body_kb} KiB; "
         + (f"API keys for {', '.join(keys.teams)}" if keys else "no API keys: loopback only")
     )
-    log(f"serving {', '.join(catalog.ids())} on http://{host}:{bound}/v1")
+    if records:
+        log(f"/ui offers {len(records)} eval record(s) from {eval_data}")
+    log(f"serving {', '.join(catalog.ids())} on http://{host}:{bound}/v1 (compare them at /ui)")
     config = uvicorn.Config(
         create_app(served), host=host, port=bound, log_level="warning", timeout_graceful_shutdown=30
     )

@@ -12,6 +12,14 @@ import uuid
 from dataclasses import dataclass
 
 
+class ApiError(Exception):
+    """An error answered in the OpenAI shape."""
+
+    def __init__(self, status: int, message: str, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
 @dataclass(frozen=True)
 class Choice:
     """One generated choice: its text and why it ended."""

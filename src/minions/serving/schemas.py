@@ -83,3 +83,22 @@ class AdapterRef(BaseModel):
     """An admin request naming an adapter: `name`, `name@N` or an adapter folder."""
 
     adapter: str = Field(min_length=1)
+
+
+class CompareRequest(BaseModel):
+    """/ui: generate for two or more models on an eval record (`record_id`) or typed text."""
+
+    models: list[str] = Field(min_length=2, max_length=MAX_CHOICES)
+    record_id: str | None = None
+    instruction: str | None = None
+    input: str = ""
+    task: str | None = Field(None, max_length=64)
+    max_tokens: int | None = Field(None, ge=1)
+
+
+class MarkRequest(BaseModel):
+    """/ui: which output of a comparison is better (`chosen`: its model id), or `tie`."""
+
+    comparison: str = Field(min_length=1, max_length=64)
+    chosen: str | None = None
+    tie: bool = False

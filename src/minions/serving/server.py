@@ -2,7 +2,8 @@
 
 `GET /health`, `GET /metrics` (Prometheus), `GET /v1/models`, `POST /v1/chat/completions`,
 `POST /v1/completions` (with `suffix`: fill-in-the-middle), streaming over server-sent events in
-the chunk format the official client parses, and admin endpoints to load and unload adapters.
+the chunk format the official client parses, admin endpoints to load and unload adapters, and the
+/ui page that compares models side by side (minions.serving.ui_routes).
 Every error is an OpenAI error body (`{"error": {...}}`), router errors and bad JSON included.
 """
 
@@ -13,7 +14,7 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -25,9 +26,13 @@ from minions.models.fim import FimTokens, fim_prompt
 from minions.serving import responses
 from minions.serving.auth import OPEN, Caller, KeyBook
 from minions.serving.catalog import Catalog, ServedModel
+from minions.serving.compare import EvalRecord
 from minions.serving.engine import Engine, QueueFull, Sampling, Sequence
 from minions.serving.metrics import Metrics
+from minions.serving.responses import ApiError
 from minions.serving.schemas import AdapterRef, ChatRequest, CompletionRequest, Generation
+from minions.serving.ui_routes import Hooks, add_ui
+from minions.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -41,14 +46,6 @@ class Limits:
     request_timeout_s: float = 300.0
 
 
-class ApiError(Exception):
-    """An error answered in the OpenAI shape."""
-
-    def __init__(self, status: int, message: str, code: str | None = None):
-        super().__init__(message)
-        self.status, self.message, self.code = status, message, code
-
-
 @dataclass
 class Served:
     """Everything a request needs: the engine, what it serves, the keys, the limits, the metrics."""
@@ -59,6 +56,8 @@ class Served:
     keys: KeyBook | None = None
     fim: FimTokens | None = None
     metrics: Metrics | None = None
+    workspace: Workspace | None = None  # where /ui stores its marks (None: marking is refused)
+    eval_records: list[EvalRecord] = field(default_factory=list)  # what /ui offers to pick from
 
     def __post_init__(self):
         self.metrics = self.metrics or Metrics()
@@ -134,7 +133,11 @@ def create_app(served: Served) -> FastAPI:
 
     @app.post("/v1/chat/completions")
     async def chat(req: ChatRequest, request: Request):
-        model = model_for(caller_of(request), req.model)
+        return await chat_answer(req, request, caller_of(request))
+
+    async def chat_answer(req: ChatRequest, request: Request, caller: Caller):
+        """A chat completion for a caller: the adapter's template and system prompt, its stops."""
+        model = model_for(caller, req.model)
         messages = [{"role": "system" if m.role == "developer" else m.role, "content": m.text()} for m in req.messages]
         if model.system_prompt and messages[0]["role"] != "system":
             # an adapter answers best in the format it was trained on
@@ -350,6 +353,7 @@ def create_app(served: Served) -> FastAPI:
         await asyncio.to_thread(engine.unload, model.folder)
         return {"id": model.id, "loaded": False}
 
+    add_ui(app, served, Hooks(caller_of, model_for, chat_answer))
     return app
 
 
