@@ -13,7 +13,7 @@ from pathlib import Path
 
 import uvicorn
 
-from helpers import ROOT
+from helpers import ROOT, run_cli
 
 START_TIMEOUT_S = 120  # loading the tiny model takes a few seconds; a slow CI machine gets headroom
 
@@ -94,3 +94,17 @@ def workspace_with_tiny(shared, folder: Path) -> Path:
 
     shutil.copytree(shared.dir("models", "tiny"), folder / "models" / "tiny")
     return folder
+
+
+def ui_server_args(adapters: dict[str, Path], eval_data: Path, ws: Path) -> list[str]:
+    """`minions serve` arguments for the /ui tests: tiny, the adapters by folder, the eval records."""
+    served = [x for folder in adapters.values() for x in ("--adapter", str(folder))]
+    return ["--base-model", "tiny", *served, "--eval-data", str(eval_data), "--workspace", str(ws)]
+
+
+def export_preferences(ws: Path, out: Path) -> tuple[list[dict], str]:
+    """The pairs `minions preferences export` writes for a workspace, and its stderr."""
+    p = run_cli("preferences", "export", "--out", str(out), "--workspace", str(ws))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == str(out.resolve())
+    return [json.loads(line) for line in out.read_text().splitlines()], p.stderr

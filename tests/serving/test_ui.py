@@ -8,14 +8,13 @@ import secrets
 import sqlite3
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from helpers import run_cli
 from minions.records import SYSTEM_PROMPT
 from minions.serving.compare import output_scores
-from serve_helpers import start_server, workspace_with_tiny
+from serve_helpers import export_preferences, start_server, ui_server_args, workspace_with_tiny
 from serving.conftest import STORY
 
 SAY_HI = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "Say hi"}]
@@ -31,11 +30,6 @@ def call(url: str, path: str, body: dict | None = None, key: str | None = None) 
             return r.status, json.loads(r.read()), dict(r.headers)
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read()), dict(e.headers)
-
-
-def ui_server_args(ui_adapters, ui_eval_data, ws: Path) -> list[str]:
-    adapters = [x for name in ("hello", "bye") for x in ("--adapter", str(ui_adapters[name]))]
-    return ["--base-model", "tiny", *adapters, "--eval-data", str(ui_eval_data), "--workspace", str(ws)]
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +136,6 @@ def test_bad_compare_requests_are_refused(open_ui, body, status, says):
     assert got == status and says in answer["error"]["message"], answer
 
 
-def export(ws: Path, out: Path) -> tuple[list[dict], str]:
-    p = run_cli("preferences", "export", "--out", str(out), "--workspace", str(ws))
-    assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == str(out.resolve())
-    return [json.loads(line) for line in out.read_text().splitlines()], p.stderr
-
-
 def test_marks_are_stored_and_exported_as_preference_pairs(open_ui, tmp_path):
     url, ws = open_ui
     _, c, _ = call(url, "/ui/api/compare", {"models": ["hello", "tiny", "bye"], "record_id": "hi-1", "max_tokens": 6})
@@ -170,7 +157,7 @@ def test_marks_are_stored_and_exported_as_preference_pairs(open_ui, tmp_path):
         got, body, _ = call(url, "/ui/api/marks", bad)
         assert got == status and says in body["error"]["message"], body
 
-    pairs, stderr = export(ws, tmp_path / "prefs.jsonl")
+    pairs, stderr = export_preferences(ws, tmp_path / "prefs.jsonl")
     assert "2 mark(s), 2 pair(s) written, 1 tie(s)" in stderr
     assert pairs == [
         {
@@ -235,7 +222,7 @@ def test_keys_follow_the_v1_rules_and_the_team_is_stored_never_the_key(keyed_ui,
 
     rows = sqlite3.connect(ws / "catalog.sqlite").execute("SELECT team, chosen, record_id FROM preferences").fetchall()
     assert rows == [("team", "hello", "hi-1")]
-    pairs, _ = export(ws, tmp_path / "prefs.jsonl")
+    pairs, _ = export_preferences(ws, tmp_path / "prefs.jsonl")
     assert [(p["chosen_model"], p["rejected_model"]) for p in pairs] == [("hello", "tiny")]
     written = [p for p in ws.rglob("*") if p.is_file()] + [tmp_path / "prefs.jsonl", log]
     assert ws / "catalog.sqlite" in written

@@ -1,6 +1,6 @@
 """The /ui page: compare models side by side on an eval record or typed text, and mark the better output.
 
-`GET /ui` is one plain HTML page (with `ui.js` and `ui.css` from the package's `serving/ui/` folder;
+`GET /ui` is one plain HTML page (with `ui.js`, `ui.css` and an icon from the package's `serving/ui/` folder;
 nothing from the internet). Its JSON API, under the same keys and allow-lists as /v1:
 
 | route | what |
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 UI_MAX_TOKENS = 512
 UI_DEFAULT_TOKENS = 128
 KEPT_COMPARISONS = 256
-STATIC = {"ui.js": "text/javascript", "ui.css": "text/css"}
+STATIC = {"ui.js": "text/javascript", "ui.css": "text/css", "favicon.svg": "image/svg+xml"}
 # the page loads nothing from elsewhere, and nothing may frame it
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",

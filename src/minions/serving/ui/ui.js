@@ -60,7 +60,7 @@ async function start() {
   try {
     const [models, records] = await Promise.all([api("/v1/models"), api("/ui/api/records")]);
     showModels(models.data.map((m) => m.id));
-    showTasks(records.tasks);
+    await showTasks(records.tasks);
   } catch (e) {
     if (e.status === 401) {
       sessionStorage.removeItem(KEY_STORE);
@@ -92,7 +92,7 @@ function showTasks(tasks) {
   const select = $("task");
   select.replaceChildren();
   const names = tasks.map((t) => t.task);
-  for (const t of tasks) select.append(option(t.task, `${t.task} (${t.count} records)`));
+  for (const t of tasks) select.append(option(t.task, `${t.task} (${t.count} record${t.count === 1 ? "" : "s"})`));
   for (const t of [...STORY_TASKS, TYPED]) if (!names.includes(t)) select.append(option(t, t));
   $("record-label").hidden = tasks.length === 0;
   return taskChanged();
@@ -119,10 +119,14 @@ async function taskChanged() {
 async function recordChanged() {
   const id = $("record").value;
   const typed = id === "";
+  const wasRecord = $("instruction").readOnly;
   for (const name of ["instruction", "input"]) $(name).readOnly = !typed;
   if (typed) {
-    $("instruction").value = "";
-    $("input").value = "";
+    if (wasRecord) {
+      // leaving a record: its text goes; what the user typed stays
+      $("instruction").value = "";
+      $("input").value = "";
+    }
     $("reference-box").hidden = true;
     return;
   }
