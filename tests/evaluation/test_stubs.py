@@ -7,10 +7,14 @@ from minions.evaluation.stubs import focal_outline, java_member_file, parse_outl
 
 OUTLINE = """@Service class com.example.shop.catalog.CatalogService(ProductRepository) : Base
 - fields: productRepository:ProductRepository, limits:Map<String, Integer>
-- methods: getProduct(long): Product, countAll(): int, isOpen(): boolean, names(): List<String>, touch(String, int): void
+- methods: getProduct(long): Product, countAll(): int, isOpen(): boolean, names(): List<String>, \
+touch(String, int): void
 - private methods: check(Product): void"""
 
-INPUT = f"File: shop/CatalogService.java\nClass outline:\n```\n{OUTLINE}\n```\nMethod to implement:\n```java\nint countAll()\n```"
+INPUT = (
+    f"File: shop/CatalogService.java\nClass outline:\n```\n{OUTLINE}\n```\n"
+    "Method to implement:\n```java\nint countAll()\n```"
+)
 
 
 def test_split_top_keeps_generics_together():
