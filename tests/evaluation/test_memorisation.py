@@ -156,6 +156,8 @@ def test_the_index_is_the_same_on_every_build(tokenizer, words):
     two = TrainingIndex.build(["".join(b), "".join(a)], tokenizer)
     assert np.array_equal(one.hashes, two.hashes)
     assert list(one.hashes) == sorted(set(one.hashes.tolist()))
+    repeated = TrainingIndex.build(["".join(a), "".join(b), "".join(a)], tokenizer)
+    assert np.array_equal(repeated.hashes, one.hashes), "a window seen twice is kept once"
 
 
 # --- exposure arithmetic, by hand ---

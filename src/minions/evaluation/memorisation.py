@@ -5,7 +5,10 @@ tokens of each training output (base model's tokenizer, no special tokens). A ge
 reproduces the training set when any of its `n`-token windows is in the index. Windows never span
 two training outputs. The hash is a polynomial over splitmix64-mixed token ids, modulo 2^64, computed
 with numpy over whole batches: the same on every run and machine. A query window hits a wrong entry
-with probability about (windows indexed) / 2^64: 1e-12 for 15 million windows.
+with probability about (windows indexed) / 2^64: 1e-12 for 15 million windows. Measured on 2 shared
+cores: 100,000 synthetic code outputs (59 M characters) index in about 40 s, tokenizing most of it,
+into 15 M windows (117 MiB) with the tiny tokenizer, 12 M (94 MiB) with SmolLM2's; peak memory about
+400 MiB above the texts themselves.
 
 Canary exposure ("The Secret Sharer", Carlini et al. 2019): with R the secret plus candidates of the
 same format, exposure = log2|R| - log2(rank of the secret in R by model log-likelihood), rank 1 the
@@ -18,6 +21,7 @@ import math
 import random
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -62,9 +66,17 @@ def window_hashes(token_ids: Sequence[int], n: int = WINDOW) -> np.ndarray:
 
 def _batch_hashes(token_lists: list[list[int]], n: int) -> np.ndarray:
     lengths = [len(t) for t in token_lists]
-    ids = np.fromiter((i for t in token_lists for i in t), dtype=np.int64, count=sum(lengths))
+    ids = np.fromiter(chain.from_iterable(token_lists), dtype=np.int64, count=sum(lengths))
     doc = np.repeat(np.arange(len(token_lists)), lengths)
     return _hashes_of(ids, doc, n)
+
+
+def _distinct(hashes: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique's hash path is several times slower on uint64)."""
+    if not len(hashes):
+        return hashes
+    hashes = np.sort(hashes)
+    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
 
 
 def _tokenize(tokenizer, texts: list[str]) -> list[list[int]]:
@@ -92,11 +104,11 @@ class TrainingIndex:
             batch.append(text)
             count += 1
             if len(batch) == BATCH:
-                parts.append(np.unique(_batch_hashes(_tokenize(tokenizer, batch), n)))
+                parts.append(_distinct(_batch_hashes(_tokenize(tokenizer, batch), n)))
                 batch = []
         if batch:
-            parts.append(np.unique(_batch_hashes(_tokenize(tokenizer, batch), n)))
-        hashes = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+            parts.append(_distinct(_batch_hashes(_tokenize(tokenizer, batch), n)))
+        hashes = _distinct(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
         return cls(hashes, tokenizer, n, count)
 
     @classmethod
