@@ -65,8 +65,13 @@ def test_two_adapters_side_by_side_with_deltas_report_and_registry(trained, tmp_
         losses = [x["loss"][name] - x["loss"]["base"] for x in r["records"]]
         assert d["delta"] == pytest.approx(sum(losses) / len(losses), abs=1e-3), "the delta is the paired mean"
         assert r["models"][name]["eval_loss"] < r["models"]["base"]["eval_loss"], "trained on these records"
+    memo = r["memorisation"]
+    assert memo["window_tokens"] == 50 and memo["train_records"] == 18 and set(memo["share"]) == {"base", "one", "two"}
+    for name in ("one", "two"):
+        assert memo["adapter_minus_base"][name] == pytest.approx(memo["share"][name] - memo["share"]["base"], abs=1e-4)
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 2, "metrics by model and the training curves"
+    assert 'id="memorisation"' in html
     assert 'id="by-task"' in html and "Worst examples" in html
     shown = json.loads(run_cli("adapters", "show", "two", "--json", "--workspace", str(ws)).stdout)["eval_scores"]
     assert shown["eval_loss"] == r["models"]["two"]["eval_loss"] and "edit_similarity" in shown

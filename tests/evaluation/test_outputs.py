@@ -95,3 +95,40 @@ def test_a_short_sample_covers_every_task_and_is_seeded():
     assert picked != sample_across_tasks(records, 6, seed=2)
     assert sample_across_tasks(records, None) == records
     assert len(sample_across_tasks(records[:12], 11)) == 11, "a task with few records leaves room to the others"
+
+
+# five mutants (negated condition, >= -> >, 100 -> 101, 10 -> 11, 0 -> 1): the boundary checks kill them all
+CLAMP = "def discount(total):\n    if total >= 100:\n        return 10\n    return 0\n"
+STRONG = (
+    "from shop.util import discount\n\n\ndef test_discount():\n    assert discount(100) == 10\n"
+    "    assert discount(99) == 0\n    assert discount(150) == 10\n"
+)
+
+
+def write_test_record(code=CLAMP, ref=STRONG):
+    text = f"Code under test (shop/util.py):\n```python\n{code}```\nTest file: tests/test_util.py"
+    return {"id": "w", "task": "write-test", "lang": "python", "instruction": "Write a test", "input": text,
+            "output": ref}  # fmt: skip
+
+
+def test_generated_python_tests_get_pass_and_mutation_kill_when_the_reference_runs():
+    from minions.evaluation.outputs import generated_test_scores, runnable_test_case
+
+    record = write_test_record()
+    assert runnable_test_case(record) == (CLAMP, "shop.util")
+    weak = "from shop.util import discount\n\n\ndef test_discount():\n    discount(5)\n"
+    wrong = "from shop.util import discount\n\n\ndef test_discount():\n    assert discount(5) == 10\n"
+    found = generated_test_scores([record], {"strong": [STRONG], "weak": [weak], "wrong": [wrong]})
+    assert found["strong"][0] == {"test_passes": 1.0, "mutation_kill": 1.0}
+    assert found["weak"][0] == {"test_passes": 1.0, "mutation_kill": 0.0}, "it asserts nothing: no mutant dies"
+    assert found["wrong"][0] == {"test_passes": 0.0, "mutation_kill": 0.0}
+
+
+def test_a_code_excerpt_its_reference_test_cannot_run_on_is_not_scored():
+    from minions.evaluation.outputs import generated_test_scores, runnable_test_case
+
+    partial = "def discount(total):\n    return _rate(total)\n"  # its helper is not in the record
+    record = write_test_record(code=partial)
+    assert runnable_test_case(record) is None
+    assert generated_test_scores([record], {"base": [STRONG]}) == {"base": [{}]}
+    assert runnable_test_case({**record, "task": "implement-method"}) is None

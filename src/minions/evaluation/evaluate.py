@@ -10,8 +10,9 @@ from minions.adapters.meta import check_base, read_adapter_meta
 from minions.datasets.read import load_records
 from minions.errors import UserError
 from minions.evaluation.generate import generate
+from minions.evaluation.memorisation import WINDOW, TrainingIndex
 from minions.evaluation.metrics import METRICS, record_losses
-from minions.evaluation.outputs import compile_scores, score_output, task_codebleu
+from minions.evaluation.outputs import compile_scores, generated_test_scores, score_output, task_codebleu
 from minions.evaluation.report import write_report
 from minions.models.base import base_hash, load_model
 from minions.models.examples import collate, encode_example
@@ -158,6 +159,9 @@ def evaluate_adapters(
         model.set_adapter(f"a{k}")
         per_model[name] = run(name, templates[k])
     results = _results(records, generated, per_model, names, metas, templates[0], split, seed)
+    train = dataset / "train.jsonl"
+    if generated and train.is_file():
+        results["memorisation"] = _memorisation(load_records(train), tokenizer, per_model, names)
     write_json(out / "results.json", results)
     write_report(out / "report.html", results, adapters, records)
     parents = [(read_manifest(dataset) or {}).get("id"), *((read_manifest(a) or {}).get("id") for a in adapters)]
@@ -180,10 +184,12 @@ def _results(records, generated, per_model, names, metas, template, split, seed)
     """results.json: overall and per-task scores of every model, deltas against the base with
     bootstrap intervals, and each generated record's outputs and scores."""
     gen_scores = {}
+    tests = generated_test_scores(generated, {m: outputs for m, (*_, outputs) in per_model.items()})
     for model_name, (*_, outputs) in per_model.items():
         scores = [score_output(r, o) for r, o in zip(generated, outputs, strict=True)]
-        for s, c in zip(scores, compile_scores(generated, outputs), strict=True):
+        for s, c, t in zip(scores, compile_scores(generated, outputs), tests[model_name], strict=True):
             s.update(c)
+            s.update(t)
         gen_scores[model_name] = scores
     tasks = sorted({r.get("task", "") for r in records})
     by_task = {}
@@ -246,6 +252,19 @@ def _results(records, generated, per_model, names, metas, template, split, seed)
             }
             for i, r in enumerate(generated)
         ],
+    }
+
+
+def _memorisation(train: list[dict], tokenizer, per_model: dict, names: list[str]) -> dict:
+    """The share of each model's generated outputs that reproduce WINDOW tokens of a training output
+    verbatim, and each adapter's share minus the base's (what training added)."""
+    index = TrainingIndex.from_records(train, tokenizer)
+    share = {m: round(index.reproduction_share(outputs), 4) for m, (*_, outputs) in per_model.items()}
+    return {
+        "window_tokens": WINDOW,
+        "train_records": len(train),
+        "share": share,
+        "adapter_minus_base": {n: round(share[n] - share["base"], 4) for n in names},
     }
 
 

@@ -172,15 +172,19 @@ def _in(line: int, span: tuple[int, int] | None) -> bool:
 
 def _python(code: str, tests: str | None, context: dict, scratch: Path, limits: Limits) -> Rungs:
     module = context.get("module") or "solution"
-    _write(scratch, f"{module}.py", code)
+    source = module.replace(".", "/") + ".py"  # a dotted module sits in its packages
+    parts = module.split(".")
+    for k in range(1, len(parts)):
+        _write(scratch, "/".join(parts[:k]) + "/__init__.py", "")
+    _write(scratch, source, code)
     python, env = sandbox_python()
-    check = f"import py_compile; py_compile.compile({module + '.py'!r}, doraise=True)"
+    check = f"import py_compile; py_compile.compile({source!r}, doraise=True)"
     run = run_sandboxed([python, "-c", check], scratch, PYTHON_LIMITS, env=env)
     if not run.ok:
         return Rungs("python", parses=True, compiles=False, error=_python_error(run))
     if tests is None:
         return Rungs("python", parses=True, compiles=True, reasons={"tests_pass": "no tests given"})
-    test_file = f"test_{module}.py"
+    test_file = f"test_{module.replace('.', '_')}.py"
     _write(scratch, test_file, tests)
     argv = [python, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", "--no-header", test_file]
     run = run_sandboxed(argv, scratch, limits, env=env)

@@ -504,7 +504,7 @@ def _python_score(
     tests: str, code: str, context: dict, limit: int, seed: int, workdir: Path | None, timeout_s: float, workers: int
 ) -> KillScore:
     module = context.get("module") or "solution"
-    checked = ladder(tests, "python", context={"module": f"test_{module}"}, workdir=workdir)
+    checked = ladder(tests, "python", context={"module": f"test_{module.replace('.', '_')}"}, workdir=workdir)
     if not checked.compiles:
         return _failed(False, f"the tests do not compile: {checked.error}")
     real = ladder(code, "python", tests=tests, context=context, workdir=workdir)

@@ -14,10 +14,14 @@ the task's declared output form (`filters.outputs`):
   `conventions.rest` (0 when the output has no endpoint row).
 - code that builds SQL in strings: `sql_compliance` on that SQL.
 - user stories: `story_structure` (`scoring.stories`).
+- generated Python tests (write-test), when the record's code under test is whole enough for its own
+  reference test to pass on it: `test_passes` (on the real code) and `mutation_kill`, the share of
+  mutants of the code (`evaluation.mutation`) the test catches.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -96,6 +100,57 @@ def compile_scores(records: list[dict], outputs: list[str]) -> list[dict[str, fl
     if java:
         for key, result in compile_java_batch(java, counted=counted).items():
             found[int(key)] = {"compiles": _flag(result.compiles), "unresolved": float(bool(result.unresolved))}
+    return found
+
+
+_UNDER_TEST = re.compile(r"Code under test \((?P<path>[^)\n]*)\):\n```[^\n]*\n(?P<code>.*?)```", re.S)
+_FROM_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(?:\(([\w\s,]+)\)|([\w ,]+))", re.M)
+_DEFINED = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.M)
+
+
+def runnable_test_case(record: dict) -> tuple[str, str] | None:
+    """(implementation, module) of a Python write-test record whose code under test is whole enough
+    for its own reference test to pass on it (in the sandbox); None otherwise. The module is the one
+    the reference test imports the code's functions from."""
+    from minions.evaluation.ladder import ladder
+
+    if record.get("task") != "write-test" or record.get("lang") != "python":
+        return None
+    found = _UNDER_TEST.search(record.get("input") or "")
+    if not found:
+        return None
+    code, ref = found["code"], reference(record)
+    defined = set(_DEFINED.findall(code))
+    module = next(
+        (
+            m
+            for m, group, line in _FROM_IMPORT.findall(ref)
+            if defined & {n.strip() for n in (group or line).split(",")}
+        ),
+        None,
+    )
+    if module is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="minions-tests-") as tmp:
+        rungs = ladder(code, "python", tests=ref, context={"module": module}, workdir=Path(tmp))
+    return (code, module) if rungs.tests_pass else None
+
+
+def generated_test_scores(records: list[dict], outputs: dict[str, list[str]], limit: int = 12) -> dict[str, list[dict]]:
+    """Per model, for each record that `runnable_test_case` accepts: whether the generated test passes
+    on the real code (`test_passes`) and its mutation-kill score (`mutation_kill`, 0 when it does not
+    pass); {} for the other records. Each record's case is checked once for all models."""
+    from minions.evaluation.mutation import kill_score
+
+    found = {m: [{} for _ in records] for m in outputs}
+    for i, record in enumerate(records):
+        case = runnable_test_case(record)
+        if case is None:
+            continue
+        code, module = case
+        for m, outs in outputs.items():
+            k = kill_score(outs[i], code, "python", context={"module": module}, limit=limit)
+            found[m][i] = {"test_passes": float(k.passes), "mutation_kill": round(k.score, 4)}
     return found
 
 

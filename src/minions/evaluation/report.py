@@ -36,6 +36,13 @@ Prompt template of the base: <code>{{ r.template }}</code>. Deltas are adapter m
 bootstrap 95% interval; a delta is marked better or worse only when its interval excludes 0.</p>
 <h2>Overall</h2>
 {{ table(overall_rows, 'metrics') }}
+{% if r.memorisation %}<h2>Memorisation</h2>
+<p>Share of generated outputs that reproduce {{ r.memorisation.window_tokens }} tokens of a training output
+({{ r.memorisation.train_records }} records) verbatim; an adapter's share minus the base's is what training added.</p>
+<table id="memorisation"><tr><th>model</th><th>share</th><th>minus base</th></tr>
+{% for m, v in r.memorisation.share.items() %}<tr><td>{{ m }}</td><td>{{ '%.4f' % v }}</td>
+<td>{{ '%+.4f' % r.memorisation.adapter_minus_base[m] if m in r.memorisation.adapter_minus_base else '' }}</td></tr>
+{% endfor %}</table>{% endif %}
 <h2>By task</h2>
 <table id="by-task"><tr><th>task</th><th>records</th><th>generated</th><th>eval_loss: base</th>
 {% for n in names %}<th>eval_loss: {{ n }}</th>{% endfor %}</tr>
