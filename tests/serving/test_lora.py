@@ -137,3 +137,23 @@ def test_an_adapter_for_another_base_is_refused_before_the_model_changes(adapter
     with pytest.raises(UserError, match="not as a linear layer"):
         read_lora(tmp_path, model)
     assert {n: type(m).__name__ for n, m in model.named_modules()} == before
+
+
+@pytest.mark.parametrize("masked_columns", [512, 0])
+def test_a_decoding_step_is_right_by_the_masked_matmul_and_by_gathering(adapters, monkeypatch, masked_columns):
+    from minions.serving import lora
+
+    monkeypatch.setattr(lora, "MASKED_COLUMNS", masked_columns)  # 0: every step gathers
+    base, folders = adapters
+    torch.manual_seed(1)
+    ids = torch.randint(5, 200, (4, 1))  # one token per row, as a decoding step feeds
+    routes = [2, None, 0, 1]
+    _, model = load_model(base)
+    bank = LoraBank(model)
+    slots = [bank.add(read_lora(f, model)) for f in folders]
+    with torch.no_grad():
+        bank.route.set([0 if r is None else slots[r] for r in routes])
+        out = model(input_ids=ids).logits
+        for row, r in enumerate(routes):
+            expected = peft_logits(base, None if r is None else folders[r], ids[row : row + 1])
+            torch.testing.assert_close(out[row : row + 1], expected, rtol=1e-4, atol=1e-4)

@@ -22,6 +22,10 @@ from pathlib import Path
 from minions.errors import UserError
 
 PREFIX = "base_model.model."
+# a decoding step multiplies by every slot's A at once up to this many columns (slots x rank); past
+# it, gathering each row's pair is cheaper (measured on a 2-core CPU at 8 rows: 17 slots of rank 16
+# 72 against 98 us a layer, 65 slots 292 against 142)
+MASKED_COLUMNS = 512
 # Config keys of LoRA variants whose weights or maths are not plain LoRA: each must be off.
 VARIANTS = (
     "use_dora",
@@ -125,14 +129,26 @@ class Route:
     def __init__(self):
         self.index = None  # LongTensor [rows] when rows use different slots
         self.single = 0  # the one slot every row uses, or None when they differ
+        self._masks: dict[tuple[int, int], object] = {}
 
     def set(self, slots: list[int]) -> None:
         import torch
 
+        self._masks = {}
         if len(set(slots)) == 1:
             self.single, self.index = slots[0], None
         else:
             self.single, self.index = None, torch.tensor(slots, dtype=torch.long)
+
+    def mask(self, slots: int, rank: int, dtype):
+        """[rows, 1, slots*rank]: 1 on each row's own slot's columns (made once per step and shape)."""
+        import torch
+
+        key = (slots, rank)
+        if key not in self._masks:
+            eye = torch.nn.functional.one_hot(self.index, slots).to(dtype)
+            self._masks[key] = eye.repeat_interleave(rank, dim=1)[:, None, :]
+        return self._masks[key]
 
 
 @functools.cache
@@ -142,13 +158,20 @@ def banked_linear() -> type:
 
     class BankedLinear(torch.nn.Module):
         """A linear layer plus every loaded adapter's LoRA pair for it, stacked by slot (all zeros
-        in a slot whose adapter does not adapt this layer)."""
+        in a slot whose adapter does not adapt this layer).
+
+        A is kept twice: by slot ([slots, in, r], for gathering rows' pairs) and side by side
+        ([in, slots*r], for one matmul over every slot). A decoding step (one token per row) with
+        few enough slots multiplies by every slot's A at once and masks each row to its own slot:
+        two plain matmuls, cheaper on a CPU than gathering each row's pair; prefill (many tokens
+        per row) gathers, so its cost does not grow with the number of slots."""
 
         def __init__(self, base, route: Route, slots: int):
             super().__init__()
             self.base, self.route = base, route
             w = base.weight
             self.a = torch.zeros(slots, base.in_features, 0, dtype=w.dtype, device=w.device)
+            self.a_side = torch.zeros(base.in_features, 0, dtype=w.dtype, device=w.device)
             self.b = torch.zeros(slots, 0, base.out_features, dtype=w.dtype, device=w.device)
 
         def forward(self, x):
@@ -156,6 +179,10 @@ def banked_linear() -> type:
             s = self.route.single
             if s is not None:
                 return y if s == 0 else y + (x @ self.a[s]) @ self.b[s]
+            slots, _, rank = self.a.shape
+            if x.shape[1] == 1 and slots * rank <= MASKED_COLUMNS:
+                h = (x @ self.a_side) * self.route.mask(slots, rank, x.dtype)
+                return y + h @ self.b.view(slots * rank, -1)
             index = self.route.index
             flat = x.reshape(x.shape[0], -1, x.shape[-1])
             return y + torch.bmm(torch.bmm(flat, self.a[index]), self.b[index]).reshape(y.shape)
@@ -170,17 +197,24 @@ def banked_linear() -> type:
             a[: self.a.shape[0], :, : self.a.shape[2]] = self.a
             b[: self.b.shape[0], : self.b.shape[1]] = self.b
             self.a, self.b = a, b
+            self._side()
 
         def put(self, slot: int, a, b) -> None:
             """Set one slot's pair (A [in, r], B [r, out])."""
             self.grow(slot + 1, a.shape[1])
-            self.clear(slot)
+            self.a[slot].zero_()
+            self.b[slot].zero_()
             self.a[slot, :, : a.shape[1]] = a.to(self.a.device)
             self.b[slot, : b.shape[0]] = b.to(self.b.device)
+            self._side()
 
         def clear(self, slot: int) -> None:
             self.a[slot].zero_()
             self.b[slot].zero_()
+            self._side()
+
+        def _side(self) -> None:
+            self.a_side = self.a.permute(1, 0, 2).reshape(self.a.shape[1], -1).contiguous()
 
     return BankedLinear
 
