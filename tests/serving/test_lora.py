@@ -151,6 +151,9 @@ def test_a_decoding_step_is_right_by_the_masked_matmul_and_by_gathering(adapters
     _, model = load_model(base)
     bank = LoraBank(model)
     slots = [bank.add(read_lora(f, model)) for f in folders]
+    for f in folders * 2:  # more slots than the step reaches: it multiplies by slots 0..3 only
+        bank.add(read_lora(f, model))
+    assert bank.slots > 4
     with torch.no_grad():
         bank.route.set([0 if r is None else slots[r] for r in routes])
         out = model(input_ids=ids).logits

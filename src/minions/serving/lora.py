@@ -22,9 +22,9 @@ from pathlib import Path
 from minions.errors import UserError
 
 PREFIX = "base_model.model."
-# a decoding step multiplies by every slot's A at once up to this many columns (slots x rank); past
-# it, gathering each row's pair is cheaper (measured on a 2-core CPU at 8 rows: 17 slots of rank 16
-# 72 against 98 us a layer, 65 slots 292 against 142)
+# a decoding step multiplies by the A of every slot up to its highest at once up to this many columns
+# (slots x rank); past it, gathering each row's pair is cheaper (measured on a 2-core CPU at 8 rows
+# of rank 16: 9 slots 25 against 100-150 us a layer, 17 slots 72 against 98, 65 slots 292 against 142)
 MASKED_COLUMNS = 512
 # Config keys of LoRA variants whose weights or maths are not plain LoRA: each must be off.
 VARIANTS = (
@@ -129,19 +129,22 @@ class Route:
     def __init__(self):
         self.index = None  # LongTensor [rows] when rows use different slots
         self.single = 0  # the one slot every row uses, or None when they differ
+        self.top = 0  # the highest slot any row uses
         self._masks: dict[tuple[int, int], object] = {}
 
     def set(self, slots: list[int]) -> None:
         import torch
 
         self._masks = {}
+        self.top = max(slots)
         if len(set(slots)) == 1:
             self.single, self.index = slots[0], None
         else:
             self.single, self.index = None, torch.tensor(slots, dtype=torch.long)
 
     def mask(self, slots: int, rank: int, dtype):
-        """[rows, 1, slots*rank]: 1 on each row's own slot's columns (made once per step and shape)."""
+        """[rows, 1, slots*rank]: 1 on each row's own slot's columns, for slots 0 .. slots-1 (made
+        once per step and shape)."""
         import torch
 
         key = (slots, rank)
@@ -161,17 +164,17 @@ def banked_linear() -> type:
         in a slot whose adapter does not adapt this layer).
 
         A is kept twice: by slot ([slots, in, r], for gathering rows' pairs) and side by side
-        ([in, slots*r], for one matmul over every slot). A decoding step (one token per row) with
-        few enough slots multiplies by every slot's A at once and masks each row to its own slot:
-        two plain matmuls, cheaper on a CPU than gathering each row's pair; prefill (many tokens
-        per row) gathers, so its cost does not grow with the number of slots."""
+        ([slots*r, in], for one matmul over slots 0 .. k). A decoding step (one token per row) whose
+        highest slot is low enough multiplies by the A of every slot up to it at once and masks
+        each row to its own slot: two plain matmuls, cheaper on a CPU than gathering each row's
+        pair; prefill (many tokens per row) gathers, so its cost does not grow with the slots."""
 
         def __init__(self, base, route: Route, slots: int):
             super().__init__()
             self.base, self.route = base, route
             w = base.weight
             self.a = torch.zeros(slots, base.in_features, 0, dtype=w.dtype, device=w.device)
-            self.a_side = torch.zeros(base.in_features, 0, dtype=w.dtype, device=w.device)
+            self.a_side = torch.zeros(0, base.in_features, dtype=w.dtype, device=w.device)
             self.b = torch.zeros(slots, 0, base.out_features, dtype=w.dtype, device=w.device)
 
         def forward(self, x):
@@ -179,10 +182,11 @@ def banked_linear() -> type:
             s = self.route.single
             if s is not None:
                 return y if s == 0 else y + (x @ self.a[s]) @ self.b[s]
-            slots, _, rank = self.a.shape
-            if x.shape[1] == 1 and slots * rank <= MASKED_COLUMNS:
-                h = (x @ self.a_side) * self.route.mask(slots, rank, x.dtype)
-                return y + h @ self.b.view(slots * rank, -1)
+            rank = self.a.shape[2]
+            cols = (self.route.top + 1) * rank  # the slots this step can reach
+            if x.shape[1] == 1 and cols <= MASKED_COLUMNS:
+                h = (x @ self.a_side[:cols].T) * self.route.mask(self.route.top + 1, rank, x.dtype)
+                return y + h @ self.b.view(-1, self.b.shape[2])[:cols]
             index = self.route.index
             flat = x.reshape(x.shape[0], -1, x.shape[-1])
             return y + torch.bmm(torch.bmm(flat, self.a[index]), self.b[index]).reshape(y.shape)
@@ -214,7 +218,7 @@ def banked_linear() -> type:
             self._side()
 
         def _side(self) -> None:
-            self.a_side = self.a.permute(1, 0, 2).reshape(self.a.shape[1], -1).contiguous()
+            self.a_side = self.a.permute(0, 2, 1).reshape(-1, self.a.shape[1]).contiguous()
 
     return BankedLinear
 
