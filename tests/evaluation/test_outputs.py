@@ -132,3 +132,41 @@ def test_a_code_excerpt_its_reference_test_cannot_run_on_is_not_scored():
     assert runnable_test_case(record) is None
     assert generated_test_scores([record], {"base": [STRONG]}) == {"base": [{}]}
     assert runnable_test_case({**record, "task": "implement-method"}) is None
+
+
+def impl_record(lang, test, ref, outline=None):
+    parts = [f"File: src/{'util.py' if lang == 'python' else 'Pricing.java'}"]
+    if outline:
+        parts.append(f"Class outline:\n```\n{outline}\n```")
+    parts.append(f"Test (tests/test_it):\n```{lang}\n{test}```")
+    return {"id": "i", "task": "implement-from-test", "lang": lang, "instruction": "Implement it",
+            "input": "\n".join(parts), "output": ref}  # fmt: skip
+
+
+def test_implement_from_test_runs_the_records_test_on_each_generated_implementation_python():
+    from minions.evaluation.outputs import generated_impl_scores, runnable_impl_case
+
+    test = "from shop.util import discount\n\n\ndef test_discount():\n    assert discount(100) == 10\n"
+    record = impl_record("python", test, CLAMP)
+    assert runnable_impl_case(record)[2] == {"module": "shop.util"}
+    wrong = "def discount(total):\n    return 0\n"
+    found = generated_impl_scores([record], {"base": [wrong], "a": [CLAMP], "b": [""]})
+    assert [found[m][0]["tests_pass"] for m in ("base", "a", "b")] == [0.0, 1.0, 0.0]
+
+
+def test_implement_from_test_runs_the_records_test_on_each_generated_implementation_java():
+    from minions.evaluation.outputs import generated_impl_scores, runnable_impl_case
+
+    outline = "class com.acme.Pricing()\n- methods: discount(int): int, rate(): int"
+    test = "@Test\nvoid discountAtHundred() {\n    assertEquals(10, Pricing.discount(100));\n}\n"
+    ref = "public static int discount(int total) {\n    return total >= 100 ? 10 : 0;\n}"
+    record = impl_record("java", test, ref, outline)
+    assert runnable_impl_case(record)[0] == "java"
+    wrong = "public static int discount(int total) {\n    return total > 100 ? 10 : 0;\n}"
+    broken = "public static int discount(int total) {\n    return total >= 100 ? 10 : ;\n}"
+    found = generated_impl_scores([record], {"base": [wrong], "a": [ref], "b": [broken]})
+    assert [found[m][0]["tests_pass"] for m in ("base", "a", "b")] == [0.0, 1.0, 0.0]
+    uses_helper = "public static int discount(int total) {\n    return rate();\n}"  # the reference needs no stub
+    assert generated_impl_scores([record], {"x": [uses_helper]})["x"][0]["tests_pass"] == 0.0
+    failing_ref = impl_record("java", test, "public static int discount(int total) {\n    return rate();\n}", outline)
+    assert runnable_impl_case(failing_ref) is None, "a reference that needs the real helpers cannot be checked"

@@ -12,7 +12,13 @@ from minions.errors import UserError
 from minions.evaluation.generate import generate
 from minions.evaluation.memorisation import WINDOW, TrainingIndex
 from minions.evaluation.metrics import METRICS, record_losses
-from minions.evaluation.outputs import compile_scores, generated_test_scores, score_output, task_codebleu
+from minions.evaluation.outputs import (
+    compile_scores,
+    generated_impl_scores,
+    generated_test_scores,
+    score_output,
+    task_codebleu,
+)
 from minions.evaluation.report import write_report
 from minions.models.base import base_hash, load_model
 from minions.models.examples import collate, encode_example
@@ -184,12 +190,14 @@ def _results(records, generated, per_model, names, metas, template, split, seed)
     """results.json: overall and per-task scores of every model, deltas against the base with
     bootstrap intervals, and each generated record's outputs and scores."""
     gen_scores = {}
-    tests = generated_test_scores(generated, {m: outputs for m, (*_, outputs) in per_model.items()})
-    for model_name, (*_, outputs) in per_model.items():
+    by_model = {m: outputs for m, (*_, outputs) in per_model.items()}
+    tests = generated_test_scores(generated, by_model)
+    impls = generated_impl_scores(generated, by_model)
+    for model_name, outputs in by_model.items():
         scores = [score_output(r, o) for r, o in zip(generated, outputs, strict=True)]
-        for s, c, t in zip(scores, compile_scores(generated, outputs), tests[model_name], strict=True):
-            s.update(c)
-            s.update(t)
+        rungs = zip(scores, compile_scores(generated, outputs), tests[model_name], impls[model_name], strict=True)
+        for s, c, t, p in rungs:
+            s.update({**c, **t, **p})
         gen_scores[model_name] = scores
     tasks = sorted({r.get("task", "") for r in records})
     by_task = {}

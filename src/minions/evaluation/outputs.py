@@ -108,6 +108,15 @@ _FROM_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(?:\(([\w\s,]+)\)|([\w ,
 _DEFINED = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.M)
 
 
+def _imported_module(test: str, code: str) -> str | None:
+    """The module a Python test imports one of code's functions or classes from."""
+    defined = set(_DEFINED.findall(code))
+    for module, group, line in _FROM_IMPORT.findall(test):
+        if defined & {n.strip() for n in (group or line).split(",")}:
+            return module
+    return None
+
+
 def runnable_test_case(record: dict) -> tuple[str, str] | None:
     """(implementation, module) of a Python write-test record whose code under test is whole enough
     for its own reference test to pass on it (in the sandbox); None otherwise. The module is the one
@@ -120,15 +129,7 @@ def runnable_test_case(record: dict) -> tuple[str, str] | None:
     if not found:
         return None
     code, ref = found["code"], reference(record)
-    defined = set(_DEFINED.findall(code))
-    module = next(
-        (
-            m
-            for m, group, line in _FROM_IMPORT.findall(ref)
-            if defined & {n.strip() for n in (group or line).split(",")}
-        ),
-        None,
-    )
+    module = _imported_module(ref, code)
     if module is None:
         return None
     with tempfile.TemporaryDirectory(prefix="minions-tests-") as tmp:
@@ -151,6 +152,59 @@ def generated_test_scores(records: list[dict], outputs: dict[str, list[str]], li
         for m, outs in outputs.items():
             k = kill_score(outs[i], code, "python", context={"module": module}, limit=limit)
             found[m][i] = {"test_passes": float(k.passes), "mutation_kill": round(k.score, 4)}
+    return found
+
+
+_TEST_BLOCK = re.compile(r"Test \((?P<path>[^)\n]*)\):\n```[^\n]*\n(?P<code>.*?)```", re.S)
+JUNIT_IMPORTS = "import org.junit.jupiter.api.*;\nimport static org.junit.jupiter.api.Assertions.*;\n"
+
+
+def runnable_impl_case(record: dict) -> tuple[str, str, dict] | None:
+    """(language, test code, ladder context) of an implement-from-test record whose test passes on
+    the reference implementation when run alone (Python: the module the test imports; Java: the
+    method inside a stub of its class, the test method inside a JUnit class); None otherwise."""
+    from minions.evaluation.stubs import JDK_IMPORTS, focal_outline
+
+    lang = record.get("lang")
+    found = _TEST_BLOCK.search(record.get("input") or "")
+    if record.get("task") != "implement-from-test" or lang not in ("python", "java") or not found:
+        return None
+    test, ref = found["code"], reference(record)
+    if lang == "python":
+        module = _imported_module(test, ref)
+        if module is None:
+            return None
+        case = ("python", test, {"module": module})
+    else:
+        outline = focal_outline(record.get("input") or "")
+        if outline is None:
+            return None
+        test = f"{JUNIT_IMPORTS}{JDK_IMPORTS}\npublic class {outline.name}Test {{\n{test}\n}}\n"
+        case = ("java", test, {"outline": outline})
+    return case if _implementation_passes(ref, case) else None
+
+
+def _implementation_passes(code: str, case: tuple[str, str, dict]) -> bool:
+    from minions.evaluation.ladder import ladder
+    from minions.evaluation.stubs import java_member_file
+
+    lang, test, context = case
+    with tempfile.TemporaryDirectory(prefix="minions-tests-") as tmp:
+        if lang == "python":
+            return bool(ladder(code, "python", tests=test, context=context, workdir=Path(tmp)).tests_pass)
+        source, _ = java_member_file(code, context["outline"])
+        return bool(ladder(source, "java", tests=test, workdir=Path(tmp)).tests_pass)
+
+
+def generated_impl_scores(records: list[dict], outputs: dict[str, list[str]]) -> dict[str, list[dict]]:
+    """Per model, for each implement-from-test record that `runnable_impl_case` accepts: whether the
+    record's test passes on the generated implementation (`tests_pass`); {} for the other records."""
+    found = {m: [{} for _ in records] for m in outputs}
+    for i, record in enumerate(records):
+        case = runnable_impl_case(record)
+        if case is not None:
+            for m, outs in outputs.items():
+                found[m][i] = {"tests_pass": float(bool(outs[i].strip()) and _implementation_passes(outs[i], case))}
     return found
 
 
