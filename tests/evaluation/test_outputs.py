@@ -170,3 +170,22 @@ def test_implement_from_test_runs_the_records_test_on_each_generated_implementat
     assert generated_impl_scores([record], {"x": [uses_helper]})["x"][0]["tests_pass"] == 0.0
     failing_ref = impl_record("java", test, "public static int discount(int total) {\n    return rate();\n}", outline)
     assert runnable_impl_case(failing_ref) is None, "a reference that needs the real helpers cannot be checked"
+
+
+def test_review_an_empty_output_gets_no_parse_or_compile_credit():
+    for task, lang in (("spring-service", "java"), ("write-test", "python"), ("implement-method", "java")):
+        r = rec(task, "class A {}", lang=lang, input="")
+        assert score_output(r, "   \n")["parses"] == 0.0, task
+        assert compile_scores([r], [""]) == [{"compiles": 0.0, "unresolved": 0.0}], task
+
+
+def test_review_a_chat_form_record_keeps_its_outline_and_test_blocks():
+    from minions.models.templates import record_messages
+
+    outline = "Class outline:\n```\nclass com.acme.Calc\n- fields: base:int\n- methods: add(int, int): int\n```\n"
+    alpaca = rec("implement-method", "int add(int a, int b) { return a + b + base; }", input=outline)
+    user = record_messages(alpaca)[1]["content"]
+    as_read = {**alpaca, "instruction": user, "input": ""}  # what datasets.read makes of a chat record
+    as_chat = {**alpaca, "messages": [{"role": "user", "content": user}, {"role": "assistant", "content": "x"}]}
+    for r in (alpaca, as_read, as_chat):
+        assert compile_scores([r], [alpaca["output"]]) == [{"compiles": 1.0, "unresolved": 0.0}]

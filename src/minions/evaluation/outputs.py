@@ -45,6 +45,14 @@ def reference(record: dict) -> str:
     return next((m["content"] for m in reversed(record.get("messages") or []) if m.get("role") == "assistant"), "")
 
 
+def prompt_text(record: dict) -> str:
+    """What the model was shown: the instruction and input, or a chat record's user turn (the
+    dataset reader folds a chat record's whole user turn into `instruction`)."""
+    if record.get("messages"):
+        return "\n".join(m.get("content", "") for m in record["messages"] if m.get("role") == "user")
+    return "\n\n".join(x for x in (record.get("instruction"), record.get("input")) if x)
+
+
 def score_output(record: dict, output: str) -> dict[str, float | None]:
     """The model-free scores of one generated output (compiling is apart: `compile_scores`)."""
     from minions.conventions import rest, sql
@@ -59,7 +67,7 @@ def score_output(record: dict, output: str) -> dict[str, float | None]:
     form = output_form(task)
     if form in ("file", "member") and lang in LANGUAGES:
         error = first_error(output, lang) if form == "file" else member_error(output, lang)
-        s["parses"] = float(error is None)
+        s["parses"] = float(error is None and bool(output.strip()))  # an empty file parses, but is no answer
     if form == "sql":
         s["parses"] = float(sql_parses(output))
         s["sql_compliance"] = float(not sql.check_sql(output))
@@ -86,10 +94,12 @@ def compile_scores(records: list[dict], outputs: list[str]) -> list[dict[str, fl
         form, lang = output_form(record.get("task", "")), record.get("lang")
         if form not in ("file", "member"):
             continue
-        outline = focal_outline(record.get("input", "")) if form == "member" and lang == "java" else None
-        if lang == "java" and form == "file":
+        outline = focal_outline(prompt_text(record)) if form == "member" and lang == "java" else None
+        if not output.strip():
+            found[i] = {"compiles": 0.0, "unresolved": 0.0}  # nothing written compiles to nothing
+        elif lang == "java" and form == "file":
             java[str(i)] = output
-        elif outline is not None and output.strip():
+        elif outline is not None:
             java[str(i)], counted[str(i)] = java_member_file(output, outline)
         elif lang == "python":
             with tempfile.TemporaryDirectory(prefix="minions-compile-") as tmp:
@@ -125,7 +135,7 @@ def runnable_test_case(record: dict) -> tuple[str, str] | None:
 
     if record.get("task") != "write-test" or record.get("lang") != "python":
         return None
-    found = _UNDER_TEST.search(record.get("input") or "")
+    found = _UNDER_TEST.search(prompt_text(record))
     if not found:
         return None
     code, ref = found["code"], reference(record)
@@ -166,7 +176,7 @@ def runnable_impl_case(record: dict) -> tuple[str, str, dict] | None:
     from minions.evaluation.stubs import JDK_IMPORTS, focal_outline
 
     lang = record.get("lang")
-    found = _TEST_BLOCK.search(record.get("input") or "")
+    found = _TEST_BLOCK.search(prompt_text(record))
     if record.get("task") != "implement-from-test" or lang not in ("python", "java") or not found:
         return None
     test, ref = found["code"], reference(record)
@@ -176,7 +186,7 @@ def runnable_impl_case(record: dict) -> tuple[str, str, dict] | None:
             return None
         case = ("python", test, {"module": module})
     else:
-        outline = focal_outline(record.get("input") or "")
+        outline = focal_outline(prompt_text(record))
         if outline is None:
             return None
         test = f"{JUNIT_IMPORTS}{JDK_IMPORTS}\npublic class {outline.name}Test {{\n{test}\n}}\n"
