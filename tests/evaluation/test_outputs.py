@@ -189,3 +189,13 @@ def test_review_a_chat_form_record_keeps_its_outline_and_test_blocks():
     as_chat = {**alpaca, "messages": [{"role": "user", "content": user}, {"role": "assistant", "content": "x"}]}
     for r in (alpaca, as_read, as_chat):
         assert compile_scores([r], [alpaca["output"]]) == [{"compiles": 1.0, "unresolved": 0.0}]
+
+
+def test_review_a_delta_over_few_records_is_never_marked():
+    from minions.evaluation.report import _rows
+
+    models = {"base": {"eval_loss": 1.0, "bleu": 0.5}, "a": {"eval_loss": 0.8, "bleu": 0.2}}
+    deltas = {"a": {"eval_loss": {"delta": -0.2, "low": -0.3, "high": -0.1, "n": 30},
+                    "bleu": {"delta": -0.3, "low": -0.3, "high": -0.3, "n": 1}}}  # fmt: skip
+    rows = {r["metric"]: r["cells"][0]["mark"] for r in _rows(models, deltas, ["a"])}
+    assert rows == {"eval_loss": "better", "bleu": ""}

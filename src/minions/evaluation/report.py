@@ -15,6 +15,7 @@ from jinja2 import Environment, select_autoescape
 from minions.workspace import atomic_write_text, read_jsonl
 
 WORST = 10
+MIN_MARKED = 10  # a delta over fewer paired records is shown but never marked better or worse
 # metrics where lower is better; every other metric is better higher
 LOWER_BETTER = ("eval_loss",)
 
@@ -33,7 +34,8 @@ vs base <code>{{ r.base_model }}</code></h1>
 <p>{{ r.eval_records }} held-out records ({{ r.split }} split), teacher-forced over completion tokens;
 {{ r.generated_records }} of them (spread over the tasks, seeded) generated greedily by every model and scored.
 Prompt template of the base: <code>{{ r.template }}</code>. Deltas are adapter minus base, with a paired
-bootstrap 95% interval; a delta is marked better or worse only when its interval excludes 0.</p>
+bootstrap 95% interval; a delta is marked better or worse only when its interval excludes 0 and it
+rests on at least {{ min_marked }} records.</p>
 <h2>Overall</h2>
 {{ table(overall_rows, 'metrics') }}
 {% if r.memorisation %}<h2>Memorisation</h2>
@@ -88,7 +90,7 @@ def _rows(models: dict, deltas: dict, names: list[str]) -> list[dict]:
         for n in names:
             d = (deltas.get(n) or {}).get(metric)
             mark = ""
-            if d and (d["low"] > 0 or d["high"] < 0):
+            if d and d["n"] >= MIN_MARKED and (d["low"] > 0 or d["high"] < 0):
                 up = d["delta"] > 0
                 mark = "worse" if up == (metric in LOWER_BETTER) else "better"
             cells.append(
@@ -194,6 +196,7 @@ def write_report(path: Path, results: dict, adapters: list[Path], records: list[
     html = env.from_string(_TEMPLATE).render(
         r=r,
         names=names,
+        min_marked=MIN_MARKED,
         table=macro,
         overall_rows=_rows(overall_models, r.get("deltas", {}), names),
         task_rows={t: _rows(e["models"], e.get("deltas", {}), names) for t, e in r["by_task"].items()},
