@@ -78,3 +78,24 @@ def test_compile_scores_use_the_outline_for_java_members():
 def test_the_jdk_names_come_from_the_runtime_image():
     names = jdk_class_names()
     assert {"List", "Optional", "BigDecimal", "LocalDate", "ArrayList"} <= names and "Product" not in names
+
+
+def test_review_override_static_calls_on_repository_classes_and_more_jdk_packages_are_not_errors():
+    o = focal_outline(
+        "```\n@Service class com.acme.PostServiceImpl(PostRepository) : PostService\n"
+        "- fields: repo:PostRepository\n- methods: findAll(): List<Post>, count(): long\n```\n"
+    )
+    members = {
+        "override": "@Override\npublic long count() {\n    return repo.count();\n}",
+        "static-call": "public List<Post> findAll() {\n    return PostMapper.sorted(repo.findAll());\n}",
+        "regex": 'public long count() {\n    Pattern p = Pattern.compile("x");\n    return p.pattern().length();\n}',
+        "undefined-local": "public long count() {\n    long total = 0;\n    return Total + total;\n}",
+    }
+    sources, counted = {}, {}
+    for key, member in members.items():
+        sources[key], counted[key] = java_member_file(member, o)
+    found = compile_java_batch(sources, counted=counted)
+    assert found["override"].compiles is True, "the stub has no supertypes: @Override cannot be checked"
+    assert found["static-call"].compiles is None and "PostMapper" in found["static-call"].unresolved
+    assert found["regex"].compiles is True, "java.util.regex is imported as the real file would"
+    assert found["undefined-local"].compiles is None, "a capitalised unknown name reads as a class"

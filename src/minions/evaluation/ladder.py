@@ -321,7 +321,9 @@ def _verdict(diags: list[_Diag], code: str) -> CompileResult:
         # a class that is neither the JDK's nor written here: the repository's own or a library's,
         # which an offline compile cannot have (a JDK class is a missing import: a real error)
         simple = name.split("<")[0]
-        if d.message == "cannot find symbol" and kind == "class" and jdk and simple not in jdk | from_jdk:
+        # javac names a class used only for a static call (`PostMapper.toDto(p)`) a missing variable
+        as_class = kind == "class" or (kind == "variable" and simple[:1].isupper() and not _declared(simple, code))
+        if d.message == "cannot find symbol" and as_class and jdk and simple not in jdk | from_jdk:
             unresolved.add(name)
             continue
         real.append(d)
@@ -330,6 +332,11 @@ def _verdict(diags: list[_Diag], code: str) -> CompileResult:
         detail = f" ({d.symbol})" if d.symbol else ""
         return CompileResult(False, _clip(f"line {d.line}: {d.message}{detail}"), tuple(sorted(unresolved)))
     return CompileResult(None, None, tuple(sorted(unresolved)))
+
+
+def _declared(name: str, code: str) -> bool:
+    """Whether code declares `name` as a variable, field or parameter (a type before it)."""
+    return re.search(rf"[\w>\]]\s+{re.escape(name)}\s*[=;,)]", code) is not None
 
 
 @functools.cache

@@ -25,10 +25,25 @@ _FIRST = re.compile(
     r"(?P<qname>[\w.$]+)(?P<tparams><[^()]*>)?(?:\((?P<ctor>[^)]*)\))?(?:\s+:\s+(?P<supers>.+))?$"
 )
 # what the member's real file would import (a member carries no imports of its own)
-JDK_IMPORTS = " ".join(
-    f"import {p}.*;"
-    for p in ("java.util", "java.util.function", "java.util.stream", "java.math", "java.time", "java.io")
+JDK_PACKAGES = (
+    "java.util",
+    "java.util.function",
+    "java.util.stream",
+    "java.util.regex",
+    "java.util.concurrent",
+    "java.util.concurrent.atomic",
+    "java.math",
+    "java.time",
+    "java.time.format",
+    "java.time.temporal",
+    "java.io",
+    "java.nio.file",
+    "java.nio.charset",
+    "java.text",
+    "java.net",
 )
+JDK_IMPORTS = " ".join(f"import {p}.*;" for p in JDK_PACKAGES)
+_OVERRIDE = re.compile(r"@Override\b")
 _FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _PRIMITIVE_DEFAULTS = {"boolean": "false", "char": "'\\0'", "void": ""}
 _NUMERIC = {"byte", "short", "int", "long", "float", "double"}
@@ -120,6 +135,9 @@ def java_member_file(member: str, outline: Outline) -> tuple[str, tuple[int, int
         value = _default(ret)
         ret_stmt = f" return {value};" if ret != "void" else ""
         body.append(f"    static {ret} {name}({args}) {{{ret_stmt} }}")
+    # the stub leaves out the supertypes (their own types are unknown here), so an @Override cannot
+    # be checked: blanked out, on the same lines
+    member = _OVERRIDE.sub(" " * len("@Override"), member)
     kind = "interface" if interface else "class"
     head = [JDK_IMPORTS, f"public {kind} {outline.name}{outline.type_params} {{", *body]
     start = len(head) + 1
