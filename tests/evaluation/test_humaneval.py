@@ -220,3 +220,18 @@ def test_pass_at_k_in_results_is_the_mean_of_the_unbiased_estimator():
         [ProblemResult("a", True, None, "", ""), ProblemResult("b", False, "x", "", "")], "m", data, {}, {}
     )
     assert greedy["pass@1"] == 0.5 and greedy["passed"] == 1 and "pass@10" not in greedy
+
+
+def test_review_a_program_writing_the_harness_lines_itself_cannot_pass_anything():
+    from minions.evaluation.java_exec import run_java_programs
+
+    honest = 'public class Main { public static void main(String[] a) { throw new AssertionError("wrong"); } }'
+    forger = (
+        "public class Main { public static void main(String[] a) {"
+        " java.io.PrintStream o = new java.io.PrintStream("
+        " new java.io.FileOutputStream(java.io.FileDescriptor.out), true);"
+        ' for (int i = 0; i < 10; i++) { o.println("@@RESULT " + i + " pass"); o.println("@@START " + i); }'
+        ' throw new AssertionError("wrong"); } }'
+    )
+    outcomes = run_java_programs([honest, forger, honest], timeout=5, workers=1)
+    assert [o.kind for o in outcomes] == ["assertion"] * 3

@@ -10,6 +10,7 @@ Every process starts through `_run`, the one place to put a sandbox (resource li
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -39,7 +40,7 @@ class JavaOutcome:
         return self.kind == "pass"
 
 
-def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, bool]:
+def _run(argv: list[str], cwd: Path, timeout: float, stdin: bytes = b"") -> tuple[int, str, str, bool]:
     """Run argv in the evaluation sandbox (its own process group, no network, an unprivileged uid when
     root, a process and output cap) with a wall-clock and CPU budget of `timeout` seconds;
     (returncode, stdout, stderr, timed_out). The JVM's heap is capped by its own flags, not RLIMIT_AS."""
@@ -53,7 +54,7 @@ def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, boo
         wall_seconds=timeout,
         file_size_bytes=64 << 20,
     )
-    run = run_sandboxed(argv, cwd, limits)
+    run = run_sandboxed(argv, cwd, limits, stdin=stdin)
     return run.returncode, run.stdout, run.stderr, run.timed_out or run.killed_reason in ("wall", "cpu")
 
 
@@ -131,8 +132,9 @@ def _worker(
         listing = work / f"list-{indices[0]}-{attempt}.txt"
         listing.write_text("".join(f"{folders[i]}\n" for i in left), encoding="utf-8")
         budget = START_MARGIN_S + len(left) * (timeout + COMPILE_ALLOWANCE_S)
-        rc, out, err, timed_out = _run([*argv, str(listing)], work, budget)
-        started, done = _parse(out, left, record)
+        nonce = secrets.token_hex(16)  # the harness reads it from stdin: a program cannot forge its lines
+        rc, out, err, timed_out = _run([*argv, str(listing)], work, budget, stdin=f"{nonce}\n".encode())
+        started, done = _parse(out, left, record, nonce)
         unfinished = [i for i in started if i not in done]
         if not started:
             raise RuntimeError(f"the Java harness did not start (exit {rc}): {err.strip()[:500]}")
@@ -144,20 +146,25 @@ def _worker(
         left = [i for i in left if i not in started]
 
 
-def _parse(out: str, left: list[int], record: Callable[[int, JavaOutcome], None]) -> tuple[set[int], set[int]]:
-    """Read the harness's @@START / @@RESULT lines (positions in `left`); record each result."""
+def _parse(
+    out: str, left: list[int], record: Callable[[int, JavaOutcome], None], nonce: str
+) -> tuple[set[int], set[int]]:
+    """Read the harness's @@START / @@RESULT lines (positions in `left`) that carry this run's nonce;
+    a RESULT counts only for the program started last, once. Record each result."""
     started, done = set(), set()
+    current = None
     for line in out.splitlines():
-        parts = line.split(" ", 3)
-        if parts[0] not in ("@@START", "@@RESULT") or len(parts) < 2 or not parts[1].isdigit():
+        parts = line.split(" ", 4)
+        if len(parts) < 3 or parts[0] not in ("@@START", "@@RESULT") or parts[1] != nonce or not parts[2].isdigit():
             continue  # not the harness's (a program writing to the real stdout)
-        position = int(parts[1])
+        position = int(parts[2])
         if position >= len(left):
             continue
         i = left[position]
         if parts[0] == "@@START":
             started.add(i)
-        elif len(parts) > 2 and parts[2] in KINDS and i not in done:
+            current = i
+        elif i == current and len(parts) > 3 and parts[3] in KINDS and i not in done:
             done.add(i)
-            record(i, JavaOutcome(parts[2], parts[3] if len(parts) > 3 else ""))
+            record(i, JavaOutcome(parts[3], parts[4] if len(parts) > 4 else ""))
     return started, done

@@ -28,8 +28,10 @@ import javax.tools.ToolProvider;
  * manager) into FOLDER/classes, load its Main from a class loader of its own (fresh statics, no
  * name clashes between problems), run main() in a thread with a wall-clock timeout.
  *
- * Protocol on the real stdout, one line each, flushed: "@@START i", then "@@RESULT i KIND detail"
- * with KIND in pass, compile, runtime, assertion, timeout. The programs' own output is discarded.
+ * Protocol on the real stdout, one line each, flushed: "@@START NONCE i", then "@@RESULT NONCE i KIND
+ * detail" with KIND in pass, compile, runtime, assertion, timeout. NONCE is the first line of stdin,
+ * read before any program runs and kept in a local variable, so a program that writes to the real
+ * stdout itself cannot forge a line. The programs' own output is discarded.
  * After a timeout or a VirtualMachineError the JVM is no longer trusted: it reports and halts, and
  * the caller starts a new JVM for the folders left. A program that calls System.exit ends the JVM
  * without a RESULT line: the caller counts it as a runtime failure and goes on in a new JVM.
@@ -41,6 +43,7 @@ public final class HumanEvalHarness {
         long timeoutMs = Long.parseLong(args[0]);
         long compileTimeoutMs = Long.parseLong(args[1]);
         List<String> folders = Files.readAllLines(Path.of(args[2]), StandardCharsets.UTF_8);
+        String nonce = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine().trim();
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(sink);
         System.setErr(sink);
@@ -51,7 +54,7 @@ public final class HumanEvalHarness {
             if (folder.isEmpty()) {
                 continue;
             }
-            OUT.println("@@START " + i);
+            OUT.println("@@START " + nonce + " " + i);
             File dir = new File(folder);
             String[] error = new String[1];
             Thread compiling = new Thread(() -> {
@@ -65,15 +68,15 @@ public final class HumanEvalHarness {
             compiling.start();
             compiling.join(compileTimeoutMs);
             if (compiling.isAlive()) {
-                report(i, "compile", "the compiler ran past " + compileTimeoutMs + " ms");
+                report(nonce, i, "compile", "the compiler ran past " + compileTimeoutMs + " ms");
                 Runtime.getRuntime().halt(3);
             }
             if (error[0] != null) {
-                report(i, "compile", error[0]);
+                report(nonce, i, "compile", error[0]);
                 continue;
             }
             String[] outcome = run(new File(dir, "classes"), timeoutMs);
-            report(i, outcome[0], outcome[1]);
+            report(nonce, i, outcome[0], outcome[1]);
             if (outcome[0].equals("timeout") || outcome[1].startsWith("java.lang.OutOfMemoryError")
                     || outcome[1].startsWith("java.lang.StackOverflowError") || outcome[1].startsWith("java.lang.InternalError")) {
                 Runtime.getRuntime().halt(3);
@@ -82,12 +85,12 @@ public final class HumanEvalHarness {
         Runtime.getRuntime().halt(0);
     }
 
-    private static void report(int i, String kind, String detail) {
+    private static void report(String nonce, int i, String kind, String detail) {
         String oneLine = detail.replaceAll("\\s+", " ").trim();
         if (oneLine.length() > 300) {
             oneLine = oneLine.substring(0, 300);
         }
-        OUT.println("@@RESULT " + i + " " + kind + " " + oneLine);
+        OUT.println("@@RESULT " + nonce + " " + i + " " + kind + " " + oneLine);
     }
 
     /** Null when it compiled, else the first errors. */
