@@ -133,19 +133,19 @@ def add_ui(app: FastAPI, served: Served, hooks: Hooks) -> None:
         seconds = time.monotonic() - t0
         reference = record.output if record else None
         lang = record.instruction_lang if record else "en"
-        outputs = []
-        for answer in answers:
-            choice = answer["choices"][0]
-            text = choice["message"]["content"]
-            outputs.append(
-                {
-                    "model": answer["model"],
-                    "output": text,
-                    "finish_reason": choice["finish_reason"],
-                    "tokens": answer["usage"]["completion_tokens"],
-                    "scores": output_scores(text, reference, task, lang),
-                }
-            )
+        texts = [a["choices"][0]["message"]["content"] for a in answers]
+        # scoring is plain CPU work: off the event loop, so a long output never stalls other requests
+        scores = await asyncio.to_thread(lambda: [output_scores(t, reference, task, lang) for t in texts])
+        outputs = [
+            {
+                "model": answer["model"],
+                "output": text,
+                "finish_reason": answer["choices"][0]["finish_reason"],
+                "tokens": answer["usage"]["completion_tokens"],
+                "scores": score,
+            }
+            for answer, text, score in zip(answers, texts, scores, strict=True)
+        ]
         comparison_id = uuid.uuid4().hex
         pending[comparison_id] = Comparison(
             caller.team,
