@@ -197,3 +197,21 @@ def test_the_jvm_runs_under_its_limits(box):
 def test_the_sandbox_python_is_this_pythons_version(box):
     r = py(box, "import sys; print(sys.version_info[:2])")
     assert r.stdout.strip() == str(tuple(sys.version_info[:2]))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a run under a uid of its own can be swept")
+def test_review_files_a_run_leaves_in_shared_temporary_folders_are_removed(tmp_path):
+    work = Path(tempfile.mkdtemp())
+    work.chmod(0o755)
+    tag = f"minions-review-{os.getpid()}"
+    prog = (
+        "import os\n"
+        f"for d in ('/dev/shm', '/tmp'):\n    open(f'{{d}}/{tag}', 'wb').write(b'x' * 1024)\n"
+        f"os.makedirs('/tmp/{tag}-dir/sub')\nopen('kept.txt', 'w').write('mine')\nprint('ok')"
+    )
+    python, env = sandbox_python()
+    r = run_sandboxed([python, "-c", prog], work, Limits(), env=env)
+    assert r.stdout.strip() == "ok", r.stderr
+    assert not [p for p in ("/dev/shm", "/tmp") if os.path.exists(f"{p}/{tag}")]
+    assert not os.path.exists(f"/tmp/{tag}-dir")
+    assert (work / "kept.txt").read_text() == "mine", "the working dir stays"

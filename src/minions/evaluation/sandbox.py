@@ -22,6 +22,13 @@ read-only pids hierarchy):
   and bounds its heap itself (`JVM_FLAGS`: -Xmx256m, serial GC); see `JVM_LIMITS`.
 - Output: stdout and stderr are read through pipes as they come; once their sum passes
   `output_bytes` the group is killed, and no more than the cap is ever kept.
+- Files: RLIMIT_FSIZE caps each file; as root, what the run's uid left in /tmp and /dev/shm is
+  removed afterwards.
+- Not covered: there is no mount namespace, so a program can read what the unprivileged uid may read
+  and reach host services on world-writable Unix sockets (a network namespace does not cover
+  filesystem sockets); memory is bounded per process (RLIMIT_AS), so a run may use up to `processes`
+  times `memory_mb`, and Java runs only by the JVM's heap flag. A memory cgroup would bound the
+  whole run; it needs a writable cgroup hierarchy, which these machines do not give.
 - The child's environment is built here (PATH, HOME and TMPDIR in the working dir, LANG, and what
   the caller passes): the caller's environment, which may hold credentials, is not inherited.
 """
@@ -37,6 +44,7 @@ import os
 import resource
 import secrets
 import selectors
+import shutil
 import signal
 import stat
 import subprocess
@@ -135,6 +143,24 @@ def run_sandboxed(
     finally:
         # the group was killed before the leader was reaped; after that only the uid sweep is safe
         _kill_all(proc.pid if proc.returncode is None else None, uid)
+        if uid is not None:
+            _remove_files_of(uid, keep=cwd)
+
+
+def _remove_files_of(uid: int, keep: Path, places: tuple[str, ...] = ("/tmp", "/dev/shm")) -> None:
+    """Remove what a run's own uid left in the shared temporary folders (RLIMIT_FSIZE caps each file,
+    not how many a program writes there), except the working dir and the folders holding it."""
+    for place in places:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(place):
+                with contextlib.suppress(OSError):
+                    path = Path(entry.path).resolve()
+                    if entry.stat(follow_symlinks=False).st_uid != uid or path == keep or path in keep.parents:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
 
 
 def sandbox_python() -> tuple[str, dict[str, str]]:
