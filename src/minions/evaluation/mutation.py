@@ -57,7 +57,7 @@ from minions.evaluation.ladder import (
 )
 from minions.evaluation.sandbox import JVM_FLAGS, Limits, run_sandboxed
 from minions.filters.syntax import first_error
-from minions.parsing.languages import LANGUAGES
+from minions.parsing.languages import LANGUAGES, descendants
 
 OPERATORS = ("negate-condition", "off-by-one", "swap-return-constant", "drop-statement")
 MUTATION_LANGS = ("java", "python")
@@ -153,14 +153,6 @@ def _describe(edit: _Edit, old: str) -> str:
     return f"{edit.operator} line {edit.line}: `{clip(old)}` -> `{clip(edit.new)}`"
 
 
-def _walk(root: Node) -> Iterator[Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
 def _text(node: Node, src: bytes) -> str:
     return src[node.start_byte : node.end_byte].decode()
 
@@ -231,7 +223,7 @@ _JAVA_NULL_TO = {
 def _java_edits(root: Node, src: bytes) -> list[_Edit]:
     kept = _java_must_assign(root, src)
     edits: list[_Edit] = []
-    for node in _walk(root):
+    for node in descendants(root):
         t = node.type
         cond = node.child_by_field_name("condition")
         if t in ("if_statement", "while_statement", "do_statement") and cond is not None:
@@ -332,7 +324,7 @@ def _assigned_name(expr: Node, src: bytes) -> str | None:
 def _java_must_assign(root: Node, src: bytes) -> set[str]:
     """Names whose assignment javac may insist on: final fields and variables declared without a value."""
     names = set()
-    for node in _walk(root):
+    for node in descendants(root):
         if node.type not in ("field_declaration", "local_variable_declaration"):
             continue
         mods = next((c for c in node.children if c.type == "modifiers"), None)
@@ -368,7 +360,7 @@ _PY_DROPPABLE = ("call", "assignment", "augmented_assignment")
 
 def _python_edits(root: Node, src: bytes) -> list[_Edit]:
     edits: list[_Edit] = []
-    for node in _walk(root):
+    for node in descendants(root):
         t = node.type
         if t in ("if_statement", "elif_clause", "while_statement"):
             cond = node.child_by_field_name("condition")
