@@ -40,6 +40,19 @@ def peft_logits(base, folder, ids):
     return PeftModel.from_pretrained(model, folder).eval()(input_ids=ids).logits
 
 
+def rows_against_peft(model, bank, slots, routes, ids, base, folders) -> list:
+    """Route each row to its adapter (None: no adapter), run one batch, and check every row's logits
+    against peft's for that adapter alone; returns (row, route, peft's logits)."""
+    bank.route.set([0 if r is None else slots[r] for r in routes])
+    out = model(input_ids=ids).logits
+    checked = []
+    for row, r in enumerate(routes):
+        expected = peft_logits(base, None if r is None else folders[r], ids[row : row + 1])
+        torch.testing.assert_close(out[row : row + 1], expected, rtol=1e-4, atol=1e-4)
+        checked.append((row, r, expected))
+    return checked
+
+
 def test_each_row_of_a_mixed_batch_gets_what_peft_gives_its_adapter_alone(adapters):
     base, folders = adapters
     torch.manual_seed(0)
@@ -49,11 +62,7 @@ def test_each_row_of_a_mixed_batch_gets_what_peft_gives_its_adapter_alone(adapte
     bank = LoraBank(model)
     slots = [bank.add(read_lora(f, model)) for f in folders]
     with torch.no_grad():
-        bank.route.set([0 if r is None else slots[r] for r in routes])
-        mixed = model(input_ids=ids).logits
-        for row, r in enumerate(routes):
-            expected = peft_logits(base, None if r is None else folders[r], ids[row : row + 1])
-            torch.testing.assert_close(mixed[row : row + 1], expected, rtol=1e-4, atol=1e-4)
+        for row, r, expected in rows_against_peft(model, bank, slots, routes, ids, base, folders):
             assert r is None or not torch.allclose(expected, peft_logits(base, None, ids[row : row + 1]))
         bank.route.set([slots[1]] * 2)  # one adapter for every row: the plain matmul path
         torch.testing.assert_close(
@@ -155,8 +164,4 @@ def test_a_decoding_step_is_right_by_the_masked_matmul_and_by_gathering(adapters
         bank.add(read_lora(f, model))
     assert bank.slots > 4
     with torch.no_grad():
-        bank.route.set([0 if r is None else slots[r] for r in routes])
-        out = model(input_ids=ids).logits
-        for row, r in enumerate(routes):
-            expected = peft_logits(base, None if r is None else folders[r], ids[row : row + 1])
-            torch.testing.assert_close(out[row : row + 1], expected, rtol=1e-4, atol=1e-4)
+        rows_against_peft(model, bank, slots, routes, ids, base, folders)
