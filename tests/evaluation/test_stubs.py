@@ -99,3 +99,20 @@ def test_review_override_static_calls_on_repository_classes_and_more_jdk_package
     assert found["static-call"].compiles is None and "PostMapper" in found["static-call"].unresolved
     assert found["regex"].compiles is True, "java.util.regex is imported as the real file would"
     assert found["undefined-local"].compiles is None, "a capitalised unknown name reads as a class"
+
+
+def test_review_a_class_with_equals_and_a_constructor_gets_a_stub_that_compiles():
+    """Object's methods stubbed `static` did not compile ("equals(Object) in Money cannot override"),
+    so every member of a class that declares equals failed the compile rung; and a test's
+    `new Money(1, "EUR")` needs the outline's constructor."""
+    o = parse_outline(
+        "class com.acme.Money(long, String) : Comparable<Money>\n- fields: cents:long\n"
+        "- methods: plus(Money): Money, equals(Object): boolean, hashCode(): int, toString(): String"
+    )
+    assert o.constructor == ("long", "String") and parse_outline("class com.a.B").constructor is None
+    member = "public Money plus(Money other) {\n    return new Money(cents + other.cents, toString());\n}"
+    source, span = java_member_file(member, o, package=True)
+    assert source.startswith("package com.acme; import java.util.*;")
+    assert "    public Money(long a0, String a1) { }" in source.splitlines()
+    assert "    public boolean equals(Object a0) { return false; }" in source.splitlines()
+    assert compile_java_batch({"m": source}, counted={"m": span})["m"].compiles is True

@@ -10,9 +10,11 @@ controller-test) shows the model its class as a compact outline (`parsing.classi
 `focal_outline` reads the first outline of a record's input, and `java_member_file` writes the class
 again as a compilable stub around the generated member: the JDK's common packages imported (as the
 member's real file would), the fields, and every other method with a body that returns its type's
-default. Stub members are `static`, so a static member may call them
-too. The types they name are the repository's own or a library's: javac reports them as missing
-classes, which the ladder counts as unresolved, not as errors of the member.
+default. Stub members are `static`, so a static member may call them too, except `equals(Object)`,
+`hashCode()` and `toString()`, which override Object's and so stay instance methods; the outline's
+constructor gets a stub too (`new Money(1, "EUR")` in a test). The types they name are the
+repository's own or a library's: javac reports them as missing classes, which the ladder counts as
+unresolved, not as errors of the member.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Outline:
     type_params: str
     fields: tuple[tuple[str, str], ...]  # (name, type)
     methods: tuple[tuple[str, tuple[str, ...], str], ...]  # (name, parameter types, return type)
+    constructor: tuple[str, ...] | None = None  # the parameter types the outline shows, if any
 
 
 def split_top(text: str, sep: str = ",") -> list[str]:
@@ -95,7 +98,8 @@ def parse_outline(text: str) -> Outline | None:
                 sig = re.match(r"^([\w$]+)\((.*)\)(?::\s*(.+))?$", item)
                 if sig:
                     methods.append((sig[1], tuple(split_top(sig[2])), (sig[3] or "void").strip()))
-    return Outline(m["kind"], package, name.split("$")[-1], m["tparams"] or "", tuple(fields), tuple(methods))
+    ctor = tuple(split_top(m["ctor"])) if m["ctor"] is not None else None
+    return Outline(m["kind"], package, name.split("$")[-1], m["tparams"] or "", tuple(fields), tuple(methods), ctor)
 
 
 def focal_outline(record_input: str) -> Outline | None:
@@ -120,26 +124,37 @@ def _member_name(member: str) -> str | None:
     return m[1] if m else None
 
 
-def java_member_file(member: str, outline: Outline) -> tuple[str, tuple[int, int]]:
+# Object's methods: a static stub of one does not compile (it would hide an instance method)
+_OBJECT_METHODS = {("equals", ("Object",)), ("hashCode", ()), ("toString", ())}
+
+
+def java_member_file(member: str, outline: Outline, *, package: bool = False) -> tuple[str, tuple[int, int]]:
     """A Java source declaring the outline's class around `member`, and the member's first and last
-    line in it (1-based): the stub has the fields and the other methods, with default bodies."""
+    line in it (1-based): the stub has the fields, a constructor and the other methods, with default
+    bodies. package: declare the outline's package (for tests that sit in it)."""
     interface = outline.kind in ("interface", "@interface")
     own = _member_name(member)
     body = []
     if not interface:
         body += [f"    static {t} {n};" for n, t in outline.fields]
+        if outline.constructor and own != outline.name:
+            args = ", ".join(f"{t} a{i}" for i, t in enumerate(outline.constructor))
+            body.append(f"    public {outline.name}({args}) {{ }}")
     for name, params, ret in outline.methods:
-        if name == own:
+        override = (name, params) in _OBJECT_METHODS
+        if name == own or (interface and override):
             continue
         args = ", ".join(f"{t} a{i}" for i, t in enumerate(params))
         value = _default(ret)
         ret_stmt = f" return {value};" if ret != "void" else ""
-        body.append(f"    static {ret} {name}({args}) {{{ret_stmt} }}")
+        modifiers = "public " if override else "static "
+        body.append(f"    {modifiers}{ret} {name}({args}) {{{ret_stmt} }}")
     # the stub leaves out the supertypes (their own types are unknown here), so an @Override cannot
     # be checked: blanked out, on the same lines
     member = _OVERRIDE.sub(" " * len("@Override"), member)
     kind = "interface" if interface else "class"
-    head = [JDK_IMPORTS, f"public {kind} {outline.name}{outline.type_params} {{", *body]
+    imports = f"package {outline.package}; {JDK_IMPORTS}" if package and outline.package else JDK_IMPORTS
+    head = [imports, f"public {kind} {outline.name}{outline.type_params} {{", *body]
     start = len(head) + 1
     lines = [*head, *member.splitlines(), "}"]
     return "\n".join(lines) + "\n", (start, start + len(member.splitlines()) - 1)
