@@ -115,7 +115,7 @@ def test_generated_python_tests_get_pass_and_mutation_kill_when_the_reference_ru
     from minions.evaluation.outputs import generated_test_scores, runnable_test_case
 
     record = write_test_record()
-    assert runnable_test_case(record) == (CLAMP, "shop.util")
+    assert runnable_test_case(record) == ("python", CLAMP, {"module": "shop.util"})
     weak = "from shop.util import discount\n\n\ndef test_discount():\n    discount(5)\n"
     wrong = "from shop.util import discount\n\n\ndef test_discount():\n    assert discount(5) == 10\n"
     found = generated_test_scores([record], {"strong": [STRONG], "weak": [weak], "wrong": [wrong]})
@@ -132,6 +132,57 @@ def test_a_code_excerpt_its_reference_test_cannot_run_on_is_not_scored():
     assert runnable_test_case(record) is None
     assert generated_test_scores([record], {"base": [STRONG]}) == {"base": [{}]}
     assert runnable_test_case({**record, "task": "implement-method"}) is None
+
+
+JAVA_OUTLINE = """class com.acme.shop.Pricing(int) : Comparable<Pricing>
+- fields: base:int
+- methods: discount(int): int, label(): String, equals(Object): boolean, hashCode(): int"""
+JAVA_CODE = (
+    "public static int discount(int total) {\n    if (total >= 100) {\n        return 10;\n    }\n    return 0;\n}"
+)
+
+
+def java_test(body):
+    return (
+        "package com.acme.shop;\n\nimport static org.junit.jupiter.api.Assertions.*;\n\n"
+        "import org.junit.jupiter.api.Test;\n\n"
+        f"class PricingTest {{\n    @Test\n    void discount() {{\n{body}    }}\n}}\n"
+    )
+
+
+STRONG_JAVA = java_test(
+    "        assertEquals(10, Pricing.discount(100));\n        assertEquals(0, Pricing.discount(99));\n"
+    "        assertEquals(10, new Pricing(1).discount(150));\n"
+)
+
+
+def java_write_test_record(code=JAVA_CODE, ref=STRONG_JAVA):
+    text = (
+        f"Class under test:\n```\n{JAVA_OUTLINE}\n```\nCode under test (src/main/java/com/acme/shop/Pricing.java):\n"
+        f"```java\n{code}\n```\nTest file: src/test/java/com/acme/shop/PricingTest.java"
+    )
+    return {"id": "j", "task": "write-test", "lang": "java", "instruction": "Write a test", "input": text,
+            "output": ref}  # fmt: skip
+
+
+@pytest.mark.timeout(600)
+def test_generated_java_tests_get_pass_and_mutation_kill_with_the_method_inside_a_stub_of_its_class():
+    from minions.evaluation.outputs import generated_test_scores, runnable_test_case
+
+    record = java_write_test_record()
+    lang, code, context = runnable_test_case(record)
+    assert (lang, context["class_name"]) == ("java", "Pricing") and code.startswith("package com.acme.shop;")
+    first, last = context["mutate_lines"]
+    assert code.splitlines()[first - 1 : last] == JAVA_CODE.splitlines(), "only the real method is mutated"
+    weak = java_test("        Pricing.discount(5);\n")
+    wrong = java_test("        assertEquals(10, Pricing.discount(5));\n")
+    found = generated_test_scores([record], {"strong": [STRONG_JAVA], "weak": [weak], "wrong": [wrong], "none": [""]})
+    assert found["strong"][0] == {"test_passes": 1.0, "mutation_kill": 1.0}
+    assert found["weak"][0] == {"test_passes": 1.0, "mutation_kill": 0.0}, "it asserts nothing: no mutant dies"
+    assert found["wrong"][0] == {"test_passes": 0.0, "mutation_kill": 0.0}
+    assert found["none"][0] == {"test_passes": 0.0, "mutation_kill": 0.0}
+    needs_helper = "public static int discount(int total) {\n    return label().length();\n}"
+    assert runnable_test_case(java_write_test_record(code=needs_helper)) is None, "the stubbed helper returns null"
 
 
 def impl_record(lang, test, ref, outline=None):

@@ -102,9 +102,10 @@ class _Edit:
 # --- mutants ------------------------------------------------------------------------------------
 
 
-def mutants(code: str, lang: str, limit: int = 20, seed: int = 0) -> list[Mutant]:
+def mutants(code: str, lang: str, limit: int = 20, seed: int = 0, lines: tuple[int, int] | None = None) -> list[Mutant]:
     """Up to `limit` parsing mutants of code (java or python), in source order; a seeded sample spread
-    over the operators when there are more candidates."""
+    over the operators when there are more candidates. lines: only edits that start on these lines
+    (first, last; 1-based), e.g. the one real method inside a stub of its class."""
     if lang not in MUTATION_LANGS:
         raise UserError(f"no mutation operators for language {lang!r}: use one of {', '.join(MUTATION_LANGS)}")
     if limit < 1:
@@ -116,6 +117,8 @@ def mutants(code: str, lang: str, limit: int = 20, seed: int = 0) -> list[Mutant
     edits = _java_edits(root, src) if lang == "java" else _python_edits(root, src)
     found: list[Mutant] = []
     seen = {code}
+    if lines is not None:
+        edits = [e for e in edits if lines[0] <= e.line <= lines[1]]
     for edit in sorted(edits, key=lambda e: (e.start, OPERATORS.index(e.operator), e.end)):
         mutated = (src[: edit.start] + edit.new.encode() + src[edit.end :]).decode()
         if mutated in seen or first_error(mutated, lang) is not None:
@@ -465,7 +468,9 @@ def kill_score(
     """Run tests on the real implementation and on up to `limit` of its mutants (module docstring).
 
     context: as for `ladder` (`module`: the Python module the tests import, default `solution`;
-    `files`: files written beside). timeout_s: a Python mutant's CPU seconds (wall: twice that), a
+    `files`: files written beside; `class_name`: the Java class, when the code does not say), and
+    `mutate_lines`: only the implementation's lines (first, last) are mutated.
+    timeout_s: a Python mutant's CPU seconds (wall: twice that), a
     Java test method's time in the shared run (at most; 10 times the slowest real test, at least 2 s).
     workers: mutants run side by side (Python, and Java when each runs on its own)."""
     if lang not in MUTATION_LANGS:
@@ -511,7 +516,7 @@ def _python_score(
         return m, (None if not r.compiles else not r.tests_pass)
 
     with ThreadPoolExecutor(max(1, workers)) as pool:
-        return _score(list(pool.map(verdict, mutants(code, "python", limit, seed))))
+        return _score(list(pool.map(verdict, mutants(code, "python", limit, seed, context.get("mutate_lines")))))
 
 
 # --- Java ---------------------------------------------------------------------------------------
@@ -571,7 +576,7 @@ def _java_score(
         if verdict is None or not verdict.passed:
             return _failed(True, verdict.detail if verdict else "the tests did not run")
         test_timeout = min(timeout_s, max(2.0, 10 * verdict.slowest))
-        found = mutants(code, "java", limit, seed)
+        found = mutants(code, "java", limit, seed, context.get("mutate_lines"))
         killed = _java_batch(found, tests, code, context, files, workdir, test_timeout, verdict.tests)
         missing = [m for m in found if m not in killed]
         if missing:

@@ -14,9 +14,11 @@ the task's declared output form (`filters.outputs`):
   `conventions.rest` (0 when the output has no endpoint row).
 - code that builds SQL in strings: `sql_compliance` on that SQL.
 - user stories: `story_structure` (`scoring.stories`).
-- generated Python tests (write-test), when the record's code under test is whole enough for its own
-  reference test to pass on it: `test_passes` (on the real code) and `mutation_kill`, the share of
-  mutants of the code (`evaluation.mutation`) the test catches.
+- generated tests (write-test, Python and Java), when the record's code under test is whole enough
+  for its own reference test to pass on it (a Java method inside a stub of its class): `test_passes`
+  (on the real code) and `mutation_kill`, the share of mutants of the code (`evaluation.mutation`)
+  the test catches. controller-test outputs need Spring's test libraries, which cannot be fetched
+  offline: they get the compile rung only.
 """
 
 from __future__ import annotations
@@ -127,24 +129,34 @@ def _imported_module(test: str, code: str) -> str | None:
     return None
 
 
-def runnable_test_case(record: dict) -> tuple[str, str] | None:
-    """(implementation, module) of a Python write-test record whose code under test is whole enough
-    for its own reference test to pass on it (in the sandbox); None otherwise. The module is the one
-    the reference test imports the code's functions from."""
+def runnable_test_case(record: dict) -> tuple[str, str, dict] | None:
+    """(language, implementation, ladder context) of a write-test record whose code under test is
+    whole enough for its own reference test to pass on it (in the sandbox); None otherwise.
+    Python: the code as a module, the one the reference test imports the code's functions from.
+    Java: the method inside a stub of its class made from the record's class outline, in the
+    outline's package; only the method's own lines are mutated (`mutate_lines`)."""
     from minions.evaluation.ladder import ladder
+    from minions.evaluation.stubs import focal_outline, java_member_file
 
-    if record.get("task") != "write-test" or record.get("lang") != "python":
-        return None
+    lang = record.get("lang")
     found = _UNDER_TEST.search(prompt_text(record))
-    if not found:
+    if record.get("task") != "write-test" or lang not in ("python", "java") or not found:
         return None
     code, ref = found["code"], reference(record)
-    module = _imported_module(ref, code)
-    if module is None:
-        return None
+    if lang == "python":
+        module = _imported_module(ref, code)
+        if module is None:
+            return None
+        context: dict = {"module": module}
+    else:
+        outline = focal_outline(prompt_text(record))
+        if outline is None:
+            return None
+        code, lines = java_member_file(code, outline, package=True)
+        context = {"class_name": outline.name, "mutate_lines": lines}
     with tempfile.TemporaryDirectory(prefix="minions-tests-") as tmp:
-        rungs = ladder(code, "python", tests=ref, context={"module": module}, workdir=Path(tmp))
-    return (code, module) if rungs.tests_pass else None
+        rungs = ladder(code, lang, tests=ref, context=context, workdir=Path(tmp))
+    return (lang, code, context) if rungs.tests_pass else None
 
 
 def generated_test_scores(records: list[dict], outputs: dict[str, list[str]], limit: int = 12) -> dict[str, list[dict]]:
@@ -158,9 +170,12 @@ def generated_test_scores(records: list[dict], outputs: dict[str, list[str]], li
         case = runnable_test_case(record)
         if case is None:
             continue
-        code, module = case
+        lang, code, context = case
         for m, outs in outputs.items():
-            k = kill_score(outs[i], code, "python", context={"module": module}, limit=limit)
+            if not outs[i].strip():
+                found[m][i] = {"test_passes": 0.0, "mutation_kill": 0.0}
+                continue
+            k = kill_score(outs[i], code, lang, context=context, limit=limit)
             found[m][i] = {"test_passes": float(k.passes), "mutation_kill": round(k.score, 4)}
     return found
 
