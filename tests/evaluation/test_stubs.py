@@ -107,7 +107,7 @@ def test_review_a_class_with_equals_and_a_constructor_gets_a_stub_that_compiles(
     `new Money(1, "EUR")` needs the outline's constructor."""
     o = parse_outline(
         "class com.acme.Money(long, String) : Comparable<Money>\n- fields: cents:long\n"
-        "- methods: plus(Money): Money, equals(Object): boolean, hashCode(): int, toString(): String"
+        "- methods: plus(Money): Money, equals(Object): boolean, hashCode(): int, toString(): String, clone(): Money"
     )
     assert o.constructor == ("long", "String") and parse_outline("class com.a.B").constructor is None
     member = "public Money plus(Money other) {\n    return new Money(cents + other.cents, toString());\n}"

@@ -11,10 +11,10 @@ controller-test) shows the model its class as a compact outline (`parsing.classi
 again as a compilable stub around the generated member: the JDK's common packages imported (as the
 member's real file would), the fields, and every other method with a body that returns its type's
 default. Stub members are `static`, so a static member may call them too, except `equals(Object)`,
-`hashCode()` and `toString()`, which override Object's and so stay instance methods; the outline's
-constructor gets a stub too (`new Money(1, "EUR")` in a test). The types they name are the
-repository's own or a library's: javac reports them as missing classes, which the ladder counts as
-unresolved, not as errors of the member.
+`hashCode()`, `toString()`, `clone()` and `finalize()`, which override Object's and so stay
+instance methods; the outline's constructor gets a stub too (`new Money(1, "EUR")` in a test). The
+types they name are the repository's own or a library's: javac reports them as missing classes,
+which the ladder counts as unresolved, not as errors of the member.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _member_name(member: str) -> str | None:
 
 
 # Object's methods: a static stub of one does not compile (it would hide an instance method)
-_OBJECT_METHODS = {("equals", ("Object",)), ("hashCode", ()), ("toString", ())}
+_OBJECT_METHODS = {("equals", ("Object",)), ("hashCode", ()), ("toString", ()), ("clone", ()), ("finalize", ())}
 
 
 def java_member_file(member: str, outline: Outline, *, package: bool = False) -> tuple[str, tuple[int, int]]:
