@@ -105,6 +105,19 @@ def test_minified_javascript_is_generated():
     assert generated_reason("web/static/vendor.css", "a{color:red}" * 200) == "minified"
 
 
+def test_one_long_line_in_a_hand_written_file_is_kept():
+    # a rule on the longest line (say, over 1000 characters) would call this file minified
+    code = "".join(f"export function handler{i}(event) {{ return event.id + {i}; }}\n" for i in range(60))
+    icon = "export const ICON = 'data:image/svg+xml;base64," + "PHN2Zz4" * 300 + "';\n"
+    assert len(icon) > 1000
+    assert generated_reason("web/src/handlers.js", code + icon) is None
+
+
+@pytest.mark.parametrize("path", ["web/static/app.js.map", "web/static/app.min.css.map", "lib/index.d.ts.map"])
+def test_source_maps_are_generated(path):
+    assert generated_reason(path, '{"version":3,"sources":["a.ts"],"mappings":"AAAA"}') is not None
+
+
 def test_the_file_walk_skips_generated_files_with_reason_generated(tmp_path):
     root = tmp_path / "shop"
     for rel, text in {**GENERATED, **KEPT}.items():
